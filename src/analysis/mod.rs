@@ -1,0 +1,1 @@
+//! Analysis of Inngest functions. (Being written.)

@@ -1,0 +1,1 @@
+//! Suppression comments (SPEC 4). (Being written.)

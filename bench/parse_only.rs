@@ -1,0 +1,113 @@
+//! Parse-only baseline for bench/run.sh: walk, prefilter and parse like inngest-fix, and
+//! stop there. The gap between this and `inngest-fix --check` is the cost of the analysis
+//! (finding handlers, step bindings, scopes, returns) and of printing.
+//!
+//! Same rules as the tool (SPEC 1): the `ignore` crate's parallel walker with its standard
+//! filters (.gitignore, .ignore, hidden files), `node_modules` skipped, files picked by
+//! `Lang::from_path` (which also skips `.d.ts`), the `createFunction` byte prefilter, then
+//! one tree-sitter parse per file with the crate's own thread-local parsers.
+//!
+//! Usage: cargo run --release --example parse_only -- [-j N] [PATHS]...
+//! Prints: `parsed N files (M walked, K passed the prefilter, E with errors, B bytes read)`.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ignore::{WalkBuilder, WalkState};
+use inngest_fix::{language, prefilter, Lang};
+
+#[derive(Default)]
+struct Counts {
+    walked: AtomicUsize,
+    read_bytes: AtomicUsize,
+    passed: AtomicUsize,
+    parsed: AtomicUsize,
+    with_errors: AtomicUsize,
+    unreadable: AtomicUsize,
+}
+
+fn main() {
+    let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-j" | "--threads" => {
+                threads = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or_else(|| usage("-j needs a number"));
+            }
+            "-h" | "--help" => usage(""),
+            _ => paths.push(PathBuf::from(arg)),
+        }
+    }
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+
+    let mut builder = WalkBuilder::new(&paths[0]);
+    for p in &paths[1..] {
+        builder.add(p);
+    }
+    builder
+        .threads(threads)
+        // `node_modules` is skipped even where no .gitignore names it (SPEC 1).
+        .filter_entry(|entry| entry.file_name() != "node_modules");
+
+    let counts = Counts::default();
+    builder.build_parallel().run(|| {
+        let counts = &counts;
+        Box::new(move |entry| {
+            let Ok(entry) = entry else {
+                return WalkState::Continue;
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            let Some(lang) = Lang::from_path(entry.path()) else {
+                return WalkState::Continue;
+            };
+            counts.walked.fetch_add(1, Ordering::Relaxed);
+            let Ok(bytes) = std::fs::read(entry.path()) else {
+                counts.unreadable.fetch_add(1, Ordering::Relaxed);
+                return WalkState::Continue;
+            };
+            counts.read_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+            if !prefilter(&bytes) {
+                return WalkState::Continue;
+            }
+            counts.passed.fetch_add(1, Ordering::Relaxed);
+            let Ok(source) = std::str::from_utf8(&bytes) else {
+                counts.unreadable.fetch_add(1, Ordering::Relaxed);
+                return WalkState::Continue;
+            };
+            if let Some(tree) = language::parse(source, lang) {
+                counts.parsed.fetch_add(1, Ordering::Relaxed);
+                if tree.root_node().has_error() {
+                    counts.with_errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            WalkState::Continue
+        })
+    });
+
+    let get = |c: &AtomicUsize| c.load(Ordering::Relaxed);
+    println!(
+        "parsed {} files ({} walked, {} passed the prefilter, {} with errors, {} bytes read, {} unreadable)",
+        get(&counts.parsed),
+        get(&counts.walked),
+        get(&counts.passed),
+        get(&counts.with_errors),
+        get(&counts.read_bytes),
+        get(&counts.unreadable),
+    );
+}
+
+fn usage(problem: &str) -> ! {
+    if !problem.is_empty() {
+        eprintln!("parse_only: {problem}");
+    }
+    eprintln!("usage: parse_only [-j N] [PATHS]...");
+    std::process::exit(2);
+}

@@ -43,7 +43,7 @@ WORDS = (
     "account user order invoice payment cart product item customer session token report "
     "email message notification team project task comment file upload image video audit "
     "billing plan subscription coupon discount shipment address warehouse stock price "
-    "search index cache queue worker job batch export import sync webhook event metric "
+    "search index cache queue worker job batch exporter importer sync webhook event metric "
     "dashboard chart table filter sort page layout theme modal toast menu button form "
     "field input select checkbox avatar badge card list grid row column header footer"
 ).split()
@@ -374,7 +374,7 @@ class InngestGen:
             local = r.choice(locals_read)
             choice = r.random()
             if choice < 0.35:
-                add(f"return {{ userId: user.id, count: {local}.length ?? 0, orderId: {ev}.data.orderId }}{semi}")
+                add(f"return {{ userId: user.id, summary: {local}, orderId: {ev}.data.orderId }}{semi}")
             elif choice < 0.55:
                 add(f"return {local}{semi}")
             elif choice < 0.7:
@@ -672,6 +672,8 @@ def generate(args: argparse.Namespace) -> dict:
         "tracked_bytes": tree.bytes,
         **stats,
         "inngest_functions": inngest.functions,
+        # Each of these has exactly one trailing return that reads handler variables after
+        # steps: the number of findings `inngest-fix --check` should report (all fixable).
         "functions_with_unsafe_trailing_return": inngest.unsafe_functions,
         "noise_files": noise,
         "noise_bytes": noise_bytes,

@@ -7,7 +7,9 @@
 //! `Lang::from_path` (which also skips `.d.ts`), the `createFunction` byte prefilter, then
 //! one tree-sitter parse per file with the crate's own thread-local parsers.
 //!
-//! Usage: cargo run --release --example parse_only -- [-j N] [PATHS]...
+//! Usage: cargo run --release --example parse_only -- [-j N] [--list-errors] [PATHS]...
+//! `--list-errors` prints the path of every parsed file whose tree has ERROR or MISSING
+//! nodes (used to check that bench/gen.py writes valid TypeScript).
 //! Prints: `parsed N files (M walked, K passed the prefilter, E with errors, B bytes read)`.
 
 use std::path::PathBuf;
@@ -28,6 +30,7 @@ struct Counts {
 
 fn main() {
     let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut list_errors = false;
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -38,6 +41,7 @@ fn main() {
                     .and_then(|n| n.parse().ok())
                     .unwrap_or_else(|| usage("-j needs a number"));
             }
+            "--list-errors" => list_errors = true,
             "-h" | "--help" => usage(""),
             _ => paths.push(PathBuf::from(arg)),
         }
@@ -86,6 +90,9 @@ fn main() {
                 counts.parsed.fetch_add(1, Ordering::Relaxed);
                 if tree.root_node().has_error() {
                     counts.with_errors.fetch_add(1, Ordering::Relaxed);
+                    if list_errors {
+                        eprintln!("parse errors: {}", entry.path().display());
+                    }
                 }
             }
             WalkState::Continue
@@ -108,6 +115,6 @@ fn usage(problem: &str) -> ! {
     if !problem.is_empty() {
         eprintln!("parse_only: {problem}");
     }
-    eprintln!("usage: parse_only [-j N] [PATHS]...");
+    eprintln!("usage: parse_only [-j N] [--list-errors] [PATHS]...");
     std::process::exit(2);
 }

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Benchmark harness for inngest-fix (see bench/README.md).
+#
+#   bench/run.sh [SECTION]...      SECTION: main | scaling | all-inngest (default: all three)
+#
+# Environment:
+#   RUNS=5 WARMUP=1            hyperfine runs and warmup runs per command
+#   FILES=20000                files in the main tree (about 5 KB each, 100 MB at 20000)
+#   SCALING="1000 10000 100000" tree sizes for the scaling run (the main tree is added)
+#   ALL_FILES=5000             files in the all-Inngest tree
+#   BENCH_DATA=bench/.data     where generated trees and results live (trees are cached)
+#   SEED=1                     generator seed
+#   SKIP_BUILD=1               do not run cargo build
+#   INNGEST_FIX, PARSE_ONLY, AST_GREP   paths of the binaries, to override the defaults
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+RUNS="${RUNS:-5}"
+WARMUP="${WARMUP:-1}"
+FILES="${FILES:-20000}"
+SCALING="${SCALING:-1000 10000 100000}"
+ALL_FILES="${ALL_FILES:-5000}"
+SEED="${SEED:-1}"
+data="${BENCH_DATA:-$here/.data}"
+mkdir -p "$data"
+data="$(cd "$data" && pwd)"
+results="$data/results"
+mkdir -p "$results"
+
+sections=("$@")
+[ ${#sections[@]} -eq 0 ] && sections=(main scaling all-inngest)
+
+say() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'bench/run.sh: %s\n' "$*" >&2; exit 2; }
+
+# ---------------------------------------------------------------- tools
+command -v hyperfine >/dev/null || die "hyperfine is missing: apt-get update && apt-get install -y hyperfine"
+command -v rg >/dev/null || die "ripgrep is missing: apt-get update && apt-get install -y ripgrep"
+[ -x /usr/bin/time ] || die "GNU time (/usr/bin/time, for peak RSS) is missing: apt-get install -y time"
+command -v python3 >/dev/null || die "python3 is missing"
+command -v git >/dev/null || die "git is missing (the generated trees are git repositories)"
+
+# ast-grep is optional. Not `sg`: on Debian that name is also shadow's `sg` (newgrp).
+if [ -z "${AST_GREP:-}" ]; then
+    if [ -x "$here/node_modules/@ast-grep/cli/ast-grep" ]; then
+        AST_GREP="$here/node_modules/@ast-grep/cli/ast-grep"
+    elif command -v ast-grep >/dev/null; then
+        AST_GREP="$(command -v ast-grep)"
+    else
+        AST_GREP=""
+        echo "note: ast-grep not found, its row is skipped (install: npm install --prefix bench)" >&2
+    fi
+fi
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+    say "cargo build --release --examples --bins"
+    (cd "$root" && cargo build --release --examples --bins)
+fi
+INNGEST_FIX="${INNGEST_FIX:-$root/target/release/inngest-fix}"
+PARSE_ONLY="${PARSE_ONLY:-$root/target/release/examples/parse_only}"
+[ -x "$INNGEST_FIX" ] || die "no binary at $INNGEST_FIX (build it, or set INNGEST_FIX)"
+[ -x "$PARSE_ONLY" ] || die "no binary at $PARSE_ONLY (cargo build --release --example parse_only)"
+SGCONFIG="$here/ast-grep/sgconfig.yml"
+
+# ---------------------------------------------------------------- machine facts
+{
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "cpu: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores"
+    echo "memory: $(free -g | awk '/^Mem:/ {print $2}') GiB"
+    echo "kernel: $(uname -sr)"
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "inngest-fix: $(cd "$root" && git rev-parse --short HEAD)$(cd "$root" && git diff --quiet HEAD -- src Cargo.toml || echo '+dirty')"
+    echo "$("$INNGEST_FIX" --version 2>/dev/null || echo 'inngest-fix --version: n/a')"
+    echo "$(rustc --version 2>/dev/null || echo 'rustc: n/a')"
+    echo "$(hyperfine --version)"
+    echo "$(rg --version | head -1)"
+    echo "ast-grep: ${AST_GREP:+$("$AST_GREP" --version)}"
+} | tee "$results/machine.txt" >&2
+
+# ---------------------------------------------------------------- trees
+# tree NAME GEN_ARGS...: generate $data/NAME once (the manifest marks a complete tree).
+tree() {
+    local name="$1"; shift
+    local dir="$data/$name"
+    if [ ! -f "$dir/.bench-manifest.json" ]; then
+        say "generating $name ($*)"
+        python3 "$here/gen.py" --out "$dir" --force --seed "$SEED" "$@" >/dev/null
+    fi
+    echo "$dir"
+}
+
+manifest() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1/.bench-manifest.json" "$2"; }
+
+# check_runs DIR: run each command once before timing it; a crash (exit >= 2) stops the run,
+# since hyperfine -i would otherwise time the crash. Prints what the tool found.
+check_runs() {
+    local dir="$1" rc
+    (cd "$dir" && "$INNGEST_FIX" --check --format json >"$results/check.json" 2>"$results/check.stderr") && rc=0 || rc=$?
+    [ "$rc" -le 1 ] || { cat "$results/check.stderr" >&2; die "inngest-fix --check exited $rc in $dir"; }
+    python3 - "$results/check.json" "$dir/.bench-manifest.json" >&2 <<'EOF' || true
+import json, sys
+try:
+    summary = json.load(open(sys.argv[1]))["summary"]
+except Exception as e:  # --format json not there yet
+    print(f"(no JSON summary from --check: {e})")
+    sys.exit(0)
+m = json.load(open(sys.argv[2]))
+print(f"--check summary: {summary}")
+print(f"generator expects: {m['functions_with_unsafe_trailing_return']} findings in "
+      f"{m['inngest_files']} files with Inngest functions (+ {m['decoy_files']} decoys that pass the prefilter)")
+EOF
+    (cd "$dir" && "$INNGEST_FIX" --dry-run >"$results/dry-run.diff" 2>"$results/dry-run.stderr") && rc=0 || rc=$?
+    [ "$rc" -le 1 ] || { cat "$results/dry-run.stderr" >&2; die "inngest-fix --dry-run exited $rc in $dir"; }
+    echo "dry-run: $(grep -c '^+++ ' "$results/dry-run.diff" || true) files in the diff; $(tail -1 "$results/dry-run.stderr")" >&2
+}
+
+hf() { hyperfine -N --output=pipe --warmup "$WARMUP" --runs "$RUNS" "$@"; }
+
+# peak_rss DIR CMD...: "Maximum resident set size" in KiB of one run.
+peak_rss() {
+    local dir="$1"; shift
+    (cd "$dir" && /usr/bin/time -v "$@" >/dev/null 2>"$results/time-v.txt") || true
+    sed -n 's/.*Maximum resident set size (kbytes): //p' "$results/time-v.txt"
+}
+
+# ---------------------------------------------------------------- main comparison
+run_main() {
+    local dir copy
+    dir="$(tree "tree-$FILES" --files "$FILES")"
+    copy="$data/write-copy"
+    say "main: $FILES files, $(manifest "$dir" tracked_bytes) bytes tracked, $(manifest "$dir" noise_files) ignored"
+    check_runs "$dir"
+
+    local cmds=(
+        -n "rg -l createFunction" --prepare true "rg -l createFunction"
+        -n "inngest-fix --check" --prepare true "$INNGEST_FIX --check"
+        -n "inngest-fix --dry-run" --prepare true "$INNGEST_FIX --dry-run"
+        -n "parse-only" --prepare true "$PARSE_ONLY"
+    )
+    if [ -n "$AST_GREP" ]; then
+        cmds+=(-n "ast-grep scan" --prepare true "$AST_GREP scan -c $SGCONFIG .")
+    fi
+    # --write gets a fresh copy of the tree before every run (the copy's time is not counted).
+    cmds+=(-n "inngest-fix --write (fresh copy)"
+        --prepare "bash -c 'rm -rf $copy && cp -a $dir $copy'" "$INNGEST_FIX --write $copy")
+
+    say "hyperfine: main comparison (warm cache, all commands in one run)"
+    (cd "$dir" && hf -i --export-json "$results/main.json" --export-markdown "$results/main-hyperfine.md" "${cmds[@]}")
+    rm -rf "$copy"
+
+    {
+        echo "### Main comparison: $FILES files, $(( $(manifest "$dir" tracked_bytes) / 1000000 )) MB tracked (+ $(manifest "$dir" noise_files) ignored files)"
+        echo
+        python3 "$here/report.py" hyperfine "$results/main.json" --baseline "rg -l"
+    } | tee "$results/main.md"
+}
+
+# ---------------------------------------------------------------- scaling
+run_scaling() {
+    local rows="$results/scaling.jsonl" n dir json
+    : >"$rows"
+    for n in $(printf '%s\n' $SCALING "$FILES" | sort -nu); do
+        dir="$(tree "tree-$n" --files "$n")"
+        say "scaling: $n files"
+        json="$results/scaling-$n.json"
+        (cd "$dir" && hf -i --export-json "$json" \
+            -n rg "rg -l createFunction" -n check "$INNGEST_FIX --check" -n parse_only "$PARSE_ONLY")
+        python3 - "$json" "$dir" "$n" \
+            "$(peak_rss "$dir" "$INNGEST_FIX" --check)" \
+            "$(peak_rss "$dir" "$INNGEST_FIX" --dry-run)" \
+            "$(peak_rss "$dir" "$PARSE_ONLY")" >>"$rows" <<'EOF'
+import json, sys
+res = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
+m = json.load(open(sys.argv[2] + "/.bench-manifest.json"))
+rss = lambda s: int(s) if s.strip() else None
+print(json.dumps({"tree": f"tree-{sys.argv[3]}", "files": int(sys.argv[3]), "mb": m["tracked_bytes"] / 1e6,
+                  "rg": res.get("rg"), "check": res.get("check"), "parse_only": res.get("parse_only"),
+                  "rss_check_kb": rss(sys.argv[4]), "rss_dry_run_kb": rss(sys.argv[5]),
+                  "rss_parse_only_kb": rss(sys.argv[6])}))
+EOF
+    done
+    {
+        echo "### Scaling (medians of $RUNS runs, peak RSS of one run)"
+        echo
+        python3 "$here/report.py" scaling "$rows"
+    } | tee "$results/scaling.md"
+}
+
+# ---------------------------------------------------------------- all-Inngest tree
+run_all_inngest() {
+    local dir
+    dir="$(tree "all-inngest-$ALL_FILES" --files "$ALL_FILES" --all-inngest)"
+    say "all-inngest: $ALL_FILES files, every source file defines Inngest functions"
+    check_runs "$dir"
+    (cd "$dir" && hf -i --export-json "$results/all-inngest.json" \
+        -n "parse-only" "$PARSE_ONLY" -n "inngest-fix --check" "$INNGEST_FIX --check" \
+        -n "inngest-fix --dry-run" "$INNGEST_FIX --dry-run" -n "rg -l createFunction" "rg -l createFunction")
+    {
+        echo "### All-Inngest tree: $ALL_FILES files, $(( $(manifest "$dir" tracked_bytes) / 1000000 )) MB, $(manifest "$dir" inngest_functions) functions"
+        echo
+        python3 "$here/report.py" hyperfine "$results/all-inngest.json" --baseline "parse-only"
+    } | tee "$results/all-inngest.md"
+}
+
+for s in "${sections[@]}"; do
+    case "$s" in
+        main) run_main ;;
+        scaling) run_scaling ;;
+        all-inngest) run_all_inngest ;;
+        *) die "unknown section '$s' (main, scaling, all-inngest)" ;;
+    esac
+done
+say "results in $results"

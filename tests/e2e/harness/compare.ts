@@ -1,0 +1,151 @@
+// Compares a "before" and an "after" run of the e2e fixtures and prints one
+// line per check: `PASS <leg> <check>` or `FAIL <leg> <check>: <why>`.
+// run.sh counts those lines. Exit code: 0 when every check passed, else 1.
+//
+// Usage: tsx compare.ts LEG BEFORE_DIR AFTER_DIR BEFORE.json AFTER.json TSC_BEFORE.txt TSC_AFTER.txt FIXTURE_SUBDIR...
+// Only node: built-ins are used, so it runs from anywhere.
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { join } from "node:path";
+
+interface RunRecord {
+  file: string;
+  name: string;
+  label: string;
+  expect: string | string[] | null;
+  result: unknown;
+  error: string | null;
+  steps: string[];
+  stateCount: number;
+  nestingWarnings: string[];
+  timedOut: boolean;
+}
+
+const [leg, beforeDir, afterDir, beforeJson, afterJson, tscBefore, tscAfter, ...subdirs] = process.argv.slice(2);
+if (!subdirs.length) {
+  console.error("usage: compare.ts LEG BEFORE_DIR AFTER_DIR BEFORE.json AFTER.json TSC_BEFORE TSC_AFTER SUBDIR...");
+  process.exit(2);
+}
+
+let failed = 0;
+const pass = (check: string, note = "") => console.log(`PASS ${leg} ${check}${note ? ` (${note})` : ""}`);
+const fail = (check: string, why: string[]) => {
+  failed++;
+  console.log(`FAIL ${leg} ${check}: ${why[0]}`);
+  for (const w of why.slice(1)) console.log(`       ${w}`);
+};
+
+const canon = (v: unknown): string => {
+  if (Array.isArray(v)) return `[${v.map(canon).join(",")}]`;
+  if (v && typeof v === "object") {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+};
+const short = (v: unknown) => { const s = canon(v); return s.length > 300 ? s.slice(0, 300) + "…" : s; };
+
+const load = (p: string): RunRecord[] => JSON.parse(readFileSync(p, "utf8")).cases;
+const before = load(beforeJson);
+const after = load(afterJson);
+const key = (r: RunRecord) => `${r.file}::${r.name}::${r.label}`;
+const afterByKey = new Map(after.map((r) => [key(r), r]));
+
+// multiset difference a - b
+const minus = (a: string[], b: string[]) => {
+  const rest = [...b];
+  const out: string[] = [];
+  for (const x of a) {
+    const i = rest.indexOf(x);
+    if (i >= 0) rest.splice(i, 1); else out.push(x);
+  }
+  return out;
+};
+
+// ---- 1. behaviour per case (all runs of a case form one check) ----
+const byCase = new Map<string, RunRecord[]>();
+for (const r of before) {
+  const k = `${r.file}::${r.name}`;
+  if (!byCase.has(k)) byCase.set(k, []);
+  byCase.get(k)!.push(r);
+}
+if (after.length !== before.length) {
+  fail("run-count", [`before ran ${before.length} runs, after ran ${after.length}`]);
+}
+for (const [caseKey, runs] of byCase) {
+  const name = runs[0].name;
+  const problems: string[] = [];
+  const notes: string[] = [];
+  for (const b of runs) {
+    const a = afterByKey.get(key(b));
+    const where = `[${b.label}]`;
+    if (!a) { problems.push(`${where} missing from the after run`); continue; }
+    if (b.timedOut) problems.push(`${where} timed out BEFORE the rewrite (fixture bug)`);
+    if (b.error) problems.push(`${where} errored BEFORE the rewrite (fixture bug): ${b.error}`);
+    if (a.timedOut) problems.push(`${where} timed out after the rewrite`);
+    if (a.error !== b.error) problems.push(`${where} error changed: before ${b.error ?? "none"}, after ${a.error ?? "none"}`);
+    if (canon(a.result) !== canon(b.result)) {
+      problems.push(`${where} result changed after JSON round trip:`, `  before: ${short(b.result)}`, `  after:  ${short(a.result)}`);
+    }
+    if (a.nestingWarnings.length || b.nestingWarnings.length) {
+      problems.push(`${where} nested-step warning: ${[...b.nestingWarnings, ...a.nestingWarnings][0]}`);
+    }
+    const added = minus(a.steps, b.steps);
+    const removed = minus(b.steps, a.steps);
+    const expected = b.expect === null ? [] : Array.isArray(b.expect) ? b.expect : [b.expect];
+    if (removed.length) problems.push(`${where} steps disappeared after the rewrite: ${removed.join(", ")}`);
+    if (b.expect === null) {
+      if (added.length) problems.push(`${where} expected no new step, got: ${added.join(", ")}`);
+      if (a.stateCount !== b.stateCount) problems.push(`${where} run state had ${b.stateCount} steps, now ${a.stateCount}`);
+    } else {
+      if (added.length !== 1 || !expected.includes(added[0])) {
+        problems.push(`${where} expected exactly one new step ${expected.join(" or ")}, got ${added.length ? added.join(", ") : "none"} (steps before: ${b.steps.length}, after: ${a.steps.length})`);
+      } else {
+        notes.push(`${b.label}: ${b.steps.length}->${a.steps.length} steps +${added[0]}`);
+      }
+      if (a.stateCount !== b.stateCount + 1) problems.push(`${where} run state should hold ${b.stateCount + 1} steps, holds ${a.stateCount}`);
+    }
+  }
+  const check = `case ${caseKey.split("::")[0]} ${name}`;
+  if (problems.length) fail(check, problems); else pass(check, notes.length ? notes.join("; ") : `${runs.length} run(s), unchanged as expected`);
+}
+
+// ---- 2. the tool changed exactly the files it should ----
+for (const sub of subdirs) {
+  const dirB = join(beforeDir, sub);
+  const dirA = join(afterDir, sub);
+  for (const f of readdirSync(dirB).filter((x) => x.endsWith(".ts")).sort()) {
+    const rel = `${sub}/${f}`;
+    const textB = readFileSync(join(dirB, f));
+    const textA = existsSync(join(dirA, f)) ? readFileSync(join(dirA, f)) : null;
+    const changed = textA === null || !textB.equals(textA);
+    const shouldChange = before.some((r) => r.file === rel && r.expect !== null);
+    if (changed === shouldChange) {
+      pass(`file ${rel}`, shouldChange ? "rewritten" : "left byte-identical");
+    } else if (shouldChange) {
+      fail(`file ${rel}`, ["expected the tool to rewrite this file, it is unchanged (no-op tool?)"]);
+    } else {
+      fail(`file ${rel}`, ["the tool changed a file it must leave alone"]);
+    }
+  }
+}
+
+// ---- 3. no new tsc diagnostics ----
+const diags = (p: string) =>
+  readFileSync(p, "utf8").split("\n")
+    .map((l) => l.match(/^(?:(.+?)\(\d+,\d+\): )?error (TS\d+): (.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map((m) => `${m[1] ?? "(global)"} ${m[2]}: ${m[3]}`);
+const db = diags(tscBefore);
+const da = diags(tscAfter);
+const rawBefore = readFileSync(tscBefore, "utf8").trim();
+if (db.length === 0 && rawBefore !== "") {
+  fail("tsc before", ["tsc printed something that is not a diagnostic:", rawBefore.split("\n")[0]]);
+} else if (db.length) {
+  fail("tsc before", [`the fixtures must type-check under strict; ${db.length} diagnostic(s):`, ...db.slice(0, 5)]);
+} else {
+  pass("tsc --noEmit strict before", "0 diagnostics");
+}
+const fresh = minus(da, db);
+if (fresh.length) fail("tsc after", [`${fresh.length} new diagnostic(s) after the rewrite:`, ...fresh.slice(0, 10)]);
+else pass("tsc --noEmit strict after", `${da.length} diagnostics, none new`);
+
+process.exit(failed ? 1 : 0);

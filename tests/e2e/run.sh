@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# End-to-end check of inngest-fix on the real Inngest SDK (v4 and v3 legs).
+#
+# For each leg: install the pinned packages (npm ci, only when the lockfile
+# changed), copy the fixtures to a temp dir, run every fixture function with
+# @inngest/test (before), type-check (before), run inngest-fix --write on the
+# copy, run and type-check again (after), and compare. Then run the
+# manual-review proofs. Prints PASS/FAIL lines and a final `N passed, M failed`.
+#
+# Run from the repository root:   bash tests/e2e/run.sh
+# Environment:
+#   INNGEST_FIX   the binary to test (default target/debug/inngest-fix)
+#   E2E_LEGS      legs to run (default "v4 v3")
+#   E2E_KEEP=1    keep the temp dir even when everything passed
+set -euo pipefail
+
+if [[ ! -f Cargo.toml || ! -d tests/e2e ]]; then
+  echo "run.sh: run me from the repository root (bash tests/e2e/run.sh)" >&2
+  exit 2
+fi
+ROOT=$PWD
+E2E=$ROOT/tests/e2e
+TOOL_ARG=${INNGEST_FIX:-target/debug/inngest-fix}
+LEGS=${E2E_LEGS:-v4 v3}
+START=$(date +%s)
+
+TOOL=""
+if [[ -x $TOOL_ARG ]]; then
+  TOOL=$(cd "$(dirname "$TOOL_ARG")" && pwd)/$(basename "$TOOL_ARG")
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/inngest-fix-e2e.XXXXXX")
+RESULTS=$WORK/results.txt
+: >"$RESULTS"
+
+# Record a check line (PASS ... / FAIL ...) and echo it.
+record() { echo "$1" | tee -a "$RESULTS"; }
+
+ensure_deps() { # $1 = leg dir
+  local dir=$1 want have
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1) node-$(node -p 'process.versions.node.split(".")[0]')"
+  have=$(cat "$dir/node_modules/.e2e-lock-stamp" 2>/dev/null || true)
+  if [[ $want != "$have" ]]; then
+    local t0=$SECONDS
+    echo "== $(basename "$dir"): npm ci (lockfile changed or node_modules missing)"
+    if ! (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >"$WORK/npm-$(basename "$dir").log" 2>&1; then
+      tail -n 30 "$WORK/npm-$(basename "$dir").log" >&2
+      return 1
+    fi
+    echo "$want" >"$dir/node_modules/.e2e-lock-stamp"
+    echo "   npm ci took $((SECONDS - t0)) s"
+  fi
+}
+
+# Copy what a leg needs into DEST, with node_modules linked (outside the repo,
+# so no .gitignore applies; inngest-fix skips node_modules anyway).
+stage() { # $1 = leg dir, $2 = dest
+  mkdir -p "$2"
+  cp -R "$1/fixtures" "$1/fixtures-all-returns" "$1/proofs" "$1/tsconfig.json" "$1/package.json" "$2/"
+  cp -R "$E2E/harness" "$2/harness"
+  ln -s "$1/node_modules" "$2/node_modules"
+}
+
+tree_hash() { (cd "$1" && find fixtures fixtures-all-returns -type f -print0 | sort -z | xargs -0 sha256sum); }
+
+run_leg() { # $1 = leg name
+  local leg=$1 dir=$E2E/$1 w=$WORK/$1 t0=$SECONDS
+  echo
+  echo "== leg $leg"
+  if ! ensure_deps "$dir"; then
+    record "FAIL $leg npm ci: see $WORK/npm-$leg.log"
+    return
+  fi
+  stage "$dir" "$w/before"
+  stage "$dir" "$w/after"
+  local TSX=$w/before/node_modules/.bin/tsx TSC=$w/before/node_modules/.bin/tsc
+
+  echo "-- run fixtures before the rewrite"
+  if ! (cd "$w/before" && "$TSX" harness/runner.ts "$w/before.json" fixtures fixtures-all-returns) 2>"$w/runner-before.log"; then
+    tail -n 20 "$w/runner-before.log" >&2
+    record "FAIL $leg runner (before) crashed: see $w/runner-before.log"
+    return
+  fi
+  (cd "$w/before" && "$TSC" -p tsconfig.json --pretty false) >"$w/tsc-before.txt" 2>&1 || true
+
+  echo "-- inngest-fix --write (and --write --all-returns for fixtures-all-returns)"
+  if [[ -z $TOOL ]]; then
+    record "FAIL $leg inngest-fix binary not found or not executable: $TOOL_ARG (set INNGEST_FIX)"
+  else
+    local rc=0
+    (cd "$w/after" && "$TOOL" --write fixtures) >"$w/tool.log" 2>&1 || rc=$?
+    local rc2=0
+    (cd "$w/after" && "$TOOL" --write --all-returns fixtures-all-returns) >>"$w/tool.log" 2>&1 || rc2=$?
+    # exit 1 is expected: the fixtures hold manual-review findings that stay
+    if ((rc > 1 || rc2 > 1)); then
+      sed 's/^/   | /' "$w/tool.log" | tail -n 20
+      record "FAIL $leg inngest-fix --write exited $rc / $rc2 (see $w/tool.log)"
+    else
+      record "PASS $leg inngest-fix --write ran (exit $rc, --all-returns exit $rc2)"
+    fi
+    grep -iE 'internal error|panick' "$w/tool.log" | sed 's/^/   | /' || true
+    (cd "$w" && diff -ru before/fixtures after/fixtures; diff -ru before/fixtures-all-returns after/fixtures-all-returns) >"$w/rewrite.diff" || true
+
+    # idempotency: a second --write must change nothing
+    local h1 h2
+    h1=$(tree_hash "$w/after")
+    (cd "$w/after" && "$TOOL" --write fixtures && "$TOOL" --write --all-returns fixtures-all-returns) >"$w/tool-again.log" 2>&1 || true
+    h2=$(tree_hash "$w/after")
+    if [[ $h1 == "$h2" ]]; then
+      record "PASS $leg second inngest-fix --write changes nothing"
+    else
+      record "FAIL $leg second inngest-fix --write changed files again (not idempotent)"
+    fi
+  fi
+
+  echo "-- run fixtures after the rewrite"
+  if ! (cd "$w/after" && "$TSX" harness/runner.ts "$w/after.json" fixtures fixtures-all-returns) 2>"$w/runner-after.log"; then
+    tail -n 20 "$w/runner-after.log" >&2
+    record "FAIL $leg runner (after) crashed, the rewritten fixtures do not load: see $w/runner-after.log"
+    return
+  fi
+  (cd "$w/after" && "$TSC" -p tsconfig.json --pretty false) >"$w/tsc-after.txt" 2>&1 || true
+
+  echo "-- compare"
+  (cd "$w/before" && "$TSX" harness/compare.ts "$leg" "$w/before" "$w/after" "$w/before.json" "$w/after.json" \
+    "$w/tsc-before.txt" "$w/tsc-after.txt" fixtures fixtures-all-returns) | tee -a "$RESULTS" || true
+
+  echo "-- manual-review proofs"
+  (cd "$w/before" && "$TSX" harness/proofs.ts "$leg" proofs/defs.ts) 2>"$w/proofs.log" | tee -a "$RESULTS" || true
+
+  local nfn
+  nfn=$(cat "$dir"/fixtures/*.ts "$dir"/fixtures-all-returns/*.ts | grep -c 'createFunction(' || true)
+  echo "== leg $leg: $nfn fixture functions, $((SECONDS - t0)) s; rewrite diff: $w/rewrite.diff"
+}
+
+for leg in $LEGS; do
+  run_leg "$leg"
+done
+
+PASSED=$(grep -c '^PASS ' "$RESULTS" || true)
+FAILED=$(grep -c '^FAIL ' "$RESULTS" || true)
+echo
+echo "e2e total time: $(($(date +%s) - START)) s"
+if ((FAILED > 0)) || ((PASSED == 0)); then
+  echo "failures:"
+  grep '^FAIL ' "$RESULTS" | sed 's/^/  /'
+  echo "kept for inspection: $WORK"
+elif [[ ${E2E_KEEP:-0} == 1 ]]; then
+  echo "kept: $WORK"
+else
+  rm -rf "$WORK"
+fi
+echo "$PASSED passed, $FAILED failed"
+if ((FAILED > 0)) || ((PASSED == 0)); then exit 1; fi

@@ -1,0 +1,76 @@
+// Functions for the manual-review proofs (harness/proofs.ts). They are written
+// by hand as the rewrite WOULD look if the tool did not refuse these cases.
+// This folder is never given to inngest-fix.
+import type { GetFunctionInput } from "inngest";
+import { inngest, EVENT } from "../fixtures/_shared";
+
+type Input = GetFunctionInput<typeof inngest>;
+
+// --- Proof 1: a step call moved into the finalize step -------------------
+// Original (left alone by the tool: the return contains a step call):
+export const nestedOriginal = inngest.createFunction(
+  { id: "proof-v4-nested-original", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    return { a, b: await step.run("b", async () => 2), jobId: event.data.jobId as string };
+  },
+);
+// What a naive rewrite would produce: step "b" now runs inside a step.
+export const nestedMoved = inngest.createFunction(
+  { id: "proof-v4-nested-moved", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    const finalReturn = await step.run("finalize-and-return", async () => {
+      return { a, b: await step.run("b", async () => 2), jobId: event.data.jobId as string };
+    });
+    return finalReturn;
+  },
+);
+
+// --- Proof 2: a variable assigned inside a step body ----------------------
+export const mutationHandler = async ({ step }: Input) => {
+  let count = 0;
+  await step.run("x", async () => {
+    count += 1;
+  });
+  await step.run("y", async () => "y");
+  return { count };
+};
+export const mutation = inngest.createFunction(
+  { id: "proof-v4-mutation", triggers: [{ event: EVENT }] },
+  mutationHandler,
+);
+// The same with the rewrite applied: it freezes the wrong value.
+export const mutationWrapped = inngest.createFunction(
+  { id: "proof-v4-mutation-wrapped", triggers: [{ event: EVENT }] },
+  async ({ step }) => {
+    let count = 0;
+    await step.run("x", async () => {
+      count += 1;
+    });
+    await step.run("y", async () => "y");
+    const finalReturn = await step.run("finalize-and-return", async () => {
+      return { count };
+    });
+    return finalReturn;
+  },
+);
+
+// --- Proof 3 (caveat): a finalize step that returns undefined -------------
+export const undefinedOriginal = inngest.createFunction(
+  { id: "proof-v4-undefined-original", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    await step.run("a", async () => 1);
+    return event.data.missing as string | undefined;
+  },
+);
+export const undefinedWrapped = inngest.createFunction(
+  { id: "proof-v4-undefined-wrapped", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    await step.run("a", async () => 1);
+    const finalReturn = await step.run("finalize-and-return", async () => {
+      return event.data.missing as string | undefined;
+    });
+    return finalReturn;
+  },
+);

@@ -14,7 +14,12 @@ export const EVENT_NAME = "e2e/test";
 let captured: string[] = [];
 export const fmt = (a: unknown): string => {
   if (typeof a === "string") return a;
+  // errors (and the SDK's serialized errors) compare by name and message only:
+  // stacks hold temp-dir paths that differ between the before and after copies
   if (a instanceof Error) return `${a.name}: ${a.message}`;
+  if (a && typeof a === "object" && "message" in a && "name" in a) {
+    return `${String((a as { name: unknown }).name)}: ${String((a as { message: unknown }).message)}`;
+  }
   try { return JSON.stringify(a); } catch { return String(a); }
 };
 for (const level of ["log", "info", "warn", "error", "debug"] as const) {

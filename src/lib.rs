@@ -9,10 +9,15 @@
 //! fixed text out. Everything about files, threads and output lives in [`run`] and below.
 
 pub mod analysis;
+pub mod cli;
 pub mod fix;
 pub mod language;
+pub mod printer;
 pub mod rules;
+pub mod run;
 pub mod suppression;
+pub mod walk;
+pub mod write;
 
 pub use fix::Settings;
 pub use language::Lang;

@@ -1,0 +1,214 @@
+//! The JSON format: one document on stdout, exactly SPEC 5's shape:
+//! `{"version":1,"findings":[{"path","line","column","end_line","end_column","rule",
+//! "message","function_id","fixable","fixed","reason"}],"summary":{"files_scanned",
+//! "files_matched","findings","fixed","manual","suppressed","errors"}}`.
+//!
+//! Suppressed findings are left out of `findings` and counted in `summary.suppressed`.
+//! File errors are not part of the document: they are lines on stderr, counted in
+//! `summary.errors`. The document is written once, after the last file.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{write_error_line, write_summary, PrintOptions, Printer};
+use crate::run::{FileReport, Summary};
+
+/// The version of the document's shape; bumped when a field changes meaning or goes away.
+pub const JSON_VERSION: u32 = 1;
+
+/// Collects findings and prints the document at the end.
+pub struct JsonPrinter<O: Write, E: Write> {
+    options: PrintOptions,
+    findings: Vec<JsonFinding>,
+    out: O,
+    err: E,
+}
+
+#[derive(Debug, Serialize)]
+struct Document<'a> {
+    version: u32,
+    findings: &'a [JsonFinding],
+    summary: JsonSummary,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonFinding {
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    rule: &'static str,
+    message: String,
+    function_id: Option<String>,
+    fixable: bool,
+    fixed: bool,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonSummary {
+    files_scanned: usize,
+    files_matched: usize,
+    findings: usize,
+    fixed: usize,
+    manual: usize,
+    suppressed: usize,
+    errors: usize,
+}
+
+impl<O: Write, E: Write> JsonPrinter<O, E> {
+    /// A printer writing the document to `out` and error lines and the summary to `err`.
+    pub fn new(options: PrintOptions, out: O, err: E) -> Self {
+        JsonPrinter {
+            options,
+            findings: Vec::new(),
+            out,
+            err,
+        }
+    }
+
+    /// The two streams back, for tests.
+    pub fn into_inner(self) -> (O, E) {
+        (self.out, self.err)
+    }
+}
+
+impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
+    fn file(&mut self, report: &FileReport) -> io::Result<()> {
+        for finding in report.findings.iter().filter(|f| !f.suppressed) {
+            self.findings.push(JsonFinding {
+                path: report.display_path.clone(),
+                line: finding.range.line,
+                column: finding.range.column,
+                end_line: finding.range.end_line,
+                end_column: finding.range.end_column,
+                rule: finding.rule,
+                message: finding.message.clone(),
+                function_id: finding.function_id.clone(),
+                fixable: finding.fixable,
+                fixed: finding.fixed,
+                reason: finding.reason.clone(),
+            });
+        }
+        if let Some(reason) = &report.error {
+            write_error_line(
+                &mut self.err,
+                &report.display_path,
+                reason,
+                self.options.color_err,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        let document = Document {
+            version: JSON_VERSION,
+            findings: &self.findings,
+            summary: JsonSummary {
+                files_scanned: summary.files_scanned,
+                files_matched: summary.files_matched,
+                findings: summary.findings,
+                fixed: summary.fixed,
+                manual: summary.manual,
+                suppressed: summary.suppressed,
+                errors: summary.errors,
+            },
+        };
+        serde_json::to_writer_pretty(&mut self.out, &document)?;
+        writeln!(self.out)?;
+        self.out.flush()?;
+        write_summary(&mut self.err, summary, &self.options)?;
+        self.err.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::Mode;
+    use crate::{Finding, SourceRange};
+    use std::path::PathBuf;
+
+    #[test]
+    fn document_has_the_spec_shape() {
+        let options = PrintOptions {
+            mode: Mode::DryRun,
+            color_out: false,
+            color_err: false,
+            all_returns: false,
+        };
+        let mut printer = JsonPrinter::new(options, Vec::new(), Vec::new());
+        let range = SourceRange {
+            start_byte: 10,
+            end_byte: 40,
+            line: 7,
+            column: 5,
+            end_line: 7,
+            end_column: 35,
+        };
+        let manual = Finding {
+            rule: "unsafe-trailing-return",
+            range,
+            message: "m".to_string(),
+            function_id: None,
+            fixable: false,
+            fixed: false,
+            reason: Some("r".to_string()),
+            suppressed: false,
+        };
+        let suppressed = Finding {
+            suppressed: true,
+            ..manual.clone()
+        };
+        let fixed = Finding {
+            function_id: Some("demo".to_string()),
+            fixable: true,
+            fixed: true,
+            reason: None,
+            ..manual.clone()
+        };
+        let report = FileReport {
+            findings: vec![fixed, manual, suppressed],
+            error: Some("x".to_string()),
+            ..FileReport::new(PathBuf::from("./a.ts"), "a.ts".to_string())
+        };
+        printer.file(&report).unwrap();
+        let summary = Summary {
+            files_scanned: 3,
+            files_matched: 1,
+            findings: 2,
+            fixed: 1,
+            manual: 1,
+            suppressed: 1,
+            errors: 1,
+            ..Summary::default()
+        };
+        printer.finish(&summary).unwrap();
+        let (out, err) = printer.into_inner();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "version": 1,
+                "findings": [
+                    {"path": "a.ts", "line": 7, "column": 5, "end_line": 7, "end_column": 35,
+                     "rule": "unsafe-trailing-return", "message": "m", "function_id": "demo",
+                     "fixable": true, "fixed": true, "reason": null},
+                    {"path": "a.ts", "line": 7, "column": 5, "end_line": 7, "end_column": 35,
+                     "rule": "unsafe-trailing-return", "message": "m", "function_id": null,
+                     "fixable": false, "fixed": false, "reason": "r"},
+                ],
+                "summary": {"files_scanned": 3, "files_matched": 1, "findings": 2, "fixed": 1,
+                            "manual": 1, "suppressed": 1, "errors": 1},
+            })
+        );
+        let err = String::from_utf8(err).unwrap();
+        assert!(
+            err.starts_with("inngest-fix: error: a.ts: x\nScanned 3 files"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,248 @@
+//! Output: what a run prints, one module per format.
+//!
+//! Owns: the [`Printer`] interface that every format implements, the formats the
+//! command line accepts, colour, and the two lines every format shares: a file's error
+//! line and the closing summary, both on stderr. Does not own: what is found
+//! ([`crate::check_source`]) or the order files arrive in ([`crate::run`] sorts them).
+//!
+//! A new format (SARIF, GitHub annotations, JSON lines) is one module with a
+//! [`Printer`], one [`Format`] variant and one arm in [`new_printer`].
+
+pub mod diff;
+pub mod json;
+pub mod text;
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use crate::run::{FileReport, Mode, Summary};
+
+/// How findings are printed (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `path:line:col: rule message` lines, and the unified diff in `--dry-run`.
+    Text,
+    /// One JSON document on stdout (`{"version":1,"findings":[…],"summary":{…}}`).
+    Json,
+}
+
+/// When to colour output (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour a stream when it is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour a stream, given whether that stream is a terminal.
+    pub fn enabled(self, stream_is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                let dumb = std::env::var_os("TERM").is_some_and(|v| v == "dumb");
+                stream_is_terminal && !no_color && !dumb
+            }
+        }
+    }
+}
+
+/// What every printer needs to know about the run.
+#[derive(Debug, Clone, Copy)]
+pub struct PrintOptions {
+    /// The mode decides where diagnostics go and how a fixed finding is described.
+    pub mode: Mode,
+    /// Colour what goes to stdout.
+    pub color_out: bool,
+    /// Colour what goes to stderr.
+    pub color_err: bool,
+    /// `--all-returns` is on: no finding waits for it.
+    pub all_returns: bool,
+}
+
+/// A format's printer. It is fed every file that has something to report, in path
+/// order, then the summary once.
+pub trait Printer {
+    /// One file's findings, fix and error.
+    fn file(&mut self, report: &FileReport) -> io::Result<()>;
+    /// After the last file: anything held back, then the summary line on stderr.
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// The printer for `format`, writing to `out` (stdout) and `err` (stderr).
+pub fn new_printer<'a>(
+    format: Format,
+    options: PrintOptions,
+    out: Box<dyn Write + 'a>,
+    err: Box<dyn Write + 'a>,
+) -> Box<dyn Printer + 'a> {
+    match format {
+        Format::Text => Box::new(text::TextPrinter::new(options, out, err)),
+        Format::Json => Box::new(json::JsonPrinter::new(options, out, err)),
+    }
+}
+
+/// `inngest-fix: error: PATH: reason`: the one line a file that could not be handled gets.
+pub fn write_error_line(
+    err: &mut dyn Write,
+    path: &str,
+    reason: &str,
+    color: bool,
+) -> io::Result<()> {
+    let label = style::paint("error", style::BOLD_RED, color);
+    writeln!(err, "inngest-fix: {label}: {path}: {reason}")
+}
+
+/// The closing line of every run, ruff-like:
+/// `Scanned 12 files (3 with Inngest functions) in 41ms: 4 findings (2 fixed, 1 manual, …), 1 suppressed, no errors.`
+pub fn write_summary(
+    err: &mut dyn Write,
+    summary: &Summary,
+    options: &PrintOptions,
+) -> io::Result<()> {
+    writeln!(err, "{}", summary_line(summary, options))
+}
+
+/// The summary line's text, without colour for counts of zero.
+pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
+    let color = options.color_err;
+    let mut line = format!(
+        "Scanned {} ({} with Inngest functions) in {}: ",
+        plural(summary.files_scanned, "file", "files"),
+        summary.files_matched,
+        elapsed(summary.elapsed),
+    );
+    if summary.findings == 0 {
+        line.push_str("no findings");
+    } else {
+        line.push_str(&style::paint(
+            &plural(summary.findings, "finding", "findings"),
+            style::BOLD,
+            color,
+        ));
+        let mut parts = Vec::new();
+        if summary.fixed > 0 {
+            parts.push(match options.mode {
+                Mode::Write => format!("{} fixed", summary.fixed),
+                Mode::DryRun | Mode::Check => format!("{} fixable with --write", summary.fixed),
+            });
+        }
+        if summary.manual > 0 {
+            parts.push(format!("{} for manual review", summary.manual));
+        }
+        let waiting = summary
+            .findings
+            .saturating_sub(summary.fixed + summary.manual);
+        if waiting > 0 {
+            parts.push(if options.all_returns {
+                format!("{waiting} not fixed")
+            } else {
+                format!("{waiting} fixable with --all-returns")
+            });
+        }
+        if !parts.is_empty() {
+            line.push_str(&format!(" ({})", parts.join(", ")));
+        }
+    }
+    line.push_str(&format!(", {} suppressed, ", summary.suppressed));
+    if summary.errors == 0 {
+        line.push_str("no errors.");
+    } else {
+        let errors = plural(summary.errors, "error", "errors");
+        line.push_str(&style::paint(&errors, style::BOLD_RED, color));
+        line.push('.');
+    }
+    line
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+fn elapsed(duration: Duration) -> String {
+    let millis = duration.as_millis();
+    if millis < 1000 {
+        format!("{millis}ms")
+    } else {
+        format!("{:.2}s", duration.as_secs_f64())
+    }
+}
+
+/// ANSI styles, kept to the few the printers use.
+pub(crate) mod style {
+    pub const BOLD: &str = "\x1b[1m";
+    pub const BOLD_RED: &str = "\x1b[1;31m";
+    pub const RED: &str = "\x1b[31m";
+    pub const GREEN: &str = "\x1b[32m";
+    pub const CYAN: &str = "\x1b[36m";
+    pub const YELLOW: &str = "\x1b[33m";
+    pub const RESET: &str = "\x1b[0m";
+
+    /// `text` in `style` when `enabled`, else as is.
+    pub fn paint(text: &str, style: &str, enabled: bool) -> String {
+        if enabled {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(mode: Mode) -> PrintOptions {
+        PrintOptions {
+            mode,
+            color_out: false,
+            color_err: false,
+            all_returns: false,
+        }
+    }
+
+    #[test]
+    fn summary_reads_well() {
+        let summary = Summary {
+            files_scanned: 12,
+            files_matched: 3,
+            findings: 4,
+            fixed: 2,
+            manual: 1,
+            suppressed: 1,
+            errors: 0,
+            elapsed: Duration::from_millis(41),
+        };
+        assert_eq!(
+            summary_line(&summary, &options(Mode::Write)),
+            "Scanned 12 files (3 with Inngest functions) in 41ms: 4 findings (2 fixed, \
+             1 for manual review, 1 fixable with --all-returns), 1 suppressed, no errors."
+        );
+        assert!(summary_line(&summary, &options(Mode::DryRun)).contains("2 fixable with --write"));
+    }
+
+    #[test]
+    fn summary_of_nothing() {
+        let summary = Summary {
+            files_scanned: 1,
+            errors: 1,
+            ..Summary::default()
+        };
+        assert_eq!(
+            summary_line(&summary, &options(Mode::Check)),
+            "Scanned 1 file (0 with Inngest functions) in 0ms: no findings, 0 suppressed, 1 error."
+        );
+    }
+
+    #[test]
+    fn colour_choice() {
+        assert!(ColorChoice::Always.enabled(false));
+        assert!(!ColorChoice::Never.enabled(true));
+        assert!(!ColorChoice::Auto.enabled(false));
+    }
+}

@@ -1,0 +1,236 @@
+//! The text format: `path:line:col: rule message` diagnostics, and the unified diff in
+//! `--dry-run`.
+//!
+//! Where things go: the diff on stdout (so it can be piped to `git apply`), diagnostics
+//! on stderr, except in `--check`, where they are the output and go to stdout. Suppressed
+//! findings are not printed; the summary counts them.
+
+use std::io::{self, Write};
+
+use super::{diff, style, write_error_line, write_summary, PrintOptions, Printer};
+use crate::run::{FileReport, Mode, Summary};
+use crate::Finding;
+
+/// Prints diagnostics as lines, and diffs in `--dry-run`.
+pub struct TextPrinter<O: Write, E: Write> {
+    options: PrintOptions,
+    out: O,
+    err: E,
+}
+
+impl<O: Write, E: Write> TextPrinter<O, E> {
+    /// A printer writing to `out` (stdout) and `err` (stderr).
+    pub fn new(options: PrintOptions, out: O, err: E) -> Self {
+        TextPrinter { options, out, err }
+    }
+
+    /// The two streams back, for tests.
+    pub fn into_inner(self) -> (O, E) {
+        (self.out, self.err)
+    }
+}
+
+impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
+    fn file(&mut self, report: &FileReport) -> io::Result<()> {
+        if let (Mode::DryRun, Some(rewrite)) = (self.options.mode, &report.rewrite) {
+            let color = self.options.color_out;
+            diff::write_diff(
+                &mut self.out,
+                &report.display_path,
+                &rewrite.original,
+                &rewrite.fixed,
+                color,
+            )?;
+        }
+        let (diagnostics, color): (&mut dyn Write, bool) = match self.options.mode {
+            Mode::Check => (&mut self.out, self.options.color_out),
+            Mode::DryRun | Mode::Write => (&mut self.err, self.options.color_err),
+        };
+        for finding in report.findings.iter().filter(|f| !f.suppressed) {
+            let line = diagnostic_line(&report.display_path, finding, &self.options, color);
+            writeln!(diagnostics, "{line}")?;
+        }
+        if let Some(reason) = &report.error {
+            write_error_line(
+                &mut self.err,
+                &report.display_path,
+                reason,
+                self.options.color_err,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.out.flush()?;
+        write_summary(&mut self.err, summary, &self.options)?;
+        self.err.flush()
+    }
+}
+
+/// `path:line:col: rule message (state)`, where the state says what became of it:
+/// `fixed` (or `fixable` when nothing is written), `manual: reason`, or what it waits for.
+pub fn diagnostic_line(
+    path: &str,
+    finding: &Finding,
+    options: &PrintOptions,
+    color: bool,
+) -> String {
+    let location = format!("{path}:{}:{}:", finding.range.line, finding.range.column);
+    let state = finding_state(finding, options);
+    format!(
+        "{} {} {}{}",
+        style::paint(&location, style::BOLD, color),
+        style::paint(finding.rule, style::BOLD_RED, color),
+        finding.message,
+        match state {
+            Some((text, paint)) => format!(" {}", style::paint(&format!("({text})"), paint, color)),
+            None => String::new(),
+        }
+    )
+}
+
+fn finding_state(finding: &Finding, options: &PrintOptions) -> Option<(String, &'static str)> {
+    if let Some(reason) = &finding.reason {
+        return Some((format!("manual: {reason}"), style::YELLOW));
+    }
+    if finding.fixed {
+        let text = match options.mode {
+            Mode::Write => "fixed",
+            Mode::DryRun | Mode::Check => "fixable",
+        };
+        return Some((text.to_string(), style::GREEN));
+    }
+    if finding.fixable && !options.all_returns {
+        return Some(("fixable with --all-returns".to_string(), style::CYAN));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::Rewrite;
+    use crate::SourceRange;
+    use std::path::PathBuf;
+
+    pub(crate) fn finding(line: usize, fixed: bool, reason: Option<&str>) -> Finding {
+        Finding {
+            rule: "unsafe-trailing-return",
+            range: SourceRange {
+                start_byte: 0,
+                end_byte: 1,
+                line,
+                column: 5,
+                end_line: line,
+                end_column: 30,
+            },
+            message: "return after steps reads handler variables".to_string(),
+            function_id: Some("demo".to_string()),
+            fixable: reason.is_none(),
+            fixed,
+            reason: reason.map(str::to_string),
+            suppressed: false,
+        }
+    }
+
+    fn report() -> FileReport {
+        let mut suppressed = finding(9, false, None);
+        suppressed.suppressed = true;
+        FileReport {
+            path: PathBuf::from("./src/a.ts"),
+            display_path: "src/a.ts".to_string(),
+            findings: vec![
+                finding(7, true, None),
+                finding(8, false, Some("reads a variable mutated inside a step")),
+                suppressed,
+            ],
+            rewrite: Some(Rewrite {
+                original: "a\nb\n".to_string(),
+                fixed: "a\nB\n".to_string(),
+            }),
+            error: None,
+        }
+    }
+
+    fn print(mode: Mode, report: &FileReport) -> (String, String) {
+        let options = PrintOptions {
+            mode,
+            color_out: false,
+            color_err: false,
+            all_returns: false,
+        };
+        let mut printer = TextPrinter::new(options, Vec::new(), Vec::new());
+        printer.file(report).unwrap();
+        printer.finish(&Summary::default()).unwrap();
+        let (out, err) = printer.into_inner();
+        (
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    #[test]
+    fn dry_run_diff_on_stdout_diagnostics_on_stderr() {
+        let (out, err) = print(Mode::DryRun, &report());
+        assert_eq!(
+            out,
+            "--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n"
+        );
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(
+            lines[..2],
+            [
+                "src/a.ts:7:5: unsafe-trailing-return return after steps reads handler variables (fixable)",
+                "src/a.ts:8:5: unsafe-trailing-return return after steps reads handler variables \
+                 (manual: reads a variable mutated inside a step)",
+            ]
+        );
+        assert!(lines[2].starts_with("Scanned "), "{err}");
+        assert_eq!(
+            lines.len(),
+            3,
+            "the suppressed finding is not printed: {err}"
+        );
+    }
+
+    #[test]
+    fn check_prints_diagnostics_on_stdout_and_no_diff() {
+        let (out, err) = print(Mode::Check, &report());
+        assert_eq!(out.lines().count(), 2);
+        assert!(out.starts_with("src/a.ts:7:5: unsafe-trailing-return "));
+        assert!(err.starts_with("Scanned "));
+    }
+
+    #[test]
+    fn write_says_fixed() {
+        let (out, err) = print(Mode::Write, &report());
+        assert_eq!(out, "");
+        assert!(err.lines().next().unwrap().ends_with("(fixed)"));
+    }
+
+    #[test]
+    fn error_line_names_the_file() {
+        let report = FileReport {
+            error: Some("not UTF-8 text".to_string()),
+            ..FileReport::new(PathBuf::from("b.ts"), "b.ts".to_string())
+        };
+        let (_, err) = print(Mode::DryRun, &report);
+        assert_eq!(
+            err.lines().next(),
+            Some("inngest-fix: error: b.ts: not UTF-8 text")
+        );
+    }
+
+    #[test]
+    fn waiting_finding_points_at_all_returns() {
+        let options = PrintOptions {
+            mode: Mode::Check,
+            color_out: false,
+            color_err: false,
+            all_returns: false,
+        };
+        let line = diagnostic_line("a.ts", &finding(3, false, None), &options, false);
+        assert!(line.ends_with("(fixable with --all-returns)"), "{line}");
+    }
+}

@@ -1,0 +1,646 @@
+//! Orchestration: one run of the tool, from the paths given to the exit code.
+//!
+//! Owns: the per-file pipeline on the walker's threads (read once, size check, prefilter
+//! on bytes, NUL and UTF-8 checks, [`check_source`]), collecting the reports and sorting
+//! them by path so output never depends on thread timing, writing fixes in `--write`,
+//! the summary, the exit code, and `--stdin-filename`. Does not own: which files are
+//! looked at ([`crate::walk`]), how output looks ([`crate::printer`]), how a file is
+//! replaced ([`crate::write`]).
+
+use std::collections::HashSet;
+use std::io::{self, IsTerminal, Read, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use crate::printer::{self, ColorChoice, Format, PrintOptions};
+use crate::walk::{self, io_reason, Visit, WalkOptions};
+use crate::{check_source, prefilter, FileOutcome, Finding, Lang, Settings};
+
+/// What a run does with the fixes it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Print the fixes as a unified diff on stdout; change nothing (the default).
+    DryRun,
+    /// Apply the fixes in place.
+    Write,
+    /// Print findings on stdout; change nothing.
+    Check,
+}
+
+/// Everything a run needs, as the command line gave it.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Files and directories to look at.
+    pub paths: Vec<PathBuf>,
+    /// What to do with fixes.
+    pub mode: Mode,
+    /// Output format.
+    pub format: Format,
+    /// When to colour output.
+    pub color: ColorChoice,
+    /// The rewrite's choices, handed to [`check_source`].
+    pub settings: Settings,
+    /// Which files to walk.
+    pub walk: WalkOptions,
+    /// Larger files are reported as errors and not read.
+    pub max_file_size: u64,
+    /// Read one file from stdin, named this for its language and messages.
+    pub stdin_filename: Option<PathBuf>,
+}
+
+/// How a run ended; see [`Exit::code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Nothing left to do.
+    Clean,
+    /// Findings remain: any finding in `--dry-run` and `--check`, a finding that was
+    /// not fixed in `--write`.
+    FindingsRemain,
+    /// A file could not be read, checked or written (this wins over findings).
+    Error,
+}
+
+impl Exit {
+    /// The process exit code: 0, 1 or 2.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Clean => 0,
+            Exit::FindingsRemain => 1,
+            Exit::Error => 2,
+        }
+    }
+}
+
+/// One file that has something to report: findings, a fix, or an error.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path as walked, used to read and write the file.
+    pub path: PathBuf,
+    /// The path as printed: relative to the current directory, `/`-separated, no `./`.
+    pub display_path: String,
+    /// Every finding, suppressed ones included, in source order.
+    pub findings: Vec<Finding>,
+    /// The file's text before and after its fixes, when there are fixes.
+    pub rewrite: Option<Rewrite>,
+    /// Why the file could not be read, checked or written: one line, no path.
+    pub error: Option<String>,
+}
+
+impl FileReport {
+    /// A report with nothing in it yet.
+    pub fn new(path: PathBuf, display_path: String) -> Self {
+        FileReport {
+            path,
+            display_path,
+            findings: Vec::new(),
+            rewrite: None,
+            error: None,
+        }
+    }
+
+    fn failed(path: PathBuf, display_path: String, reason: String) -> Self {
+        FileReport {
+            error: Some(reason),
+            ..FileReport::new(path, display_path)
+        }
+    }
+}
+
+/// A file's text as read and as fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewrite {
+    /// The text as read (BOM included).
+    pub original: String,
+    /// The text with every applied fix.
+    pub fixed: String,
+}
+
+/// The counts of a run, as the summary line and the JSON `summary` give them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files of a known language that were looked at (most never get past the prefilter).
+    pub files_scanned: usize,
+    /// Files that define at least one Inngest function.
+    pub files_matched: usize,
+    /// Findings not suppressed.
+    pub findings: usize,
+    /// Findings whose fix is applied (`--write`) or would be (`--dry-run`, `--check`).
+    pub fixed: usize,
+    /// Findings left for manual review (they carry a reason).
+    pub manual: usize,
+    /// Findings silenced by `// inngest-fix-ignore`.
+    pub suppressed: usize,
+    /// Files and paths that could not be read, checked or written.
+    pub errors: usize,
+    /// Wall time of the run until printing.
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    fn count(&mut self, report: &FileReport) {
+        self.errors += usize::from(report.error.is_some());
+        for finding in &report.findings {
+            if finding.suppressed {
+                self.suppressed += 1;
+                continue;
+            }
+            self.findings += 1;
+            self.fixed += usize::from(finding.fixed);
+            self.manual += usize::from(finding.reason.is_some());
+        }
+    }
+
+    /// The exit status these counts mean in `mode`.
+    pub fn exit(&self, mode: Mode) -> Exit {
+        let remaining = match mode {
+            Mode::Write => self.findings.saturating_sub(self.fixed),
+            Mode::DryRun | Mode::Check => self.findings,
+        };
+        if self.errors > 0 {
+            Exit::Error
+        } else if remaining > 0 {
+            Exit::FindingsRemain
+        } else {
+            Exit::Clean
+        }
+    }
+}
+
+/// Run the tool as configured, printing to stdout and stderr.
+pub fn run(config: &Config) -> anyhow::Result<Exit> {
+    if let Some(filename) = &config.stdin_filename {
+        return run_stdin(config, filename);
+    }
+    let start = Instant::now();
+    let cwd = std::env::current_dir().ok();
+    let checked = check_files(config, cwd.as_deref())?;
+    let mut reports = checked.reports;
+    if config.mode == Mode::Write {
+        reports.iter_mut().for_each(apply_rewrite);
+    }
+    let mut summary = Summary {
+        files_scanned: checked.files_scanned,
+        files_matched: checked.files_matched,
+        ..Summary::default()
+    };
+    reports.iter().for_each(|report| summary.count(report));
+    summary.elapsed = start.elapsed();
+
+    let options = print_options(config, config.mode);
+    let out = Box::new(io::BufWriter::new(io::stdout().lock()));
+    let err = Box::new(io::BufWriter::new(io::stderr().lock()));
+    let mut printer = printer::new_printer(config.format, options, out, err);
+    for report in &reports {
+        printer.file(report)?;
+    }
+    printer.finish(&summary)?;
+    Ok(summary.exit(config.mode))
+}
+
+fn print_options(config: &Config, mode: Mode) -> PrintOptions {
+    PrintOptions {
+        mode,
+        color_out: config.color.enabled(io::stdout().is_terminal()),
+        color_err: config.color.enabled(io::stderr().is_terminal()),
+        all_returns: config.settings.all_returns,
+    }
+}
+
+/// What the walker threads found: reports in path order, and the counts of files
+/// that had nothing to report.
+struct CheckedFiles {
+    reports: Vec<FileReport>,
+    files_scanned: usize,
+    files_matched: usize,
+}
+
+/// A report and the identity of the file it is about.
+struct Checked {
+    report: FileReport,
+    identity: Option<FileIdentity>,
+}
+
+/// Device and inode: the same file reached by two paths (a symbolic link, a path given
+/// twice) is reported and fixed once.
+type FileIdentity = (u64, u64);
+
+fn check_files(config: &Config, cwd: Option<&Path>) -> anyhow::Result<CheckedFiles> {
+    let scanned = AtomicUsize::new(0);
+    let matched = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::channel::<Checked>();
+    walk::walk(&config.paths, &config.walk, || {
+        let sender = sender.clone();
+        let (scanned, matched) = (&scanned, &matched);
+        // One buffer per thread, reused for every file it reads.
+        let mut buffer = Vec::new();
+        Box::new(move |visit| {
+            let checked = match visit {
+                Visit::File { path, lang } => {
+                    scanned.fetch_add(1, Ordering::Relaxed);
+                    check_file(path, lang, config, cwd, &mut buffer, matched)
+                }
+                Visit::Error { path, reason } => {
+                    let display_path = display_path(&path, cwd);
+                    let report = FileReport::failed(path, display_path, reason);
+                    Some(Checked {
+                        report,
+                        identity: None,
+                    })
+                }
+            };
+            if let Some(checked) = checked {
+                // The receiver outlives the walk: sending cannot fail.
+                let _ = sender.send(checked);
+            }
+        })
+    })?;
+    drop(sender);
+    let mut checked: Vec<Checked> = receiver.into_iter().collect();
+    checked.sort_by(|a, b| {
+        let (a, b) = (&a.report, &b.report);
+        a.display_path
+            .cmp(&b.display_path)
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    let mut seen = HashSet::new();
+    checked.retain(|c| c.identity.map_or(true, |identity| seen.insert(identity)));
+    Ok(CheckedFiles {
+        reports: checked.into_iter().map(|c| c.report).collect(),
+        files_scanned: scanned.into_inner(),
+        files_matched: matched.into_inner(),
+    })
+}
+
+/// Read, filter and check one file; `None` when it has nothing to report.
+fn check_file(
+    path: PathBuf,
+    lang: Lang,
+    config: &Config,
+    cwd: Option<&Path>,
+    buffer: &mut Vec<u8>,
+    matched: &AtomicUsize,
+) -> Option<Checked> {
+    let identity = match read_file(&path, config.max_file_size, buffer) {
+        Ok(identity) => identity,
+        Err(reason) => {
+            let report = FileReport::failed(path.clone(), display_path(&path, cwd), reason);
+            return Some(Checked {
+                report,
+                identity: None,
+            });
+        }
+    };
+    let report = match check_bytes(buffer, lang, &config.settings) {
+        Ok(None) => return None,
+        Ok(Some((text, outcome))) => {
+            if outcome.has_inngest_functions {
+                matched.fetch_add(1, Ordering::Relaxed);
+            }
+            let display_path = display_path(&path, cwd);
+            report_for(FileReport::new(path, display_path), text, outcome)?
+        }
+        Err(reason) => FileReport::failed(path.clone(), display_path(&path, cwd), reason),
+    };
+    Some(Checked { report, identity })
+}
+
+/// Read a whole file into `buffer`, refusing files over `max_size` before reading them.
+fn read_file(
+    path: &Path,
+    max_size: u64,
+    buffer: &mut Vec<u8>,
+) -> Result<Option<FileIdentity>, String> {
+    let mut file = std::fs::File::open(path).map_err(|err| io_reason(&err))?;
+    let metadata = file.metadata().map_err(|err| io_reason(&err))?;
+    if metadata.len() > max_size {
+        return Err(too_large(max_size));
+    }
+    buffer.clear();
+    // The size may grow between the stat and the read: never hold more than the limit.
+    (&mut file)
+        .take(max_size.saturating_add(1))
+        .read_to_end(buffer)
+        .map_err(|err| io_reason(&err))?;
+    if buffer.len() as u64 > max_size {
+        return Err(too_large(max_size));
+    }
+    Ok(identity(&metadata))
+}
+
+#[cfg(unix)]
+fn identity(metadata: &std::fs::Metadata) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    Some((metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_metadata: &std::fs::Metadata) -> Option<FileIdentity> {
+    None
+}
+
+fn too_large(max_size: u64) -> String {
+    format!(
+        "file is larger than {} (see --max-file-size)",
+        human_size(max_size)
+    )
+}
+
+/// A byte count for people: `10 MiB`, `512 KiB`, `100 bytes`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (size, unit) in UNITS {
+        if bytes >= size {
+            let value = bytes as f64 / size as f64;
+            return if bytes % size == 0 {
+                format!("{} {unit}", bytes / size)
+            } else {
+                format!("{value:.1} {unit}")
+            };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// The prefilter, the binary and encoding checks, then the analysis.
+/// `Ok(None)`: the file cannot define an Inngest function and is never parsed.
+fn check_bytes<'a>(
+    bytes: &'a [u8],
+    lang: Lang,
+    settings: &Settings,
+) -> Result<Option<(&'a str, FileOutcome)>, String> {
+    if !prefilter(bytes) {
+        return Ok(None);
+    }
+    if memchr::memchr(0, bytes).is_some() {
+        return Err("binary file (it contains a NUL byte)".to_string());
+    }
+    let text = std::str::from_utf8(bytes).map_err(|err| {
+        let line = 1 + memchr::memchr_iter(b'\n', &bytes[..err.valid_up_to()]).count();
+        format!("not valid UTF-8 (first invalid byte on line {line})")
+    })?;
+    // A bug in the analysis must cost one file, not the run.
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| check_source(text, lang, settings)))
+        .map_err(|_| {
+            "internal error: the analysis panicked; the file was left alone".to_string()
+        })?;
+    Ok(Some((text, outcome)))
+}
+
+/// Fill `report` from a file's outcome; `None` when there is nothing to report.
+fn report_for(mut report: FileReport, text: &str, outcome: FileOutcome) -> Option<FileReport> {
+    report.findings = outcome.findings;
+    let fixed = outcome.fixed_source.filter(|fixed| fixed != text);
+    match (outcome.internal_error, fixed) {
+        (Some(message), _) => {
+            report.error = Some(format!("internal error: {message}"));
+            for finding in &mut report.findings {
+                finding.fixable = false;
+                finding.fixed = false;
+            }
+        }
+        (None, Some(fixed)) => {
+            report.rewrite = Some(Rewrite {
+                original: text.to_string(),
+                fixed,
+            });
+        }
+        (None, None) => report
+            .findings
+            .iter_mut()
+            .for_each(|finding| finding.fixed = false),
+    }
+    let empty = report.findings.is_empty() && report.rewrite.is_none() && report.error.is_none();
+    (!empty).then_some(report)
+}
+
+/// `--write`: replace the file; on failure keep it, say why, and mark nothing fixed.
+fn apply_rewrite(report: &mut FileReport) {
+    let Some(rewrite) = &report.rewrite else {
+        return;
+    };
+    let written = crate::write::replace_file(
+        &report.path,
+        rewrite.original.as_bytes(),
+        rewrite.fixed.as_bytes(),
+    );
+    if let Err(err) = written {
+        report.error = Some(err.to_string());
+        report.rewrite = None;
+        report
+            .findings
+            .iter_mut()
+            .for_each(|finding| finding.fixed = false);
+    }
+}
+
+/// `--stdin-filename`: check the text on stdin as if it were that file. The fixed text
+/// (or the text unchanged) goes to stdout and diagnostics to stderr; with `--check`,
+/// only diagnostics, on stdout. A name of no known language passes the text through.
+fn run_stdin(config: &Config, filename: &Path) -> anyhow::Result<Exit> {
+    let start = Instant::now();
+    let mut bytes = Vec::new();
+    io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .context("cannot read standard input")?;
+    let cwd = std::env::current_dir().ok();
+    let display_path = display_path(filename, cwd.as_deref());
+    let mut report = FileReport::new(filename.to_path_buf(), display_path);
+    let mut summary = Summary::default();
+    if bytes.len() as u64 > config.max_file_size {
+        report.error = Some(too_large(config.max_file_size));
+    } else if let Some(lang) = Lang::from_path(filename) {
+        summary.files_scanned = 1;
+        match check_bytes(&bytes, lang, &config.settings) {
+            Ok(None) => {}
+            Ok(Some((text, outcome))) => {
+                summary.files_matched = usize::from(outcome.has_inngest_functions);
+                let path = report.path.clone();
+                let display_path = report.display_path.clone();
+                if let Some(filled) = report_for(FileReport::new(path, display_path), text, outcome)
+                {
+                    report = filled;
+                }
+            }
+            Err(reason) => report.error = Some(reason),
+        }
+    }
+    summary.count(&report);
+    summary.elapsed = start.elapsed();
+
+    let mode = match config.mode {
+        Mode::Check => Mode::Check,
+        Mode::DryRun | Mode::Write => Mode::Write,
+    };
+    let options = print_options(config, mode);
+    if mode == Mode::Check {
+        let out = Box::new(io::BufWriter::new(io::stdout().lock()));
+        let mut printer = printer::new_printer(config.format, options, out, Box::new(io::stderr()));
+        printer.file(&report)?;
+        printer.finish(&summary)?;
+    } else {
+        let source = report
+            .rewrite
+            .as_ref()
+            .map_or(&bytes[..], |r| r.fixed.as_bytes());
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(source)?;
+        stdout.flush()?;
+        let err = PrintOptions {
+            color_out: options.color_err,
+            ..options
+        };
+        let mut printer = printer::new_printer(
+            config.format,
+            err,
+            Box::new(io::stderr()),
+            Box::new(io::stderr()),
+        );
+        printer.file(&report)?;
+        printer.finish(&summary)?;
+    }
+    Ok(summary.exit(mode))
+}
+
+/// A path as printed and as it appears in diff headers: relative to the current
+/// directory when it is under it, without `./`, with `/` separators.
+pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
+    let relative = match cwd {
+        Some(cwd) if path.is_absolute() => path.strip_prefix(cwd).unwrap_or(path),
+        _ => path,
+    };
+    let clean: PathBuf = relative
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    let text = clean.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_paths_are_relative_and_clean() {
+        let cwd = Path::new("/repo");
+        assert_eq!(display_path(Path::new("./src/a.ts"), Some(cwd)), "src/a.ts");
+        assert_eq!(
+            display_path(Path::new("/repo/src/a.ts"), Some(cwd)),
+            "src/a.ts"
+        );
+        assert_eq!(
+            display_path(Path::new("/elsewhere/a.ts"), Some(cwd)),
+            "/elsewhere/a.ts"
+        );
+        assert_eq!(display_path(Path::new("src/./a.ts"), None), "src/a.ts");
+    }
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(human_size(10 << 20), "10 MiB");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(100), "100 bytes");
+    }
+
+    #[test]
+    fn bytes_are_filtered_before_parsing() {
+        let settings = Settings::default();
+        let unrelated = check_bytes(b"const a = 1;\0", Lang::TypeScript, &settings);
+        assert_eq!(unrelated.map(|o| o.is_some()), Ok(false));
+        let binary = b"inngest.createFunction\0";
+        assert_eq!(
+            check_bytes(binary, Lang::TypeScript, &settings).map(|o| o.is_some()),
+            Err("binary file (it contains a NUL byte)".to_string())
+        );
+        let latin1 = b"// caf\xe9\ninngest.createFunction";
+        let err = check_bytes(latin1, Lang::TypeScript, &settings).map(|o| o.is_some());
+        assert_eq!(
+            err,
+            Err("not valid UTF-8 (first invalid byte on line 1)".to_string())
+        );
+    }
+
+    fn finding(fixed: bool, reason: Option<&str>, suppressed: bool) -> Finding {
+        Finding {
+            rule: "unsafe-trailing-return",
+            range: crate::SourceRange {
+                start_byte: 0,
+                end_byte: 0,
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+            },
+            message: String::new(),
+            function_id: None,
+            fixable: reason.is_none(),
+            fixed,
+            reason: reason.map(str::to_string),
+            suppressed,
+        }
+    }
+
+    #[test]
+    fn exit_codes_follow_the_mode() {
+        let mut summary = Summary::default();
+        let report = FileReport {
+            findings: vec![finding(true, None, false), finding(false, None, true)],
+            ..FileReport::new(PathBuf::from("a.ts"), "a.ts".to_string())
+        };
+        summary.count(&report);
+        assert_eq!(
+            (summary.findings, summary.fixed, summary.suppressed),
+            (1, 1, 1)
+        );
+        assert_eq!(summary.exit(Mode::Write), Exit::Clean);
+        assert_eq!(summary.exit(Mode::DryRun), Exit::FindingsRemain);
+        assert_eq!(summary.exit(Mode::Check), Exit::FindingsRemain);
+        let manual = FileReport {
+            findings: vec![finding(false, Some("nested step"), false)],
+            ..FileReport::new(PathBuf::from("b.ts"), "b.ts".to_string())
+        };
+        summary.count(&manual);
+        assert_eq!(summary.manual, 1);
+        assert_eq!(summary.exit(Mode::Write), Exit::FindingsRemain);
+        summary.count(&FileReport::failed(
+            PathBuf::new(),
+            String::new(),
+            "x".to_string(),
+        ));
+        assert_eq!(summary.exit(Mode::Write), Exit::Error);
+    }
+
+    #[test]
+    fn internal_error_leaves_the_file_alone() {
+        let outcome = FileOutcome {
+            has_inngest_functions: true,
+            findings: vec![finding(true, None, false)],
+            fixed_source: Some("changed".to_string()),
+            internal_error: Some("re-parse failed".to_string()),
+        };
+        let report = FileReport::new(PathBuf::from("a.ts"), "a.ts".to_string());
+        let report = report_for(report, "text", outcome).unwrap();
+        assert!(report.rewrite.is_none());
+        assert_eq!(
+            report.error.as_deref(),
+            Some("internal error: re-parse failed")
+        );
+        assert!(!report.findings[0].fixed);
+    }
+
+    #[test]
+    fn nothing_to_report_is_none() {
+        let report = FileReport::new(PathBuf::from("a.ts"), "a.ts".to_string());
+        assert!(report_for(report, "text", FileOutcome::default()).is_none());
+    }
+}

@@ -1,0 +1,202 @@
+//! Inngest functions and their handlers (SPEC 1.1).
+//!
+//! An Inngest function is a call `X.createFunction(…)` on any receiver whose last
+//! argument is its handler: an inline arrow or function expression, or the name of a
+//! function declared at the top of the same file. The `onFailure` function of the
+//! options object is a handler too. Owns: finding those calls and handlers. Does not
+//! own: what a handler does (see [`super::steps`], [`super::returns`]).
+
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Node, QueryCursor, Tree};
+
+use super::queries::Queries;
+use super::{code_children, text, unwrap_expression};
+use crate::Lang;
+
+/// One `X.createFunction(…)` call.
+#[derive(Debug, Clone)]
+pub struct InngestFunction<'t> {
+    /// The `createFunction` call expression.
+    pub call: Node<'t>,
+    /// The `id` of the options object, when it is a string literal.
+    pub id: Option<String>,
+    /// The handler, then the `onFailure` handler when there is one.
+    pub handlers: Vec<Handler<'t>>,
+}
+
+/// A function the SDK runs with a `{ event, step, … }` context.
+#[derive(Debug, Clone, Copy)]
+pub struct Handler<'t> {
+    /// The function node (arrow function, function expression or declaration).
+    pub function: Node<'t>,
+    /// Its statement block; `None` for an expression-bodied arrow function.
+    pub body: Option<Node<'t>>,
+    /// Declared `async`: `await` is available in its body.
+    pub is_async: bool,
+}
+
+/// Every Inngest function of a file, in source order. A handler shared by several
+/// functions is listed once, under the first.
+pub fn find<'t>(tree: &'t Tree, source: &str, lang: Lang) -> Vec<InngestFunction<'t>> {
+    let query = &Queries::get(lang).functions;
+    let function_capture = Queries::capture(query, "function");
+    let arguments_capture = Queries::capture(query, "arguments");
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
+    let mut found = Vec::new();
+    let mut seen_handlers = Vec::new();
+    while let Some(m) = matches.next() {
+        let mut call = None;
+        let mut arguments = None;
+        for capture in m.captures {
+            if capture.index == function_capture {
+                call = Some(capture.node);
+            } else if capture.index == arguments_capture {
+                arguments = Some(capture.node);
+            }
+        }
+        let (Some(call), Some(arguments)) = (call, arguments) else {
+            continue;
+        };
+        let args: Vec<Node> = code_children(arguments).collect();
+        // v3 `(options, trigger, handler)` or v4 `({ id, triggers }, handler)`.
+        if args.len() < 2 {
+            continue;
+        }
+        let options = unwrap_expression(args[0]);
+        let mut handlers = Vec::new();
+        if let Some(handler) = resolve_handler(args[args.len() - 1], tree, source) {
+            handlers.push(handler);
+        }
+        if options.kind() == "object" {
+            if let Some(on_failure) = property(options, "onFailure", source) {
+                if let Some(handler) = resolve_handler(on_failure, tree, source) {
+                    handlers.push(handler);
+                }
+            }
+        }
+        handlers.retain(|h| {
+            let new = !seen_handlers.contains(&h.function.id());
+            seen_handlers.push(h.function.id());
+            new
+        });
+        let id = (options.kind() == "object")
+            .then(|| property(options, "id", source))
+            .flatten()
+            .and_then(|value| string_literal(value, source));
+        found.push(InngestFunction { call, id, handlers });
+    }
+    found
+}
+
+/// The value of `key: value` (or a method `key() {}`) in an object literal.
+fn property<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
+    code_children(object).find_map(|member| match member.kind() {
+        "pair" => {
+            let name = member.child_by_field_name("key")?;
+            let name_text = text(name, source).trim_matches(|c| c == '"' || c == '\'');
+            (name_text == key).then(|| member.child_by_field_name("value"))?
+        }
+        "method_definition" => {
+            let name = member.child_by_field_name("name")?;
+            (text(name, source) == key).then_some(member)
+        }
+        _ => None,
+    })
+}
+
+/// The value of a string literal or a template literal without substitutions.
+pub fn string_literal(node: Node, source: &str) -> Option<String> {
+    let node = unwrap_expression(node);
+    match node.kind() {
+        "string" | "template_string" => {
+            if code_children(node).any(|c| c.kind() == "template_substitution") {
+                return None;
+            }
+            let raw = text(node, source);
+            raw.get(1..raw.len().checked_sub(1)?).map(str::to_string)
+        }
+        _ => None,
+    }
+}
+
+/// The handler a `createFunction` argument names: an inline function, or an
+/// identifier declared as a function at the top of the file.
+fn resolve_handler<'t>(argument: Node<'t>, tree: &'t Tree, source: &str) -> Option<Handler<'t>> {
+    let argument = unwrap_expression(argument);
+    if is_handler_function(argument) {
+        return Some(handler(argument));
+    }
+    if argument.kind() != "identifier" {
+        return None;
+    }
+    let name = text(argument, source);
+    top_level_function(tree.root_node(), name, source).map(handler)
+}
+
+fn is_handler_function(node: Node) -> bool {
+    matches!(
+        node.kind(),
+        "arrow_function"
+            | "function_expression"
+            | "generator_function"
+            | "function_declaration"
+            | "generator_function_declaration"
+            | "method_definition"
+    )
+}
+
+fn handler(function: Node) -> Handler {
+    let body = function
+        .child_by_field_name("body")
+        .filter(|b| b.kind() == "statement_block");
+    let mut cursor = function.walk();
+    let is_async = function.children(&mut cursor).any(|c| c.kind() == "async");
+    Handler {
+        function,
+        body,
+        is_async,
+    }
+}
+
+/// A function named `name` declared by a top-level statement (exported or not):
+/// `const name = async (…) => {…}` or `function name(…) {…}`.
+fn top_level_function<'t>(root: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
+    for statement in code_children(root) {
+        let declaration = if statement.kind() == "export_statement" {
+            match statement.child_by_field_name("declaration") {
+                Some(d) => d,
+                None => continue,
+            }
+        } else {
+            statement
+        };
+        match declaration.kind() {
+            "function_declaration" | "generator_function_declaration"
+                if declaration
+                    .child_by_field_name("name")
+                    .is_some_and(|n| text(n, source) == name) =>
+            {
+                return Some(declaration);
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for declarator in code_children(declaration) {
+                    let matches_name = declarator
+                        .child_by_field_name("name")
+                        .is_some_and(|n| n.kind() == "identifier" && text(n, source) == name);
+                    if !matches_name {
+                        continue;
+                    }
+                    let value = declarator
+                        .child_by_field_name("value")
+                        .map(unwrap_expression);
+                    if let Some(value) = value.filter(|v| is_handler_function(*v)) {
+                        return Some(value);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}

@@ -1,0 +1,151 @@
+//! The return statements of a handler, and where they sit (SPEC 2).
+//!
+//! A handler's own returns are those whose nearest enclosing function is the handler
+//! (returns of nested callbacks and step bodies belong to those). A return is *after
+//! steps* when a step call starts before it or it is inside a loop whose body runs
+//! steps, and *trailing* when it is in tail position: the last statement of the body,
+//! or of an `if`/`else` branch, `try` or `catch` block, or `switch` case that is itself
+//! in tail position.
+
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Node, QueryCursor, Tree};
+
+use super::functions::Handler;
+use super::queries::Queries;
+use super::steps::HandlerSteps;
+use super::{code_children, is_function};
+use crate::Lang;
+
+/// A return statement of a handler itself.
+#[derive(Debug, Clone, Copy)]
+pub struct HandlerReturn<'t> {
+    /// The `return …;` statement.
+    pub statement: Node<'t>,
+    /// What it returns; `None` for a bare `return;`.
+    pub argument: Option<Node<'t>>,
+    /// In tail position.
+    pub trailing: bool,
+    /// A step runs before it (or around it, in a loop).
+    pub after_steps: bool,
+}
+
+/// The handler's own return statements, in source order.
+pub fn find<'t>(
+    handler: &Handler<'t>,
+    steps: &HandlerSteps<'t>,
+    tree: &'t Tree,
+    source: &str,
+    lang: Lang,
+) -> Vec<HandlerReturn<'t>> {
+    let Some(body) = handler.body else {
+        return Vec::new();
+    };
+    let query = &Queries::get(lang).returns;
+    let mut cursor = QueryCursor::new();
+    cursor.set_byte_range(body.byte_range());
+    let mut captures = cursor.captures(query, tree.root_node(), source.as_bytes());
+    let mut found = Vec::new();
+    while let Some((m, index)) = captures.next() {
+        let statement = m.captures[*index].node;
+        if nearest_function(statement).map(|f| f.id()) != Some(handler.function.id()) {
+            continue;
+        }
+        found.push(HandlerReturn {
+            statement,
+            argument: code_children(statement).next(),
+            trailing: is_tail(statement, body),
+            after_steps: steps.any_before(statement.start_byte())
+                || in_loop_with_steps(statement, body, steps),
+        });
+    }
+    found
+}
+
+fn nearest_function(node: Node) -> Option<Node> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if is_function(n) {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
+fn in_loop_with_steps(statement: Node, body: Node, steps: &HandlerSteps) -> bool {
+    let mut current = statement.parent();
+    while let Some(n) = current {
+        if n.id() == body.id() {
+            return false;
+        }
+        let is_loop = matches!(
+            n.kind(),
+            "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
+        );
+        if is_loop && steps.any_within(n) {
+            return true;
+        }
+        current = n.parent();
+    }
+    false
+}
+
+/// Whether `node` is the last statement of its parent (comments and `;` aside).
+fn is_last(node: Node, parent: Node) -> bool {
+    code_children(parent)
+        .filter(|c| c.kind() != "empty_statement")
+        .last()
+        .is_some_and(|last| last.id() == node.id())
+}
+
+/// Whether a statement is in tail position of the handler body `body`. Climbs
+/// iteratively: nesting depth comes from the user's file.
+pub fn is_tail(statement: Node, body: Node) -> bool {
+    let mut node = statement;
+    loop {
+        let Some(parent) = node.parent() else {
+            return false;
+        };
+        match parent.kind() {
+            "statement_block" => {
+                if !is_last(node, parent) {
+                    return false;
+                }
+                if parent.id() == body.id() {
+                    return true;
+                }
+            }
+            "if_statement" => {
+                if parent.child_by_field_name("condition").map(|c| c.id()) == Some(node.id()) {
+                    return false;
+                }
+            }
+            "else_clause" => {}
+            "try_statement" => {
+                if parent.child_by_field_name("finalizer").map(|c| c.id()) == Some(node.id()) {
+                    return false;
+                }
+            }
+            "catch_clause" => {
+                if parent.child_by_field_name("body").map(|c| c.id()) != Some(node.id()) {
+                    return false;
+                }
+            }
+            "switch_case" | "switch_default" => {
+                if !is_last(node, parent) {
+                    return false;
+                }
+                // switch_case → switch_body → switch_statement
+                match parent.parent().and_then(|b| b.parent()) {
+                    Some(switch) => {
+                        node = switch;
+                        continue;
+                    }
+                    None => return false,
+                }
+            }
+            _ => return false,
+        }
+        node = parent;
+    }
+}

@@ -1,0 +1,174 @@
+//! Name resolution, just enough for the rules: which scope between a use and a stop
+//! node declares a name. Scopes are blocks, `for` heads, `catch` clauses and
+//! functions (parameters, a function expression's own name, hoisted `var`s).
+//!
+//! Every walk here is iterative: nesting depth comes from the user's file.
+
+use tree_sitter::Node;
+
+use super::{code_children, is_function, text};
+
+/// The innermost node from `from` up to `stop` (both included) whose scope declares
+/// `name`, or `None` when the name comes from outside `stop`.
+pub fn resolve<'t>(from: Node<'t>, stop: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
+    let mut node = Some(from);
+    while let Some(scope) = node {
+        if declares(scope, name, source) {
+            return Some(scope);
+        }
+        if scope.id() == stop.id() {
+            return None;
+        }
+        node = scope.parent();
+    }
+    None
+}
+
+/// Whether `scope` itself declares `name`.
+pub fn declares(scope: Node, name: &str, source: &str) -> bool {
+    let mut names = Vec::new();
+    declared_names(scope, source, &mut names);
+    names.iter().any(|n| text(*n, source) == name)
+}
+
+/// The identifier nodes a scope node declares directly.
+pub fn declared_names<'t>(scope: Node<'t>, source: &str, out: &mut Vec<Node<'t>>) {
+    match scope.kind() {
+        "statement_block" | "program" | "switch_body" | "class_body" => {
+            for statement in code_children(scope) {
+                if scope.kind() == "switch_body" {
+                    // One scope for all cases of a switch.
+                    for inner in code_children(statement) {
+                        statement_declarations(inner, source, out);
+                    }
+                } else {
+                    statement_declarations(statement, source, out);
+                }
+            }
+        }
+        "for_statement" => {
+            if let Some(init) = scope.child_by_field_name("initializer") {
+                statement_declarations(init, source, out);
+            }
+        }
+        "for_in_statement" if scope.child_by_field_name("kind").is_some() => {
+            if let Some(left) = scope.child_by_field_name("left") {
+                pattern_names(left, out);
+            }
+        }
+        "catch_clause" => {
+            if let Some(parameter) = scope.child_by_field_name("parameter") {
+                pattern_names(parameter, out);
+            }
+        }
+        _ if is_function(scope) => {
+            if scope.kind() == "function_expression" || scope.kind() == "generator_function" {
+                if let Some(own_name) = scope.child_by_field_name("name") {
+                    out.push(own_name);
+                }
+            }
+            if let Some(single) = scope.child_by_field_name("parameter") {
+                pattern_names(single, out);
+            }
+            if let Some(parameters) = scope.child_by_field_name("parameters") {
+                for parameter in code_children(parameters) {
+                    pattern_names(parameter, out);
+                }
+            }
+            if let Some(body) = scope.child_by_field_name("body") {
+                hoisted_vars(body, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Names a statement declares in the block that holds it.
+fn statement_declarations<'t>(statement: Node<'t>, _source: &str, out: &mut Vec<Node<'t>>) {
+    match statement.kind() {
+        "lexical_declaration" | "variable_declaration" => {
+            for declarator in code_children(statement) {
+                if let Some(name) = declarator.child_by_field_name("name") {
+                    pattern_names(name, out);
+                }
+            }
+        }
+        "function_declaration"
+        | "generator_function_declaration"
+        | "class_declaration"
+        | "abstract_class_declaration"
+        | "enum_declaration" => {
+            if let Some(name) = statement.child_by_field_name("name") {
+                out.push(name);
+            }
+        }
+        "export_statement" => {
+            if let Some(declaration) = statement.child_by_field_name("declaration") {
+                statement_declarations(declaration, _source, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `var` declarations anywhere in a function body (outside nested functions): they
+/// belong to the function's scope.
+fn hoisted_vars<'t>(body: Node<'t>, out: &mut Vec<Node<'t>>) {
+    let mut cursor = body.walk();
+    if !cursor.goto_first_child() {
+        return;
+    }
+    loop {
+        let node = cursor.node();
+        let mut descend = !is_function(node);
+        if node.kind() == "variable_declaration" {
+            for declarator in code_children(node) {
+                if let Some(name) = declarator.child_by_field_name("name") {
+                    pattern_names(name, out);
+                }
+            }
+            descend = false;
+        }
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() || cursor.node().id() == body.id() {
+                return;
+            }
+        }
+    }
+}
+
+/// The identifiers a binding pattern binds: `x`, `{ a, b: c, d = 1, ...e }`, `[f, , g]`,
+/// parameters with types and defaults.
+pub fn pattern_names<'t>(pattern: Node<'t>, out: &mut Vec<Node<'t>>) {
+    let mut stack = vec![pattern];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" => out.push(node),
+            "required_parameter" | "optional_parameter" => {
+                if let Some(p) = node.child_by_field_name("pattern") {
+                    stack.push(p);
+                }
+            }
+            "pair_pattern" => {
+                if let Some(v) = node.child_by_field_name("value") {
+                    stack.push(v);
+                }
+            }
+            "assignment_pattern" | "object_assignment_pattern" => {
+                if let Some(l) = node.child_by_field_name("left") {
+                    stack.push(l);
+                }
+            }
+            "object_pattern" | "array_pattern" | "rest_pattern" => {
+                stack.extend(code_children(node));
+            }
+            _ => {}
+        }
+    }
+}

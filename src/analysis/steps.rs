@@ -1,0 +1,128 @@
+//! Step calls and step bodies of one handler (SPEC 1.2).
+//!
+//! A step call is a call of a step tool on the handler's binding (`step.run(…)`,
+//! `ctx.step.sleep(…)`, a bare destructured `run(…)`), wherever it sits in the handler
+//! (nested callbacks such as `Promise.all(items.map(…))` included), or a call that is
+//! handed the binding (`processBatch(step, items)`): it runs steps. The functions passed
+//! to step tools are step bodies: code in them runs once, its effects are memoized.
+
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Node, QueryCursor, Tree};
+
+use super::binding::StepBinding;
+use super::functions::{string_literal, Handler};
+use super::queries::Queries;
+use super::{code_children, contains, is_function, text};
+use crate::Lang;
+
+/// One step call.
+#[derive(Debug, Clone)]
+pub struct StepCall<'t> {
+    /// The call expression.
+    pub call: Node<'t>,
+    /// The tool (`run`, `sleep`, `ai.infer` is `infer`…); `None` for a helper call
+    /// that is handed the binding.
+    pub tool: Option<String>,
+    /// The step ID, when the first argument is a string literal.
+    pub id: Option<String>,
+}
+
+/// The steps of one handler.
+#[derive(Debug, Clone, Default)]
+pub struct HandlerSteps<'t> {
+    /// Step calls in source order.
+    pub calls: Vec<StepCall<'t>>,
+    /// Functions passed to step tools, in source order.
+    pub bodies: Vec<Node<'t>>,
+}
+
+impl<'t> HandlerSteps<'t> {
+    /// Whether a step call starts inside `node`.
+    pub fn any_within(&self, node: Node) -> bool {
+        self.calls.iter().any(|c| contains(node, c.call))
+    }
+
+    /// Whether a step call starts before `byte`.
+    pub fn any_before(&self, byte: usize) -> bool {
+        self.calls
+            .first()
+            .is_some_and(|c| c.call.start_byte() < byte)
+    }
+
+    /// Whether `node` is itself a step call.
+    pub fn is_step_call(&self, node: Node) -> bool {
+        self.calls.iter().any(|c| c.call.id() == node.id())
+    }
+
+    /// The step body holding `node`, if any.
+    pub fn body_containing(&self, node: Node) -> Option<Node<'t>> {
+        self.bodies.iter().copied().find(|b| contains(*b, node))
+    }
+}
+
+/// Find the step calls and step bodies of `handler`.
+pub fn find<'t>(
+    handler: &Handler<'t>,
+    binding: &StepBinding,
+    tree: &'t Tree,
+    source: &str,
+    lang: Lang,
+) -> HandlerSteps<'t> {
+    let query = &Queries::get(lang).step_calls;
+    let call_capture = Queries::capture(query, "step.call");
+    let binding_capture = Queries::capture(query, "step.binding");
+    let tool_capture = Queries::capture(query, "step.tool");
+    let helper_capture = Queries::capture(query, "step.helper_call");
+    let handed_capture = Queries::capture(query, "step.handed");
+
+    let function = handler.function;
+    let mut cursor = QueryCursor::new();
+    cursor.set_byte_range(function.byte_range());
+    let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
+    let mut calls: Vec<StepCall<'t>> = Vec::new();
+    while let Some(m) = matches.next() {
+        let node_of = |index: u32| m.captures.iter().find(|c| c.index == index).map(|c| c.node);
+        let (call, tool) = if let Some(call) = node_of(call_capture) {
+            let Some(tool) = node_of(tool_capture) else {
+                continue;
+            };
+            let tool_name = text(tool, source);
+            let is_step = match node_of(binding_capture) {
+                Some(receiver) => binding.is_receiver(receiver, source),
+                None => binding.bare_tool(tool_name).is_some(),
+            };
+            if !is_step {
+                continue;
+            }
+            let tool_name = binding.bare_tool(tool_name).unwrap_or(tool_name);
+            (call, Some(tool_name.to_string()))
+        } else if let Some(call) = node_of(helper_capture) {
+            match node_of(handed_capture) {
+                Some(handed) if binding.is_handed(handed, source) => (call, None),
+                _ => continue,
+            }
+        } else {
+            continue;
+        };
+        if !contains(function, call) {
+            continue;
+        }
+        let id = call
+            .child_by_field_name("arguments")
+            .and_then(|args| code_children(args).next())
+            .and_then(|first| string_literal(first, source));
+        calls.push(StepCall { call, tool, id });
+    }
+    // A tool call that is also handed the binding was found twice; keep the tool.
+    calls.sort_by_key(|c| (c.call.start_byte(), c.call.id(), c.tool.is_none()));
+    calls.dedup_by_key(|c| c.call.id());
+
+    let bodies = calls
+        .iter()
+        .filter(|c| c.tool.is_some())
+        .filter_map(|c| c.call.child_by_field_name("arguments"))
+        .flat_map(code_children)
+        .filter(|arg| is_function(*arg))
+        .collect();
+    HandlerSteps { calls, bodies }
+}

@@ -1,0 +1,213 @@
+//! Fixes as data, applied and verified in one place (SPEC 3).
+//!
+//! Owns: [`Edit`] and [`Fix`], applying them to a file's text, and the guarantees
+//! checked before anything is printed or written: the result re-parses with no more
+//! errors than the original, and checking it again finds nothing left to fix. A file
+//! whose fixes fail either check is left alone and reported as an internal error.
+//! Also owns [`check_and_fix`], the per-file pipeline behind [`crate::check_source`].
+
+pub mod style;
+
+use std::ops::Range;
+
+use crate::rules::{self, Diagnostic};
+use crate::{language, suppression, FileOutcome, Finding, Lang, SourceRange};
+
+/// The user's choices that shape a rewrite.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Step ID of the finalize step (`--step-id`).
+    pub step_id: String,
+    /// Name of the variable holding its result (`--var-name`).
+    pub var_name: String,
+    /// Also fix findings that are not in tail position (`--all-returns`).
+    pub all_returns: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            step_id: "finalize-and-return".to_string(),
+            var_name: "finalReturn".to_string(),
+            all_returns: false,
+        }
+    }
+}
+
+/// Replace `range` of the text with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Byte range in the text the rules saw (without BOM).
+    pub range: Range<usize>,
+    /// The new text.
+    pub replacement: String,
+}
+
+/// The edits that fix one finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// Non-overlapping edits.
+    pub edits: Vec<Edit>,
+}
+
+/// Apply edits to `source`. Edits must not overlap; an overlapping edit is a bug in a
+/// rule, reported as an error rather than producing a garbled file.
+pub fn apply(source: &str, edits: &[&Edit]) -> Result<String, String> {
+    let mut sorted: Vec<&Edit> = edits.to_vec();
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(source.len() + 256 * sorted.len());
+    let mut cursor = 0;
+    for edit in sorted {
+        if edit.range.start < cursor || edit.range.end > source.len() {
+            return Err(format!(
+                "overlapping or out-of-range edit at byte {}",
+                edit.range.start
+            ));
+        }
+        out.push_str(&source[cursor..edit.range.start]);
+        out.push_str(&edit.replacement);
+        cursor = edit.range.end;
+    }
+    out.push_str(&source[cursor..]);
+    Ok(out)
+}
+
+const BOM: &str = "\u{feff}";
+
+/// Analyse one file, plan its fixes, apply and verify them (see [`crate::check_source`]).
+pub fn check_and_fix(source: &str, lang: Lang, settings: &Settings) -> FileOutcome {
+    let (bom, text) = match source.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => ("", source),
+    };
+    let Some(tree) = language::parse(text, lang) else {
+        return FileOutcome {
+            internal_error: Some("tree-sitter could not parse the file".to_string()),
+            ..FileOutcome::default()
+        };
+    };
+    let checked = rules::check_tree(&tree, text, lang, settings);
+    let mut findings: Vec<Finding> = Vec::with_capacity(checked.diagnostics.len());
+    let mut to_apply: Vec<&Edit> = Vec::new();
+    let mut applied_findings = Vec::new();
+    let lines = LineIndex::new(text);
+    for (index, diagnostic) in checked.diagnostics.iter().enumerate() {
+        let suppressed = is_suppressed(text, diagnostic);
+        let applies = diagnostic.fix_applies && !suppressed;
+        if applies {
+            if let Some(fix) = &diagnostic.fix {
+                to_apply.extend(fix.edits.iter());
+                applied_findings.push(index);
+            }
+        }
+        findings.push(Finding {
+            rule: diagnostic.rule,
+            range: lines.range(diagnostic.range.clone(), bom.len()),
+            message: diagnostic.message.clone(),
+            function_id: diagnostic.function_id.clone(),
+            fixable: diagnostic.fix.is_some(),
+            fixed: applies,
+            reason: diagnostic.manual_reason.clone(),
+            suppressed,
+        });
+    }
+    let mut outcome = FileOutcome {
+        has_inngest_functions: checked.has_inngest_functions,
+        findings,
+        fixed_source: None,
+        internal_error: None,
+    };
+    if to_apply.is_empty() {
+        return outcome;
+    }
+    match apply(text, &to_apply)
+        .and_then(|fixed| verify(&tree, &fixed, lang, settings).map(|()| fixed))
+    {
+        Ok(fixed) => outcome.fixed_source = Some(format!("{bom}{fixed}")),
+        Err(problem) => {
+            for finding in &mut outcome.findings {
+                finding.fixed = false;
+            }
+            outcome.internal_error = Some(format!("fix not applied: {problem}"));
+        }
+    }
+    outcome
+}
+
+fn is_suppressed(text: &str, diagnostic: &Diagnostic) -> bool {
+    suppression::covers(text, diagnostic.range.start, diagnostic.rule)
+        || suppression::covers(text, diagnostic.function_start, diagnostic.rule)
+}
+
+/// The two guarantees of SPEC 3, checked on the fixed text.
+fn verify(
+    original: &tree_sitter::Tree,
+    fixed: &str,
+    lang: Lang,
+    settings: &Settings,
+) -> Result<(), String> {
+    let Some(tree) = language::parse(fixed, lang) else {
+        return Err("the fixed text does not parse".to_string());
+    };
+    let before = language::error_count(original);
+    let after = language::error_count(&tree);
+    if after > before {
+        return Err(format!(
+            "the fixed text has {after} syntax errors where the original had {before}"
+        ));
+    }
+    let again = rules::check_tree(&tree, fixed, lang, settings);
+    let left = again
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix_applies && !is_suppressed(fixed, d))
+        .count();
+    if left > 0 {
+        return Err(format!("a second pass would fix {left} more return(s)"));
+    }
+    Ok(())
+}
+
+/// Byte offset → line and column, for one text.
+struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset of each line's start.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of `byte`.
+    fn position(&self, byte: usize) -> (usize, usize) {
+        let line = self
+            .starts
+            .partition_point(|&s| s <= byte)
+            .saturating_sub(1);
+        let start = self.starts[line];
+        let column = self
+            .text
+            .get(start..byte)
+            .map_or(byte - start, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+
+    /// The [`SourceRange`] of a byte range of the text; `offset` shifts byte offsets
+    /// back to the file as read (the BOM's bytes).
+    fn range(&self, range: Range<usize>, offset: usize) -> SourceRange {
+        let (line, column) = self.position(range.start);
+        let (end_line, end_column) = self.position(range.end);
+        SourceRange {
+            start_byte: range.start + offset,
+            end_byte: range.end + offset,
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}

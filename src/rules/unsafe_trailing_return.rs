@@ -1,0 +1,662 @@
+//! Rule `unsafe-trailing-return`.
+//!
+//! ## What it does
+//! Finds the `return` of an Inngest handler that comes after steps and reads
+//! handler-scoped variables (step results, `event`, locals) from outside any step.
+//!
+//! ## Why is this bad?
+//! An Inngest handler replays from the top on every step; step results come back from
+//! the run state, while code outside steps runs again each time. A long function that
+//! builds its result from locals after many steps depends on every line between the
+//! steps being replay-safe. Teams adopt one pattern for these returns: build the value
+//! inside one last step, whose output is memoized, and return that step's result.
+//!
+//! ## Example
+//! ```ts
+//! const finalResult = await step.run("process", () => process(jobId));
+//! return { jobId, processed: finalResult.processedCount };
+//! ```
+//! Use instead:
+//! ```ts
+//! const finalResult = await step.run("process", () => process(jobId));
+//! const finalReturn = await step.run("finalize-and-return", async () => {
+//!   return { jobId, processed: finalResult.processedCount };
+//! });
+//! return finalReturn;
+//! ```
+//!
+//! ## Fix safety
+//! On the real SDK the rewrite returns the same JSON value when the return expression
+//! is free of side effects and step calls. It adds one step per run (counted toward
+//! the 1,000-step limit and billing) and stores the return value twice in run state.
+//! It cannot repair a variable written inside a step body (that value is already lost
+//! on replay), and it must never move a step call into the finalize step (nested steps
+//! warn and can hang the run): both are reported for manual review instead, as are
+//! returns in non-async handlers, returns containing `yield`, and returns inside code
+//! that did not parse. Only trailing returns are fixed by default; `--all-returns`
+//! also fixes early returns after steps and returns inside loops.
+
+use std::collections::HashMap;
+
+use tree_sitter::{Node, Tree};
+
+use super::{Diagnostic, HandlerContext};
+use crate::analysis::returns::HandlerReturn;
+use crate::analysis::scope::resolve;
+use crate::analysis::{code_children, contains, is_function, text, unwrap_expression};
+use crate::fix::style::{line_ending_at, line_indent, FileStyle};
+use crate::fix::{Edit, Fix};
+use crate::Lang;
+
+/// The rule's name, as users write it in suppressions and `--select`.
+pub const NAME: &str = "unsafe-trailing-return";
+
+/// Methods that change the object they are called on.
+const MUTATING_METHODS: &[&str] = &[
+    "push",
+    "pop",
+    "shift",
+    "unshift",
+    "splice",
+    "sort",
+    "reverse",
+    "fill",
+    "copyWithin",
+    "set",
+    "add",
+    "delete",
+    "clear",
+];
+
+/// Check every return of one handler.
+pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Diagnostic>) {
+    let mut names: Option<Names> = None;
+    let mut mutations: Option<Vec<Mutation>> = None;
+    for handler_return in context.returns {
+        if !handler_return.after_steps {
+            continue;
+        }
+        let Some(expression) = handler_return.argument else {
+            continue;
+        };
+        if returns_step_result(context, handler_return.statement, expression) {
+            continue;
+        }
+        let reads = handler_reads(context, handler_return.statement, expression, tree, lang);
+        if reads.is_empty() {
+            continue;
+        }
+        let mutations = mutations.get_or_insert_with(|| step_body_mutations(context));
+        let manual_reason = manual_reason(context, handler_return, expression, &reads, mutations);
+        let fix = match manual_reason {
+            Some(_) => None,
+            None => {
+                let names = names.get_or_insert_with(|| Names::new(context));
+                plan_fix(context, handler_return, expression, tree, names)
+            }
+        };
+        let fix_applies =
+            fix.is_some() && (handler_return.trailing || context.settings.all_returns);
+        let mut message = format!(
+            "return after steps reads {} outside any step",
+            list_names(&reads)
+        );
+        if manual_reason.is_none() && !handler_return.trailing && !context.settings.all_returns {
+            message.push_str(" (not in tail position: `--all-returns` fixes it)");
+        }
+        out.push(Diagnostic {
+            rule: NAME,
+            range: handler_return.statement.byte_range(),
+            message,
+            function_id: context.function.id.clone(),
+            function_start: statement_start(context.function.call),
+            fix,
+            fix_applies,
+            manual_reason,
+        });
+    }
+}
+
+/// `return step.run(…)`, `return await step.invoke(…)`, or `return x` where `x` holds
+/// a step's result and nothing else: the value already comes from run state.
+fn returns_step_result(context: &HandlerContext, statement: Node, expression: Node) -> bool {
+    let mut value = unwrap_expression(expression);
+    if value.kind() == "await_expression" {
+        match value.named_child(0) {
+            Some(inner) => value = unwrap_expression(inner),
+            None => return false,
+        }
+    }
+    if context.steps.is_step_call(value) {
+        return true;
+    }
+    if value.kind() != "identifier" {
+        return false;
+    }
+    let source = context.source;
+    let name = text(value, source);
+    let Some(scope) = resolve(statement, context.handler.function, name, source) else {
+        return false;
+    };
+    let mut declared = Vec::new();
+    crate::analysis::scope::declared_names(scope, source, &mut declared);
+    let Some(declarator) = declared
+        .iter()
+        .find(|n| text(**n, source) == name)
+        .and_then(|n| n.parent())
+        .filter(|d| d.kind() == "variable_declarator")
+    else {
+        return false;
+    };
+    let Some(initial) = declarator.child_by_field_name("value") else {
+        return false;
+    };
+    let mut initial = unwrap_expression(initial);
+    if initial.kind() == "await_expression" {
+        match initial.named_child(0) {
+            Some(inner) => initial = unwrap_expression(inner),
+            None => return false,
+        }
+    }
+    if !context.steps.is_step_call(initial) {
+        return false;
+    }
+    let is_const = declarator
+        .parent()
+        .and_then(|d| d.child(0))
+        .is_some_and(|keyword| keyword.kind() == "const");
+    is_const || !is_reassigned(context.handler.function, name, source)
+}
+
+/// Whether `name` is the target of an assignment or update anywhere in `scope`.
+fn is_reassigned(scope: Node, name: &str, source: &str) -> bool {
+    any_descendant(scope, |node| match node.kind() {
+        "assignment_expression" | "augmented_assignment_expression" => node
+            .child_by_field_name("left")
+            .is_some_and(|l| l.kind() == "identifier" && text(l, source) == name),
+        "update_expression" => node
+            .child_by_field_name("argument")
+            .is_some_and(|a| a.kind() == "identifier" && text(a, source) == name),
+        _ => false,
+    })
+}
+
+/// A read of a handler-scoped name in the return expression.
+struct Read<'t> {
+    name: String,
+    /// The scope that declares it, inside the handler.
+    scope: Node<'t>,
+}
+
+/// The handler-scoped names `expression` reads, in order of first read. Names bound
+/// inside the expression itself (`items.map((x) => x.id)`) are not reads of the handler.
+fn handler_reads<'t>(
+    context: &HandlerContext<'_, 't>,
+    statement: Node<'t>,
+    expression: Node<'t>,
+    tree: &'t Tree,
+    lang: Lang,
+) -> Vec<Read<'t>> {
+    use streaming_iterator::StreamingIterator;
+    let source = context.source;
+    let query = &crate::analysis::queries::Queries::get(lang).reads;
+    let mut cursor = tree_sitter::QueryCursor::new();
+    cursor.set_byte_range(expression.byte_range());
+    let mut captures = cursor.captures(query, tree.root_node(), source.as_bytes());
+    let mut reads: Vec<Read<'t>> = Vec::new();
+    while let Some((m, index)) = captures.next() {
+        let node = m.captures[*index].node;
+        if !contains(expression, node) {
+            continue;
+        }
+        let name = text(node, source);
+        if reads.iter().any(|r| r.name == name) || resolve(node, expression, name, source).is_some()
+        {
+            continue;
+        }
+        if let Some(scope) = resolve(statement, context.handler.function, name, source) {
+            reads.push(Read {
+                name: name.to_string(),
+                scope,
+            });
+        }
+    }
+    reads
+}
+
+/// A write to a handler-scoped name inside a step body.
+struct Mutation {
+    name: String,
+    line: usize,
+}
+
+/// Writes inside step bodies to names the step body does not declare itself:
+/// assignments, `++`/`--`, `delete`, member writes, mutating calls, `Object.assign`.
+fn step_body_mutations(context: &HandlerContext) -> Vec<Mutation> {
+    let source = context.source;
+    let mut found = Vec::new();
+    for body in &context.steps.bodies {
+        for_each_descendant(*body, |node| {
+            let target = match node.kind() {
+                "assignment_expression" | "augmented_assignment_expression" => {
+                    node.child_by_field_name("left")
+                }
+                "update_expression" => node.child_by_field_name("argument"),
+                "unary_expression" if node.child(0).is_some_and(|op| op.kind() == "delete") => {
+                    node.child_by_field_name("argument")
+                }
+                "call_expression" => mutated_by_call(node, source),
+                _ => None,
+            };
+            let Some(root) = target.and_then(root_identifier) else {
+                return;
+            };
+            let name = text(root, source);
+            if resolve(root, *body, name, source).is_none() {
+                found.push(Mutation {
+                    name: name.to_string(),
+                    line: root.start_position().row + 1,
+                });
+            }
+        });
+    }
+    found
+}
+
+/// The object a call mutates: `x.push(…)`, `x.y.set(…)`, `Object.assign(x, …)`.
+fn mutated_by_call<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "member_expression" {
+        return None;
+    }
+    let object = function.child_by_field_name("object")?;
+    let method = text(function.child_by_field_name("property")?, source);
+    if text(object, source) == "Object" && method == "assign" {
+        return code_children(call.child_by_field_name("arguments")?).next();
+    }
+    MUTATING_METHODS.contains(&method).then_some(object)
+}
+
+/// `x` of `x`, `x.a.b`, `x[i]`, `(x as T)!`.
+fn root_identifier(mut node: Node) -> Option<Node> {
+    loop {
+        node = unwrap_expression(node);
+        match node.kind() {
+            "identifier" => return Some(node),
+            "member_expression" | "subscript_expression" => {
+                node = node.child_by_field_name("object")?;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Why a finding cannot be fixed automatically (SPEC 2.1), if it cannot.
+fn manual_reason(
+    context: &HandlerContext,
+    handler_return: &HandlerReturn,
+    expression: Node,
+    reads: &[Read],
+    mutations: &[Mutation],
+) -> Option<String> {
+    let statement = handler_return.statement;
+    if statement.has_error() || has_error_ancestor(statement) {
+        return Some("the return is in code that did not parse cleanly".to_string());
+    }
+    if context.steps.any_within(expression) {
+        return Some(
+            "the return expression calls a step: moving it into a step would nest steps, \
+             which the SDK does not support"
+                .to_string(),
+        );
+    }
+    if any_descendant(expression, |n| n.kind() == "yield_expression") {
+        return Some("the return expression contains `yield`".to_string());
+    }
+    if !context.handler.is_async {
+        return Some(
+            "the handler is not async, so the finalize step cannot be awaited".to_string(),
+        );
+    }
+    for read in reads {
+        if !contains(context.handler.function, read.scope) {
+            continue;
+        }
+        if let Some(m) = mutations.iter().find(|m| m.name == read.name) {
+            return Some(format!(
+                "`{}` is written inside a step body (line {}): that write is lost on replay, \
+                 and a final step would freeze the wrong value",
+                m.name, m.line
+            ));
+        }
+    }
+    if context.binding.run_callee().is_none() {
+        return Some("the handler destructures no `run` from `step`".to_string());
+    }
+    None
+}
+
+fn has_error_ancestor(node: Node) -> bool {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.is_error() {
+            return true;
+        }
+        current = n.parent();
+    }
+    false
+}
+
+/// Where the statement holding a `createFunction` call starts: a suppression comment
+/// above it covers the whole function.
+fn statement_start(call: Node) -> usize {
+    let mut node = call;
+    while let Some(parent) = node.parent() {
+        if parent.kind() == "program"
+            || parent.kind() == "class_body"
+            || parent.kind() == "statement_block"
+        {
+            break;
+        }
+        node = parent;
+    }
+    node.start_byte()
+}
+
+fn list_names(reads: &[Read]) -> String {
+    const SHOWN: usize = 3;
+    let mut listed: Vec<String> = reads
+        .iter()
+        .take(SHOWN)
+        .map(|r| format!("`{}`", r.name))
+        .collect();
+    if reads.len() > SHOWN {
+        listed.push(format!("{} more", reads.len() - SHOWN));
+    }
+    match listed.len() {
+        1 => listed.remove(0),
+        _ => {
+            let last = listed.pop().unwrap_or_default();
+            format!("{} and {}", listed.join(", "), last)
+        }
+    }
+}
+
+/// Collision-free names for the finalize step of one handler (SPEC 3).
+struct Names {
+    /// Identifiers used anywhere in the handler that start with the variable name.
+    taken_variables: Vec<String>,
+    /// The step ID to use: free in this handler, shared by all fixes of the handler.
+    step_id: String,
+    /// The quote of the handler's existing step IDs.
+    quote: Option<char>,
+    /// Variable names already given out, per enclosing block.
+    given: HashMap<usize, Vec<String>>,
+}
+
+impl Names {
+    fn new(context: &HandlerContext) -> Names {
+        let source = context.source;
+        let var_name = &context.settings.var_name;
+        let mut taken_variables = Vec::new();
+        for_each_descendant(context.handler.function, |node| {
+            if matches!(
+                node.kind(),
+                "identifier"
+                    | "shorthand_property_identifier"
+                    | "shorthand_property_identifier_pattern"
+            ) {
+                let name = text(node, source);
+                if name.starts_with(var_name.as_str()) && !taken_variables.iter().any(|t| t == name)
+                {
+                    taken_variables.push(name.to_string());
+                }
+            }
+        });
+        let ids: Vec<&str> = context
+            .steps
+            .calls
+            .iter()
+            .filter_map(|c| c.id.as_deref())
+            .collect();
+        let step_id = first_free(&context.settings.step_id, "-", |candidate| {
+            ids.contains(&candidate)
+        });
+        let quote = context.steps.calls.iter().find_map(|c| {
+            let first = code_children(c.call.child_by_field_name("arguments")?).next()?;
+            (first.kind() == "string").then(|| text(first, source).chars().next())?
+        });
+        Names {
+            taken_variables,
+            step_id,
+            quote,
+            given: HashMap::new(),
+        }
+    }
+
+    /// A variable name free in the handler and not yet given out in `block`.
+    fn variable(&mut self, base: &str, block: Option<usize>) -> String {
+        let given = block
+            .and_then(|b| self.given.get(&b))
+            .cloned()
+            .unwrap_or_default();
+        let name = first_free(base, "", |candidate| {
+            self.taken_variables.iter().any(|t| t == candidate)
+                || given.iter().any(|g| g == candidate)
+        });
+        if let Some(block) = block {
+            self.given.entry(block).or_default().push(name.clone());
+        }
+        name
+    }
+}
+
+/// `base`, else `base{sep}2`, `base{sep}3`… the first for which `taken` is false.
+fn first_free(base: &str, separator: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}{separator}{n}"))
+        .find(|candidate| !taken(candidate))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// The rewrite of one return (SPEC 3).
+fn plan_fix(
+    context: &HandlerContext,
+    handler_return: &HandlerReturn,
+    expression: Node,
+    tree: &Tree,
+    names: &mut Names,
+) -> Option<Fix> {
+    let source = context.source;
+    let statement = handler_return.statement;
+    let callee = context.binding.run_callee()?;
+    let style = FileStyle::detect(source, names.quote);
+    let nl = line_ending_at(source, statement.start_byte());
+    let statement_text = text(statement, source);
+    let semi = if statement_text.ends_with(';') {
+        ";"
+    } else {
+        ""
+    };
+
+    // The moved text runs from after `return` to before `;`, comments included.
+    let keyword_end = statement.child(0)?.end_byte();
+    let moved_start =
+        keyword_end + (source[keyword_end..].len() - source[keyword_end..].trim_start().len());
+    let without_semicolon = &source[..statement.end_byte() - semi.len()];
+    let moved_end = without_semicolon
+        .trim_end()
+        .len()
+        .max(expression.end_byte());
+    let moved = Moved {
+        start: moved_start,
+        end: moved_end,
+    };
+    build_fix(
+        context, statement, tree, names, &callee, &style, nl, semi, moved,
+    )
+}
+
+/// The byte range of the return's expression text that moves into the step.
+struct Moved {
+    start: usize,
+    end: usize,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_fix(
+    context: &HandlerContext,
+    statement: Node,
+    tree: &Tree,
+    names: &mut Names,
+    callee: &str,
+    style: &FileStyle,
+    nl: &str,
+    semi: &str,
+    moved: Moved,
+) -> Option<Fix> {
+    let source = context.source;
+    let unit = style.indent_unit.as_str();
+    let quote = style.quote;
+    let parent = statement.parent()?;
+    let needs_block = parent.kind() != "statement_block";
+    let original_indent = line_indent(source, statement.start_byte());
+
+    // Where the new statements go, and at which indentation.
+    let (range_start, prefix, suffix, indent) = if needs_block {
+        let previous = statement.prev_sibling();
+        let attach = previous.filter(|p| {
+            let t = text(*p, source);
+            (t.ends_with(')') || t == "else" || t == ":")
+                && source[p.end_byte()..statement.start_byte()]
+                    .trim()
+                    .is_empty()
+        });
+        match attach {
+            Some(previous) => {
+                let base = line_indent(source, parent.start_byte()).to_string();
+                let inner = format!("{base}{unit}");
+                (
+                    previous.end_byte(),
+                    format!(" {{{nl}{inner}"),
+                    format!("{nl}{base}}}"),
+                    inner,
+                )
+            }
+            None => {
+                let base = original_indent.to_string();
+                let inner = format!("{base}{unit}");
+                (
+                    statement.start_byte(),
+                    format!("{{{nl}{inner}"),
+                    format!("{nl}{base}}}"),
+                    inner,
+                )
+            }
+        }
+    } else {
+        (
+            statement.start_byte(),
+            String::new(),
+            String::new(),
+            original_indent.to_string(),
+        )
+    };
+
+    let block = (!needs_block).then(|| parent.id());
+    let variable = names.variable(&context.settings.var_name, block);
+    let step_id = names.step_id.clone();
+
+    // Continuation lines of the moved expression move from the return's line
+    // indentation to one unit inside the step body.
+    let body_indent = format!("{indent}{unit}");
+    let delta = body_indent
+        .strip_prefix(original_indent)
+        .unwrap_or(unit)
+        .to_string();
+    let moved = reindent(source, tree, moved.start, moved.end, &delta);
+
+    let replacement = format!(
+        "{prefix}const {variable} = await {callee}({quote}{step_id}{quote}, async () => {{{nl}\
+         {body_indent}return {moved}{semi}{nl}\
+         {indent}}}){semi}{nl}\
+         {indent}return {variable}{semi}{suffix}"
+    );
+    Some(Fix {
+        edits: vec![Edit {
+            range: range_start..statement.end_byte(),
+            replacement,
+        }],
+    })
+}
+
+/// The text of `source[start..end]` with `delta` added after each newline, except
+/// before blank lines and inside string and template literals (whose value would change).
+fn reindent(source: &str, tree: &Tree, start: usize, end: usize, delta: &str) -> String {
+    let slice = &source[start..end];
+    let mut out = String::with_capacity(slice.len() + 16);
+    let mut last = 0;
+    for newline in memchr::memchr_iter(b'\n', slice.as_bytes()) {
+        out.push_str(&slice[last..=newline]);
+        last = newline + 1;
+        let next = &slice[last..];
+        let blank = next.starts_with('\n') || next.starts_with("\r\n") || next.is_empty();
+        if !blank && !inside_literal(tree, start + newline) && !delta.is_empty() {
+            out.push_str(delta);
+        }
+    }
+    out.push_str(&slice[last..]);
+    out
+}
+
+fn inside_literal(tree: &Tree, at: usize) -> bool {
+    let Some(mut node) = tree.root_node().descendant_for_byte_range(at, at + 1) else {
+        return false;
+    };
+    loop {
+        match node.kind() {
+            "template_string" | "string" => return true,
+            "template_substitution" => return false,
+            _ => {}
+        }
+        if is_function(node) || node.kind() == "return_statement" {
+            return false;
+        }
+        match node.parent() {
+            Some(parent) => node = parent,
+            None => return false,
+        }
+    }
+}
+
+/// Whether any node under `root` (itself included) satisfies `predicate`.
+fn any_descendant(root: Node, mut predicate: impl FnMut(Node) -> bool) -> bool {
+    let mut found = false;
+    for_each_descendant(root, |n| found = found || predicate(n));
+    found
+}
+
+/// Visit `root` and every node under it, iteratively.
+fn for_each_descendant<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
+    let mut cursor = root.walk();
+    loop {
+        visit(cursor.node());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node().id() == root.id() {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Fixture tests: every file in `tests/fixtures/` is a case, named for what it shows.
+//!
+//! For each fixture the test
+//! - runs the library on it (with `--all-returns` for `all_returns_*` fixtures),
+//! - asserts the counts its `// expect:` header gives (fixed, manual, reported, suppressed),
+//! - snapshots the diagnostics and the diff into `snapshots/<fixture>.snap`,
+//! - asserts the fixed text re-parses with no more errors than the original,
+//! - asserts a second run on the fixed text changes nothing (idempotency).
+//!
+//! The CLI-level guarantee (`--dry-run`'s patch applies to what `--write` writes) is
+//! checked for every fixture in `tests/cli_fixtures.rs`.
+
+use std::path::{Path, PathBuf};
+
+use inngest_fix::{check_source, language, FileOutcome, Lang, Settings};
+
+/// The counts a fixture's second line promises.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Expect {
+    fixed: usize,
+    manual: usize,
+    reported: usize,
+    suppressed: usize,
+}
+
+fn parse_expect(text: &str, path: &Path) -> Expect {
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("// expect:"))
+        .unwrap_or_else(|| panic!("{}: no `// expect:` header", path.display()));
+    let mut expect = Expect::default();
+    for pair in line
+        .trim()
+        .trim_start_matches("// expect:")
+        .split_whitespace()
+    {
+        let (key, value) = pair
+            .split_once('=')
+            .unwrap_or_else(|| panic!("{}: bad expect pair {pair}", path.display()));
+        let value: usize = value.parse().expect("count");
+        match key {
+            "fixed" => expect.fixed = value,
+            "manual" => expect.manual = value,
+            "reported" => expect.reported = value,
+            "suppressed" => expect.suppressed = value,
+            other => panic!("{}: unknown expect key {other}", path.display()),
+        }
+    }
+    expect
+}
+
+fn counts(outcome: &FileOutcome) -> Expect {
+    let mut c = Expect::default();
+    for f in &outcome.findings {
+        if f.suppressed {
+            c.suppressed += 1;
+        } else if f.fixed {
+            c.fixed += 1;
+        } else if f.reason.is_some() {
+            c.manual += 1;
+        } else {
+            c.reported += 1;
+        }
+    }
+    c
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| Lang::from_path(p).is_some())
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 10, "fixtures missing from {}", dir.display());
+    paths
+}
+
+fn settings_for(path: &Path) -> Settings {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    Settings {
+        all_returns: name.starts_with("all_returns_"),
+        ..Settings::default()
+    }
+}
+
+/// The snapshot: diagnostics, then the unified diff of the fix.
+fn render(name: &str, source: &str, outcome: &FileOutcome) -> String {
+    let mut out = String::new();
+    for f in &outcome.findings {
+        let status = if f.suppressed {
+            "suppressed".to_string()
+        } else if f.fixed {
+            "fixed".to_string()
+        } else if let Some(reason) = &f.reason {
+            format!("manual: {reason}")
+        } else {
+            "reported".to_string()
+        };
+        out.push_str(&format!(
+            "{}:{}:{}: {} {} [{}]\n",
+            name, f.range.line, f.range.column, f.rule, f.message, status
+        ));
+    }
+    if let Some(error) = &outcome.internal_error {
+        out.push_str(&format!("internal error: {error}\n"));
+    }
+    out.push_str("---\n");
+    if let Some(fixed) = &outcome.fixed_source {
+        let diff = similar::TextDiff::from_lines(source, fixed.as_str());
+        out.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{name}"), &format!("b/{name}"))
+                .to_string(),
+        );
+    }
+    // Make CR visible so CRLF handling shows in review.
+    out.replace('\r', "␍")
+}
+
+fn error_count(text: &str, lang: Lang) -> usize {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    language::error_count(&language::parse(text, lang).expect("parse"))
+}
+
+#[test]
+fn every_fixture() {
+    let mut failures = Vec::new();
+    for path in fixtures() {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let source = std::fs::read_to_string(&path).expect("fixture is UTF-8");
+        let lang = Lang::from_path(&path).unwrap();
+        let settings = settings_for(&path);
+        let outcome = check_source(&source, lang, &settings);
+
+        let expect = parse_expect(&source, &path);
+        let got = counts(&outcome);
+        if got != expect {
+            failures.push(format!("{name}: expected {expect:?}, got {got:?}"));
+        }
+        if outcome.internal_error.is_some() {
+            failures.push(format!(
+                "{name}: internal error {:?}",
+                outcome.internal_error
+            ));
+        }
+        if let Some(fixed) = &outcome.fixed_source {
+            if error_count(fixed, lang) > error_count(&source, lang) {
+                failures.push(format!("{name}: the fix adds syntax errors"));
+            }
+            let again = check_source(fixed, lang, &settings);
+            if again.fixed_source.is_some() {
+                failures.push(format!("{name}: a second run changes the file again"));
+            }
+            assert_eq!(
+                fixed.starts_with('\u{feff}'),
+                source.starts_with('\u{feff}'),
+                "{name}: BOM kept"
+            );
+        } else if expect.fixed > 0 {
+            failures.push(format!("{name}: nothing fixed"));
+        }
+
+        insta::with_settings!({
+            snapshot_path => "../snapshots",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+            description => name.clone(),
+        }, {
+            insta::assert_snapshot!(name.clone(), render(&name, &source, &outcome));
+        });
+    }
+    assert!(
+        failures.is_empty(),
+        "fixture failures:\n{}",
+        failures.join("\n")
+    );
+}

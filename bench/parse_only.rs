@@ -2,17 +2,20 @@
 //! stop there. The gap between this and `inngest-fix --check` is the cost of the analysis
 //! (finding handlers, step bindings, scopes, returns) and of printing.
 //!
-//! Same rules as the tool (SPEC 1): the `ignore` crate's parallel walker with its standard
-//! filters (.gitignore, .ignore, hidden files), `node_modules` skipped, files picked by
-//! `Lang::from_path` (which also skips `.d.ts`), the `createFunction` byte prefilter, then
-//! one tree-sitter parse per file with the crate's own thread-local parsers.
+//! Same rules as the tool (SPEC 1, src/walk.rs and src/run.rs): the `ignore` crate's parallel
+//! walker with its standard filters (.gitignore even without `.git`, .ignore, hidden files),
+//! symlinks followed, `node_modules` skipped, files picked by `Lang::from_path` (which also
+//! skips `.d.ts`), one read per file into a per-thread buffer (size checked first), the
+//! `createFunction` byte prefilter, then one tree-sitter parse per file with the crate's own
+//! thread-local parsers.
 //!
 //! Usage: cargo run --release --example parse_only -- [-j N] [--list-errors] [PATHS]...
 //! `--list-errors` prints the path of every parsed file whose tree has ERROR or MISSING
 //! nodes (used to check that bench/gen.py writes valid TypeScript).
 //! Prints: `parsed N files (M walked, K passed the prefilter, E with errors, B bytes read)`.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ignore::{WalkBuilder, WalkState};
@@ -55,6 +58,8 @@ fn main() {
         builder.add(p);
     }
     builder
+        .follow_links(true)
+        .require_git(false)
         .threads(threads)
         // `node_modules` is skipped even where no .gitignore names it (SPEC 1).
         .filter_entry(|entry| entry.file_name() != "node_modules");
@@ -62,6 +67,7 @@ fn main() {
     let counts = Counts::default();
     builder.build_parallel().run(|| {
         let counts = &counts;
+        let mut buffer = Vec::new();
         Box::new(move |entry| {
             let Ok(entry) = entry else {
                 return WalkState::Continue;
@@ -73,16 +79,17 @@ fn main() {
                 return WalkState::Continue;
             };
             counts.walked.fetch_add(1, Ordering::Relaxed);
-            let Ok(bytes) = std::fs::read(entry.path()) else {
+            if read_file(entry.path(), &mut buffer).is_err() {
                 counts.unreadable.fetch_add(1, Ordering::Relaxed);
                 return WalkState::Continue;
-            };
+            }
+            let bytes = &buffer[..];
             counts.read_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
-            if !prefilter(&bytes) {
+            if !prefilter(bytes) {
                 return WalkState::Continue;
             }
             counts.passed.fetch_add(1, Ordering::Relaxed);
-            let Ok(source) = std::str::from_utf8(&bytes) else {
+            let Ok(source) = std::str::from_utf8(bytes) else {
                 counts.unreadable.fetch_add(1, Ordering::Relaxed);
                 return WalkState::Continue;
             };
@@ -109,6 +116,20 @@ fn main() {
         get(&counts.read_bytes),
         get(&counts.unreadable),
     );
+}
+
+/// The tool's limit (SPEC 6): larger files are not read.
+const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Read a whole file into `buffer` as the tool does: stat the open file, then read.
+fn read_file(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut file = std::fs::File::open(path)?;
+    if file.metadata()?.len() > MAX_FILE_SIZE {
+        return Err(std::io::Error::other("too large"));
+    }
+    buffer.clear();
+    (&mut file).take(MAX_FILE_SIZE + 1).read_to_end(buffer)?;
+    Ok(())
 }
 
 fn usage(problem: &str) -> ! {

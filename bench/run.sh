@@ -83,7 +83,10 @@ SGCONFIG="$here/ast-grep/sgconfig.yml"
 tree() {
     local name="$1"; shift
     local dir="$data/$name"
-    if [ ! -f "$dir/.bench-manifest.json" ]; then
+    # A cached tree is reused only when it was made with the same seed (file count and
+    # --all-inngest are in the name).
+    if [ ! -f "$dir/.bench-manifest.json" ] ||
+        [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["params"]["seed"])' "$dir/.bench-manifest.json")" != "$SEED" ]; then
         say "generating $name ($*)"
         python3 "$here/gen.py" --out "$dir" --force --seed "$SEED" "$@" >/dev/null
     fi

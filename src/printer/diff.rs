@@ -35,8 +35,8 @@ pub fn write_diff(
     } else {
         ("", "")
     };
-    writeln!(w, "{bold}--- a/{path}{reset}")?;
-    writeln!(w, "{bold}+++ b/{path}{reset}")?;
+    writeln!(w, "{bold}--- {}{reset}", header_name("a/", path))?;
+    writeln!(w, "{bold}+++ {}{reset}", header_name("b/", path))?;
     for hunk in &hunks {
         let header = similar::udiff::UnifiedHunkHeader::new(hunk);
         writeln!(
@@ -56,6 +56,39 @@ pub fn write_diff(
         }
     }
     Ok(())
+}
+
+/// A file name in a `---`/`+++` header, written as git writes it so that both `git apply`
+/// and GNU `patch` read it back: C-quoted when it holds a quote, a backslash or a control
+/// character; followed by a tab when it holds a space (where patch would stop reading).
+fn header_name(prefix: &str, path: &str) -> String {
+    let needs_quotes = path
+        .chars()
+        .any(|c| c == '"' || c == '\\' || c.is_control());
+    if needs_quotes {
+        let mut quoted = String::from("\"");
+        for c in prefix.chars().chain(path.chars()) {
+            match c {
+                '"' => quoted.push_str("\\\""),
+                '\\' => quoted.push_str("\\\\"),
+                '\n' => quoted.push_str("\\n"),
+                '\t' => quoted.push_str("\\t"),
+                c if c.is_control() => {
+                    let mut bytes = [0; 4];
+                    for byte in c.encode_utf8(&mut bytes).bytes() {
+                        quoted.push_str(&format!("\\{byte:03o}"));
+                    }
+                }
+                c => quoted.push(c),
+            }
+        }
+        quoted.push('"');
+        quoted
+    } else if path.contains(' ') {
+        format!("{prefix}{path}\t")
+    } else {
+        format!("{prefix}{path}")
+    }
 }
 
 /// One patch line: sign, content (a `\r` kept), newline, and the marker git and patch
@@ -122,6 +155,14 @@ mod tests {
     }
 
     #[test]
+    fn odd_names_are_written_as_git_writes_them() {
+        assert_eq!(header_name("a/", "src/a.ts"), "a/src/a.ts");
+        assert_eq!(header_name("a/", "my dir/a.ts"), "a/my dir/a.ts\t");
+        assert_eq!(header_name("b/", "we\"ird\\.ts"), r#""b/we\"ird\\.ts""#);
+        assert_eq!(header_name("a/", "tab\there.ts"), r#""a/tab\there.ts""#);
+    }
+
+    #[test]
     fn colour_marks_lines() {
         let mut out = Vec::new();
         write_diff(&mut out, "a.ts", "a\n", "b\n", true).unwrap();
@@ -149,25 +190,43 @@ mod tests {
             ),
         ];
         for (old, new) in cases {
-            for tool in ["git", "patch"] {
-                let dir = tempfile::tempdir().unwrap();
-                let root = dir.path();
-                std::fs::create_dir(root.join("src")).unwrap();
-                std::fs::write(root.join("src/a.ts"), &old).unwrap();
-                std::fs::write(root.join("fix.patch"), diff(&old, &new)).unwrap();
-                let status = if tool == "git" {
-                    run(root, "git", &["init", "-q"]);
-                    run(root, "git", &["apply", "fix.patch"])
-                } else {
-                    run(root, "patch", &["-p1", "-s", "-i", "fix.patch"])
-                };
-                if status.is_none() {
-                    continue; // the tool is not installed here
-                }
-                assert_eq!(status, Some(true), "{tool} rejected the patch for {old:?}");
-                let applied = std::fs::read_to_string(root.join("src/a.ts")).unwrap();
-                assert_eq!(applied, new, "{tool} applied {old:?} wrongly");
+            assert_applies("src/a.ts", &old, &new);
+        }
+    }
+
+    #[test]
+    fn odd_names_apply() {
+        for path in ["src/my dir/a b.ts", "src/we\"ird.ts", "src/caf\u{e9}.ts"] {
+            assert_applies(path, "a\nb\n", "a\nB\n");
+        }
+    }
+
+    fn assert_applies(path: &str, old: &str, new: &str) {
+        let mut patch = Vec::new();
+        write_diff(&mut patch, path, old, new, false).unwrap();
+        for tool in ["git", "patch"] {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path();
+            let file = root.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, old).unwrap();
+            std::fs::write(root.join("fix.patch"), &patch).unwrap();
+            let status = if tool == "git" {
+                run(root, "git", &["init", "-q"]);
+                run(root, "git", &["apply", "fix.patch"])
+            } else {
+                run(root, "patch", &["-p1", "-s", "-i", "fix.patch"])
+            };
+            if status.is_none() {
+                continue; // the tool is not installed here
             }
+            assert_eq!(
+                status,
+                Some(true),
+                "{tool} rejected the patch for {path:?} {old:?}"
+            );
+            let applied = std::fs::read_to_string(&file).unwrap();
+            assert_eq!(applied, new, "{tool} applied {path:?} {old:?} wrongly");
         }
     }
 

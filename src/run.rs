@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+use crate::printer::progress::Progress;
 use crate::printer::{self, ColorChoice, Format, PrintOptions};
 use crate::walk::{self, io_reason, Visit, WalkOptions};
 use crate::{check_source, prefilter, FileOutcome, Finding, Lang, Settings};
@@ -233,31 +234,37 @@ fn check_files(config: &Config, cwd: Option<&Path>) -> anyhow::Result<CheckedFil
     let scanned = AtomicUsize::new(0);
     let matched = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::channel::<Checked>();
-    walk::walk(&config.paths, &config.walk, || {
-        let sender = sender.clone();
-        let (scanned, matched) = (&scanned, &matched);
-        // One buffer per thread, reused for every file it reads.
-        let mut buffer = Vec::new();
-        Box::new(move |visit| {
-            let checked = match visit {
-                Visit::File { path, lang } => {
-                    scanned.fetch_add(1, Ordering::Relaxed);
-                    check_file(path, lang, config, cwd, &mut buffer, matched)
+    let show_progress = io::stderr().is_terminal();
+    std::thread::scope(|scope| {
+        let progress = Progress::start(scope, show_progress, &scanned);
+        let walked = walk::walk(&config.paths, &config.walk, || {
+            let sender = sender.clone();
+            let (scanned, matched) = (&scanned, &matched);
+            // One buffer per thread, reused for every file it reads.
+            let mut buffer = Vec::new();
+            Box::new(move |visit| {
+                let checked = match visit {
+                    Visit::File { path, lang } => {
+                        scanned.fetch_add(1, Ordering::Relaxed);
+                        check_file(path, lang, config, cwd, &mut buffer, matched)
+                    }
+                    Visit::Error { path, reason } => {
+                        let display_path = display_path(&path, cwd);
+                        let report = FileReport::failed(path, display_path, reason);
+                        Some(Checked {
+                            report,
+                            identity: None,
+                        })
+                    }
+                };
+                if let Some(checked) = checked {
+                    // The receiver outlives the walk: sending cannot fail.
+                    let _ = sender.send(checked);
                 }
-                Visit::Error { path, reason } => {
-                    let display_path = display_path(&path, cwd);
-                    let report = FileReport::failed(path, display_path, reason);
-                    Some(Checked {
-                        report,
-                        identity: None,
-                    })
-                }
-            };
-            if let Some(checked) = checked {
-                // The receiver outlives the walk: sending cannot fail.
-                let _ = sender.send(checked);
-            }
-        })
+            })
+        });
+        progress.finish();
+        walked
     })?;
     drop(sender);
     let mut checked: Vec<Checked> = receiver.into_iter().collect();

@@ -10,6 +10,7 @@
 
 pub mod diff;
 pub mod json;
+pub mod progress;
 pub mod text;
 
 use std::io::{self, Write};

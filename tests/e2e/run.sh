@@ -73,6 +73,7 @@ run_leg() { # $1 = leg name
   fi
   stage "$dir" "$w/before"
   stage "$dir" "$w/after"
+  stage "$dir" "$w/default"
   local TSX=$w/before/node_modules/.bin/tsx TSC=$w/before/node_modules/.bin/tsc
 
   echo "-- run fixtures before the rewrite"
@@ -124,6 +125,23 @@ run_leg() { # $1 = leg name
   echo "-- compare"
   (cd "$w/before" && "$TSX" harness/compare.ts "$leg" "$w/before" "$w/after" "$w/before.json" "$w/after.json" \
     "$w/tsc-before.txt" "$w/tsc-after.txt" fixtures fixtures-all-returns) | tee -a "$RESULTS" || true
+
+  # Without --all-returns, only the trailing returns of fixtures-all-returns may
+  # change: the runs that take an early/loop return must keep their steps.
+  if [[ -n $TOOL ]]; then
+    echo "-- fixtures-all-returns without --all-returns"
+    (cd "$w/default" && "$TOOL" --write fixtures-all-returns) >"$w/tool-default.log" 2>&1 || true
+    if (cd "$w/default" && "$TSX" harness/runner.ts "$w/default.json" fixtures-all-returns) 2>"$w/runner-default.log"; then
+      (cd "$w/default" && "$TSC" -p tsconfig.json --pretty false) >"$w/tsc-default.txt" 2>&1 || true
+      (cd "$w/before" && E2E_MODE=default "$TSX" harness/compare.ts "$leg default-mode" "$w/before" "$w/default" \
+        <(node -e 'const d=require(process.argv[1]);d.cases=d.cases.filter(c=>c.file.startsWith("fixtures-all-returns/"));console.log(JSON.stringify(d))' "$w/before.json") \
+        "$w/default.json" "$w/tsc-before.txt" "$w/tsc-default.txt" fixtures-all-returns) |
+        grep -v 'tsc --noEmit strict before' | tee -a "$RESULTS" || true
+    else
+      tail -n 20 "$w/runner-default.log" >&2
+      record "FAIL $leg default-mode runner crashed: see $w/runner-default.log"
+    fi
+  fi
 
   echo "-- manual-review proofs"
   (cd "$w/before" && "$TSX" harness/proofs.ts "$leg" proofs/defs.ts) 2>"$w/proofs.log" | tee -a "$RESULTS" || true

@@ -12,6 +12,7 @@ interface RunRecord {
   name: string;
   label: string;
   expect: string | string[] | null;
+  expectError?: boolean;
   result: unknown;
   error: string | null;
   steps: string[];
@@ -43,7 +44,11 @@ const canon = (v: unknown): string => {
 };
 const short = (v: unknown) => { const s = canon(v); return s.length > 300 ? s.slice(0, 300) + "…" : s; };
 
-const load = (p: string): RunRecord[] => JSON.parse(readFileSync(p, "utf8")).cases;
+// E2E_MODE=default: the tool ran without --all-returns, use `expectDefault`.
+const DEFAULT_MODE = process.env.E2E_MODE === "default";
+const load = (p: string): RunRecord[] =>
+  (JSON.parse(readFileSync(p, "utf8")).cases as Array<RunRecord & { expectDefault: RunRecord["expect"] }>)
+    .map((r) => (DEFAULT_MODE ? { ...r, expect: r.expectDefault } : r));
 const before = load(beforeJson);
 const after = load(afterJson);
 const key = (r: RunRecord) => `${r.file}::${r.name}::${r.label}`;
@@ -79,7 +84,8 @@ for (const [caseKey, runs] of byCase) {
     const where = `[${b.label}]`;
     if (!a) { problems.push(`${where} missing from the after run`); continue; }
     if (b.timedOut) problems.push(`${where} timed out BEFORE the rewrite (fixture bug)`);
-    if (b.error) problems.push(`${where} errored BEFORE the rewrite (fixture bug): ${b.error}`);
+    if (b.error && !b.expectError) problems.push(`${where} errored BEFORE the rewrite (fixture bug): ${b.error}`);
+    if (!b.error && b.expectError) problems.push(`${where} was meant to fail BEFORE the rewrite but did not (fixture bug)`);
     if (a.timedOut) problems.push(`${where} timed out after the rewrite`);
     if (a.error !== b.error) problems.push(`${where} error changed: before ${b.error ?? "none"}, after ${a.error ?? "none"}`);
     if (canon(a.result) !== canon(b.result)) {
@@ -95,13 +101,15 @@ for (const [caseKey, runs] of byCase) {
     if (b.expect === null) {
       if (added.length) problems.push(`${where} expected no new step, got: ${added.join(", ")}`);
       if (a.stateCount !== b.stateCount) problems.push(`${where} run state had ${b.stateCount} steps, now ${a.stateCount}`);
+      if (runs.some((r) => r.expect !== null)) notes.push(`${b.label}: unchanged, ${b.steps.length} steps`);
     } else {
       if (added.length !== 1 || !expected.includes(added[0])) {
         problems.push(`${where} expected exactly one new step ${expected.join(" or ")}, got ${added.length ? added.join(", ") : "none"} (steps before: ${b.steps.length}, after: ${a.steps.length})`);
       } else {
-        notes.push(`${b.label}: ${b.steps.length}->${a.steps.length} steps +${added[0]}`);
+        notes.push(`${b.label}: ${b.steps.length}->${a.steps.length} steps +${added[0]}${b.expectError ? `, same error ${JSON.stringify(a.error).slice(0, 60)}` : ""}`);
       }
-      if (a.stateCount !== b.stateCount + 1) problems.push(`${where} run state should hold ${b.stateCount + 1} steps, holds ${a.stateCount}`);
+      // a finalize step that throws is attempted but never fulfilled
+      if (!b.expectError && a.stateCount !== b.stateCount + 1) problems.push(`${where} run state should hold ${b.stateCount + 1} steps, holds ${a.stateCount}`);
     }
   }
   const check = `case ${caseKey.split("::")[0]} ${name}`;

@@ -35,14 +35,14 @@ export const loopReturn = inngest.createFunction(
 export const cases: Case[] = [
   {
     name: "v3-all-returns-early", fn: early, runs: [
-      { label: "banned", data: { banned: true, id: "u1" }, expect: EITHER },
-      { label: "ok", data: { banned: false, id: "u2" }, expect: EITHER },
+      { label: "banned", data: { banned: true, id: "u1" }, expect: EITHER, expectDefault: null },
+      { label: "ok", data: { banned: false, id: "u2" }, expect: EITHER, expectDefault: FIX },
     ],
   },
   {
     name: "v3-all-returns-loop", fn: loopReturn, runs: [
-      { label: "reached", data: { limit: 3 }, expect: EITHER },
-      { label: "not-reached", data: { limit: 100 }, expect: EITHER },
+      { label: "reached", data: { limit: 3 }, expect: EITHER, expectDefault: null },
+      { label: "not-reached", data: { limit: 100 }, expect: EITHER, expectDefault: FIX },
     ],
   },
 ];

@@ -67,26 +67,26 @@ export const caseInLoop = inngest.createFunction(
 export const cases: Case[] = [
   {
     name: "all-returns-early-after-steps", fn: earlyAfterSteps, runs: [
-      { label: "stop", data: { a: 3, stop: true }, expect: EITHER },
-      { label: "go", data: { a: 3, stop: false }, expect: EITHER },
+      { label: "stop", data: { a: 3, stop: true }, expect: EITHER, expectDefault: null },
+      { label: "go", data: { a: 3, stop: false }, expect: EITHER, expectDefault: FIX },
     ],
   },
   {
     name: "all-returns-braceless-early", fn: bracelessEarly, runs: [
-      { label: "negative", data: { n: -4 }, expect: EITHER },
-      { label: "positive", data: { n: 16 }, expect: EITHER },
+      { label: "negative", data: { n: -4 }, expect: EITHER, expectDefault: null },
+      { label: "positive", data: { n: 16 }, expect: EITHER, expectDefault: FIX },
     ],
   },
   {
     name: "all-returns-return-in-loop", fn: returnInLoop, runs: [
-      { label: "found", data: { haystack: ["x", "y", "z"], needle: "y" }, expect: EITHER },
-      { label: "not-found", data: { haystack: ["x", "y"], needle: "q" }, expect: EITHER },
+      { label: "found", data: { haystack: ["x", "y", "z"], needle: "y" }, expect: EITHER, expectDefault: null },
+      { label: "not-found", data: { haystack: ["x", "y"], needle: "q" }, expect: EITHER, expectDefault: FIX },
     ],
   },
   {
     name: "all-returns-case-in-loop", fn: caseInLoop, runs: [
-      { label: "halt", data: { cmds: ["ab", "halt", "c"] }, expect: EITHER },
-      { label: "no-halt", data: { cmds: ["ab", "c"] }, expect: EITHER },
+      { label: "halt", data: { cmds: ["ab", "halt", "c"] }, expect: EITHER, expectDefault: null },
+      { label: "no-halt", data: { cmds: ["ab", "c"] }, expect: EITHER, expectDefault: FIX },
     ],
   },
 ];

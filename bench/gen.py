@@ -372,11 +372,14 @@ class InngestGen:
         if unsafe:
             self.unsafe_functions += 1
             local = r.choice(locals_read)
+            # `user` and `items` hold step results as they are (`const x = await step.run(…)`):
+            # returning one of them alone is safe (SPEC 2), so a bare return needs another local.
+            computed = [x for x in locals_read if x not in ("user", "items")]
             choice = r.random()
-            if choice < 0.35:
+            if choice < 0.35 or (choice < 0.55 and not computed):
                 add(f"return {{ userId: user.id, summary: {local}, orderId: {ev}.data.orderId }}{semi}")
             elif choice < 0.55:
-                add(f"return {local}{semi}")
+                add(f"return {r.choice(computed)}{semi}")
             elif choice < 0.7:
                 add(f"return {{ ok: true, processed: items.length }}{semi}")
             elif choice < 0.85:
@@ -397,8 +400,10 @@ class InngestGen:
                 )
         else:
             choice = r.random()
-            if choice < 0.3:
+            if choice < 0.2:
                 add(f"return {{ ok: true }}{semi}")
+            elif choice < 0.3:
+                add(f"return {r.choice(('user', 'items'))}{semi}")  # a step result, as it is
             elif choice < 0.5:
                 add(f"return {st.s('done')}{semi}")
             elif choice < 0.7:
@@ -566,7 +571,7 @@ def generate(args: argparse.Namespace) -> dict:
 
     # Which files are Inngest / decoys: chosen among source files (not .d.ts) below.
     stats = {"source_files": 0, "dts_files": 0, "other_files": 0, "inngest_files": 0, "decoy_files": 0}
-    inngest_files: list[str] = []
+    expected: dict[str, int] = {}  # Inngest file -> unsafe trailing returns in it
     for i in range(n):
         pkg = pkgs[i % n_pkgs]
         target = file_sizes[i]
@@ -602,10 +607,12 @@ def generate(args: argparse.Namespace) -> dict:
             rel = f"{pkg}/{sub}/{kebab(code.w(), code.w())}{'.test.ts' if kind == 'test' else ext.replace('.test.ts', '.ts')}"
             header, receiver = inngest.header(st)
             parts = [header, inngest.helpers(st)]
+            before = inngest.unsafe_functions
             for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
                 parts.append(inngest.function(st, receiver, rng.random() < InngestGen.UNSAFE_SHARE))
             text = code.fill(st, "util", parts, target)
-            inngest_files.append(tree.write(rel, text))
+            rel = tree.write(rel, text)
+            expected[rel] = inngest.unsafe_functions - before
             stats["inngest_files"] += 1
             stats["source_files"] += 1
             continue
@@ -678,6 +685,7 @@ def generate(args: argparse.Namespace) -> dict:
         "noise_files": noise,
         "noise_bytes": noise_bytes,
         "sha256": tree.digest(),
+        "expected_findings_by_file": dict(sorted(expected.items())),
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest

@@ -3,6 +3,7 @@
 
   report.py hyperfine RESULT.json [--baseline NAME]   medians, mean ± σ, ratio to the baseline
   report.py scaling ROWS.jsonl                         the scaling table (one JSON object a line)
+  report.py expected CHECK.json MANIFEST               --check's findings against the generator's
 
 The baseline is the first command whose name contains NAME (default: the first command).
 """
@@ -71,6 +72,28 @@ def scaling_table(path: str) -> str:
     return "\n".join(out)
 
 
+def expected(check_json: str, manifest_path: str) -> str:
+    """Compare `inngest-fix --check --format json` with what gen.py put in the tree."""
+    try:
+        report = json.load(open(check_json))
+    except (OSError, ValueError) as err:
+        return f"(no JSON report from --check: {err})"
+    manifest = json.load(open(manifest_path))
+    want = manifest.get("expected_findings_by_file", {})
+    got: dict[str, int] = {}
+    for f in report["findings"]:
+        if not f.get("suppressed"):
+            got[f["path"]] = got.get(f["path"], 0) + 1
+    lines = [f"--check summary: {report['summary']}",
+             f"generator expects {sum(want.values())} findings in {manifest['inngest_files']} Inngest files "
+             f"(+ {manifest['decoy_files']} decoys that pass the prefilter)"]
+    diff = [p for p in sorted(set(want) | set(got)) if want.get(p, 0) != got.get(p, 0)]
+    for p in diff[:10]:
+        lines.append(f"  mismatch: {p}: expected {want.get(p, 0)}, reported {got.get(p, 0)}")
+    lines.append(f"files where the tool and the generator disagree: {len(diff)}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -80,6 +103,8 @@ def main() -> None:
         print(hyperfine_table(path, baseline))
     elif kind == "scaling":
         print(scaling_table(path))
+    elif kind == "expected":  # report.py expected CHECK.json MANIFEST: tool vs generator
+        print(expected(path, sys.argv[3]))
     elif kind == "median":  # report.py median RESULT.json NAME: one median in seconds, for run.sh
         name = sys.argv[3]
         results = json.load(open(path))["results"]

@@ -101,18 +101,7 @@ check_runs() {
     local dir="$1" rc
     (cd "$dir" && "$INNGEST_FIX" --check --format json >"$results/check.json" 2>"$results/check.stderr") && rc=0 || rc=$?
     [ "$rc" -le 1 ] || { cat "$results/check.stderr" >&2; die "inngest-fix --check exited $rc in $dir"; }
-    python3 - "$results/check.json" "$dir/.bench-manifest.json" >&2 <<'EOF' || true
-import json, sys
-try:
-    summary = json.load(open(sys.argv[1]))["summary"]
-except Exception as e:  # --format json not there yet
-    print(f"(no JSON summary from --check: {e})")
-    sys.exit(0)
-m = json.load(open(sys.argv[2]))
-print(f"--check summary: {summary}")
-print(f"generator expects: {m['functions_with_unsafe_trailing_return']} findings in "
-      f"{m['inngest_files']} files with Inngest functions (+ {m['decoy_files']} decoys that pass the prefilter)")
-EOF
+    python3 "$here/report.py" expected "$results/check.json" "$dir/.bench-manifest.json" >&2 || true
     (cd "$dir" && "$INNGEST_FIX" --dry-run >"$results/dry-run.diff" 2>"$results/dry-run.stderr") && rc=0 || rc=$?
     [ "$rc" -le 1 ] || { cat "$results/dry-run.stderr" >&2; die "inngest-fix --dry-run exited $rc in $dir"; }
     echo "dry-run: $(grep -c '^+++ ' "$results/dry-run.diff" || true) files in the diff; $(tail -1 "$results/dry-run.stderr")" >&2
@@ -150,6 +139,8 @@ run_main() {
 
     say "hyperfine: main comparison (warm cache, all commands in one run)"
     (cd "$dir" && hf -i --export-json "$results/main.json" --export-markdown "$results/main-hyperfine.md" "${cmds[@]}")
+    # The last --write left the copy fixed: nothing may be left to fix (idempotency).
+    echo "after --write: $(cd "$copy" && "$INNGEST_FIX" --check 2>&1 >/dev/null | tail -1)" >&2
     rm -rf "$copy"
 
     {

@@ -12,6 +12,7 @@
 #   INNGEST_FIX   the binary to test (default target/debug/inngest-fix)
 #   E2E_LEGS      legs to run (default "v4 v3")
 #   E2E_KEEP=1    keep the temp dir even when everything passed
+#   E2E_GAPS=1    also run fixtures-gaps/ (known gaps of the tool; they fail today)
 set -euo pipefail
 
 if [[ ! -f Cargo.toml || ! -d tests/e2e ]]; then
@@ -58,6 +59,8 @@ stage() { # $1 = leg dir, $2 = dest
   mkdir -p "$2"
   cp -R "$1/fixtures" "$1/fixtures-all-returns" "$1/proofs" "$1/tsconfig.json" "$1/package.json" "$2/"
   cp -R "$E2E/harness" "$2/harness"
+  # known gaps (documented failures of the current tool) only on request
+  if [[ ${E2E_GAPS:-0} == 1 && -d $1/fixtures-gaps ]]; then cp "$1"/fixtures-gaps/*.ts "$2/fixtures/"; fi
   ln -s "$1/node_modules" "$2/node_modules"
 }
 
@@ -167,6 +170,10 @@ elif [[ ${E2E_KEEP:-0} == 1 ]]; then
   echo "kept: $WORK"
 else
   rm -rf "$WORK"
+fi
+if [[ ${E2E_GAPS:-0} != 1 ]]; then
+  ngaps=$(for leg in $LEGS; do ls "$E2E/$leg"/fixtures-gaps/*.ts 2>/dev/null; done | wc -l)
+  ((ngaps > 0)) && echo "note: $ngaps known-gap fixture file(s) not run (E2E_GAPS=1 runs them; see tests/e2e/README.md)"
 fi
 echo "$PASSED passed, $FAILED failed"
 if ((FAILED > 0)) || ((PASSED == 0)); then exit 1; fi

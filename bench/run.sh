@@ -70,7 +70,8 @@ SGCONFIG="$here/ast-grep/sgconfig.yml"
     echo "memory: $(free -g | awk '/^Mem:/ {print $2}') GiB"
     echo "kernel: $(uname -sr)"
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "inngest-fix: $(cd "$root" && git rev-parse --short HEAD)$(cd "$root" && git diff --quiet HEAD -- src Cargo.toml || echo '+dirty')"
+    echo "binary: $INNGEST_FIX"
+    echo "work tree: $(cd "$root" && git rev-parse --short HEAD)$(cd "$root" && git diff --quiet HEAD -- src queries Cargo.toml || echo ' (+ uncommitted changes in src, queries or Cargo.toml)')"
     echo "$("$INNGEST_FIX" --version 2>/dev/null || echo 'inngest-fix --version: n/a')"
     echo "$(rustc --version 2>/dev/null || echo 'rustc: n/a')"
     echo "$(hyperfine --version)"
@@ -107,6 +108,8 @@ check_runs() {
     echo "dry-run: $(grep -c '^+++ ' "$results/dry-run.diff" || true) files in the diff; $(tail -1 "$results/dry-run.stderr")" >&2
 }
 
+findings() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['summary']['findings'])" "$1" 2>/dev/null || echo "?"; }
+
 hf() { hyperfine -N --output=pipe --warmup "$WARMUP" --runs "$RUNS" "$@"; }
 
 # peak_rss DIR CMD...: "Maximum resident set size" in KiB of one run.
@@ -134,13 +137,21 @@ run_main() {
         cmds+=(-n "ast-grep scan" --prepare true "$AST_GREP scan -c $SGCONFIG .")
     fi
     # --write gets a fresh copy of the tree before every run (the copy's time is not counted).
+    # The copy is hard links (`cp -al`): fast, no writeback to disturb the timings, and safe
+    # because the tool writes a temporary file and renames it over the original (SPEC 6),
+    # which leaves the linked original alone. Checked below: the cached tree must not change.
     cmds+=(-n "inngest-fix --write (fresh copy)"
-        --prepare "bash -c 'rm -rf $copy && cp -a $dir $copy'" "$INNGEST_FIX --write $copy")
+        --prepare "bash -c 'rm -rf $copy && cp -al $dir $copy'" "$INNGEST_FIX --write $copy")
 
     say "hyperfine: main comparison (warm cache, all commands in one run)"
     (cd "$dir" && hf -i --export-json "$results/main.json" --export-markdown "$results/main-hyperfine.md" "${cmds[@]}")
     # The last --write left the copy fixed: nothing may be left to fix (idempotency).
-    echo "after --write: $(cd "$copy" && "$INNGEST_FIX" --check 2>&1 >/dev/null | tail -1)" >&2
+    echo "after --write, the copy: $(cd "$copy" && "$INNGEST_FIX" --check 2>&1 >/dev/null | tail -1)" >&2
+    local before after
+    before="$(findings "$results/check.json")"
+    after="$(cd "$dir" && "$INNGEST_FIX" --check --format json 2>/dev/null >"$results/check-after.json" || true; findings "$results/check-after.json")"
+    [ "$before" = "$after" ] ||
+        die "the cached tree changed under --write on its hard-linked copy ($before findings before, $after after): regenerate it"
     rm -rf "$copy"
 
     {

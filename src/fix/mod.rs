@@ -22,6 +22,27 @@ pub struct Settings {
     pub var_name: String,
     /// Also fix findings that are not in tail position (`--all-returns`).
     pub all_returns: bool,
+    /// Only these rules run (`--select`); `None` runs every rule.
+    pub select: Option<Vec<String>>,
+    /// These rules never run (`--ignore`); wins over `select`.
+    pub ignore: Vec<String>,
+    /// Also apply fixes that need review (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
+    /// More callee names treated as `createFunction` (config `clients`/`wrappers`):
+    /// `"createFunction"`-like method names (`inngest.createScheduledFunction`) or bare
+    /// wrapper functions (`defineJob(options, handler)`).
+    pub extra_create_function_names: Vec<String>,
+}
+
+impl Settings {
+    /// Whether `rule` runs under `select` and `ignore`.
+    pub fn rule_enabled(&self, rule: &str) -> bool {
+        let selected = self
+            .select
+            .as_ref()
+            .map_or(true, |names| names.iter().any(|n| n == rule || n == "ALL"));
+        selected && !self.ignore.iter().any(|n| n == rule)
+    }
 }
 
 impl Default for Settings {
@@ -30,6 +51,10 @@ impl Default for Settings {
             step_id: "finalize-and-return".to_string(),
             var_name: "finalReturn".to_string(),
             all_returns: false,
+            select: None,
+            ignore: Vec::new(),
+            unsafe_fixes: false,
+            extra_create_function_names: Vec::new(),
         }
     }
 }

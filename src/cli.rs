@@ -198,6 +198,7 @@ impl Args {
                 step_id: self.step_id,
                 var_name: self.var_name,
                 all_returns: self.all_returns,
+                ..Settings::default()
             },
             walk: WalkOptions {
                 no_ignore: self.no_ignore,

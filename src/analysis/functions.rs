@@ -38,13 +38,23 @@ pub struct Handler<'t> {
 /// Every Inngest function of a file, in source order. A handler shared by several
 /// functions is listed once, under the first.
 pub fn find<'t>(tree: &'t Tree, source: &str, lang: Lang) -> Vec<InngestFunction<'t>> {
+    find_with(tree, source, lang, &[])
+}
+
+/// [`find`], also taking calls of `wrappers` (`defineJob(…)` or `x.defineJob(…)`, from
+/// the configuration's `wrappers` key) as `createFunction` calls.
+pub fn find_with<'t>(
+    tree: &'t Tree,
+    source: &str,
+    lang: Lang,
+    wrappers: &[String],
+) -> Vec<InngestFunction<'t>> {
     let query = &Queries::get(lang).functions;
     let function_capture = Queries::capture(query, "function");
     let arguments_capture = Queries::capture(query, "arguments");
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
-    let mut found = Vec::new();
-    let mut seen_handlers = Vec::new();
+    let mut calls = Vec::new();
     while let Some(m) = matches.next() {
         let mut call = None;
         let mut arguments = None;
@@ -55,9 +65,18 @@ pub fn find<'t>(tree: &'t Tree, source: &str, lang: Lang) -> Vec<InngestFunction
                 arguments = Some(capture.node);
             }
         }
-        let (Some(call), Some(arguments)) = (call, arguments) else {
-            continue;
-        };
+        if let (Some(call), Some(arguments)) = (call, arguments) {
+            calls.push((call, arguments));
+        }
+    }
+    if !wrappers.is_empty() {
+        wrapper_calls(tree.root_node(), source, wrappers, &mut calls);
+        calls.sort_by_key(|(call, _)| call.start_byte());
+        calls.dedup_by_key(|(call, _)| call.id());
+    }
+    let mut found = Vec::new();
+    let mut seen_handlers = Vec::new();
+    for (call, arguments) in calls {
         let args: Vec<Node> = code_children(arguments).collect();
         // v3 `(options, trigger, handler)` or v4 `({ id, triggers }, handler)`.
         if args.len() < 2 {
@@ -87,6 +106,35 @@ pub fn find<'t>(tree: &'t Tree, source: &str, lang: Lang) -> Vec<InngestFunction
         found.push(InngestFunction { call, id, handlers });
     }
     found
+}
+
+/// Calls whose callee is `name(…)` or `x.name(…)` for a name in `wrappers`.
+fn wrapper_calls<'t>(
+    node: Node<'t>,
+    source: &str,
+    wrappers: &[String],
+    out: &mut Vec<(Node<'t>, Node<'t>)>,
+) {
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "call_expression" {
+            let name = node
+                .child_by_field_name("function")
+                .and_then(|f| match f.kind() {
+                    "identifier" => Some(f),
+                    "member_expression" => f.child_by_field_name("property"),
+                    _ => None,
+                });
+            let arguments = node.child_by_field_name("arguments");
+            if let (Some(name), Some(arguments)) = (name, arguments) {
+                if wrappers.iter().any(|w| w == text(name, source)) {
+                    out.push((node, arguments));
+                }
+            }
+        }
+        stack.extend(node.children(&mut cursor));
+    }
 }
 
 /// The value of `key: value` (or a method `key() {}`) in an object literal.

@@ -50,7 +50,7 @@ pub struct HandlerContext<'a, 't> {
 
 /// Run every rule over every handler of a parsed file, in source order.
 pub fn check_tree(tree: &Tree, source: &str, lang: Lang, settings: &Settings) -> Checked {
-    let functions = functions::find(tree, source, lang);
+    let functions = functions::find_with(tree, source, lang, &settings.extra_create_function_names);
     let mut diagnostics = Vec::new();
     for function in &functions {
         for handler in &function.handlers {

@@ -150,7 +150,7 @@ run_leg() { # $1 = leg name
   (cd "$w/before" && "$TSX" harness/proofs.ts "$leg" proofs/defs.ts) 2>"$w/proofs.log" | tee -a "$RESULTS" || true
 
   local nfn
-  nfn=$(cat "$dir"/fixtures/*.ts "$dir"/fixtures-all-returns/*.ts | grep -c 'createFunction(' || true)
+  nfn=$(cat "$dir"/fixtures/*.ts "$dir"/fixtures-all-returns/*.ts | grep -v '^ *//' | grep -c 'createFunction(' || true)
   echo "== leg $leg: $nfn fixture functions, $((SECONDS - t0)) s; rewrite diff: $w/rewrite.diff"
 }
 

@@ -32,8 +32,9 @@
 //! It cannot repair a variable written inside a step body (that value is already lost
 //! on replay), and it must never move a step call into the finalize step (nested steps
 //! warn and can hang the run): both are reported for manual review instead, as are
-//! returns in non-async handlers, returns containing `yield`, and returns inside code
-//! that did not parse. Only trailing returns are fixed by default; `--all-returns`
+//! returns in non-async handlers, returns containing `yield`, returns inside code
+//! that did not parse, and returns of handlers that declare their return type
+//! (`step.run` returns the JSON-serialized type, so the rewrite may not type-check). Only trailing returns are fixed by default; `--all-returns`
 //! also fixes early returns after steps and returns inside loops.
 
 use std::collections::HashMap;
@@ -312,6 +313,18 @@ fn manual_reason(
     }
     if any_descendant(expression, |n| n.kind() == "yield_expression") {
         return Some("the return expression contains `yield`".to_string());
+    }
+    if context
+        .handler
+        .function
+        .child_by_field_name("return_type")
+        .is_some()
+    {
+        return Some(
+            "the handler declares its return type, and `step.run` returns the JSON-serialized \
+             type: `return finalReturn` may no longer type-check (a `Date` becomes a string)"
+                .to_string(),
+        );
     }
     if !context.handler.is_async {
         return Some(

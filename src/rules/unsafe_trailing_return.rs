@@ -34,8 +34,9 @@
 //! warn and can hang the run): both are reported for manual review instead, as are
 //! returns in non-async handlers, returns containing `yield`, returns inside code
 //! that did not parse, and returns of handlers that declare their return type
-//! (`step.run` returns the JSON-serialized type, so the rewrite may not type-check). Only trailing returns are fixed by default; `--all-returns`
-//! also fixes early returns after steps and returns inside loops.
+//! (`step.run` returns the JSON-serialized type, so the rewrite may not type-check).
+//! Only trailing returns are fixed by default; `--all-returns` also fixes early
+//! returns after steps and returns inside loops.
 
 use std::collections::HashMap;
 

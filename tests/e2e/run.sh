@@ -172,8 +172,10 @@ else
   rm -rf "$WORK"
 fi
 if [[ ${E2E_GAPS:-0} != 1 ]]; then
-  ngaps=$(for leg in $LEGS; do ls "$E2E/$leg"/fixtures-gaps/*.ts 2>/dev/null; done | wc -l)
-  ((ngaps > 0)) && echo "note: $ngaps known-gap fixture file(s) not run (E2E_GAPS=1 runs them; see tests/e2e/README.md)"
+  ngaps=$(for leg in $LEGS; do ls "$E2E/$leg"/fixtures-gaps/*.ts 2>/dev/null || true; done | wc -l)
+  if ((ngaps > 0)); then
+    echo "note: $ngaps known-gap fixture file(s) not run (E2E_GAPS=1 runs them; see tests/e2e/README.md)"
+  fi
 fi
 echo "$PASSED passed, $FAILED failed"
 if ((FAILED > 0)) || ((PASSED == 0)); then exit 1; fi

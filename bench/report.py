@@ -27,15 +27,18 @@ def hyperfine_table(path: str, baseline: str | None) -> str:
     if baseline:
         base = next((r for r in results if baseline in r["command"]), base)
     base_median = base["median"]
+    base_cpu = base["user"] + base["system"]
+    # CPU time (user + sys, means) is given too: on a shared machine it moves less than wall time.
     rows = [
-        "| command | median | mean ± σ | min | user | sys | ratio to `" + label(base) + "` |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| command | median | mean ± σ | min | user | sys | median / `{label(base)}` | CPU / `{label(base)}` |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
+        cpu = r["user"] + r["system"]
         rows.append(
             f"| `{label(r)}` | {fmt_s(r['median'])} | {fmt_s(r['mean'])} ± {fmt_s(r['stddev'] or 0.0)} "
             f"| {fmt_s(r['min'])} | {fmt_s(r['user'])} | {fmt_s(r['system'])} "
-            f"| {r['median'] / base_median:.2f}× |"
+            f"| {r['median'] / base_median:.2f}× | {cpu / base_cpu:.2f}× |"
         )
     return "\n".join(rows)
 

@@ -137,11 +137,13 @@ run_main() {
         cmds+=(-n "ast-grep scan" --prepare true "$AST_GREP scan -c $SGCONFIG .")
     fi
     # --write gets a fresh copy of the tree before every run (the copy's time is not counted).
-    # The copy is hard links (`cp -al`): fast, no writeback to disturb the timings, and safe
-    # because the tool writes a temporary file and renames it over the original (SPEC 6),
-    # which leaves the linked original alone. Checked below: the cached tree must not change.
+    # The copy is hard links, and restore-copy.sh re-links only the files the last run
+    # replaced: fast, no writeback to disturb the timings, and safe because the tool writes a
+    # temporary file and renames it over the original (SPEC 6), which leaves the linked
+    # original alone. Checked below: the cached tree must not change.
+    rm -rf "$copy"
     cmds+=(-n "inngest-fix --write (fresh copy)"
-        --prepare "bash -c 'rm -rf $copy && cp -al $dir $copy'" "$INNGEST_FIX --write $copy")
+        --prepare "$here/restore-copy.sh $dir $copy" "$INNGEST_FIX --write $copy")
 
     say "hyperfine: main comparison (warm cache, all commands in one run)"
     (cd "$dir" && hf -i --export-json "$results/main.json" --export-markdown "$results/main-hyperfine.md" "${cmds[@]}")

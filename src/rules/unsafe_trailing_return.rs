@@ -39,13 +39,14 @@
 //! returns after steps and returns inside loops.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
 
 use super::{Diagnostic, HandlerContext};
 use crate::analysis::returns::HandlerReturn;
 use crate::analysis::scope::resolve;
-use crate::analysis::{code_children, contains, is_function, text, unwrap_expression};
+use crate::analysis::{code_children, contains, text, unwrap_expression};
 use crate::fix::style::{line_ending_at, line_indent, FileStyle};
 use crate::fix::{Edit, Fix};
 use crate::Lang;
@@ -611,14 +612,31 @@ fn build_fix(
 /// before blank lines and inside string and template literals (whose value would change).
 fn reindent(source: &str, tree: &Tree, start: usize, end: usize, delta: &str) -> String {
     let slice = &source[start..end];
+    let literals = literal_ranges(tree, start, end);
+    // The ranges nest and come in source order, as do the newlines: a stack of the
+    // ranges open at the current newline gives the innermost one.
+    let mut open: Vec<&(Range<usize>, bool)> = Vec::new();
+    let mut next_range = 0;
     let mut out = String::with_capacity(slice.len() + 16);
     let mut last = 0;
     for newline in memchr::memchr_iter(b'\n', slice.as_bytes()) {
         out.push_str(&slice[last..=newline]);
         last = newline + 1;
+        let at = start + newline;
+        while let Some(range) = literals.get(next_range).filter(|r| r.0.start <= at) {
+            while open.last().is_some_and(|o| o.0.end <= range.0.start) {
+                open.pop();
+            }
+            open.push(range);
+            next_range += 1;
+        }
+        while open.last().is_some_and(|o| o.0.end <= at) {
+            open.pop();
+        }
+        let inside_literal = open.last().is_some_and(|o| o.1);
         let next = &slice[last..];
         let blank = next.starts_with('\n') || next.starts_with("\r\n") || next.is_empty();
-        if !blank && !inside_literal(tree, start + newline) && !delta.is_empty() {
+        if !blank && !inside_literal && !delta.is_empty() {
             out.push_str(delta);
         }
     }
@@ -626,22 +644,36 @@ fn reindent(source: &str, tree: &Tree, start: usize, end: usize, delta: &str) ->
     out
 }
 
-fn inside_literal(tree: &Tree, at: usize) -> bool {
-    let Some(mut node) = tree.root_node().descendant_for_byte_range(at, at + 1) else {
-        return false;
+/// The string and template literals (`true`) and template substitutions (`false`)
+/// under the node spanning `start..end`, in source order. A newline is inside a
+/// literal when the innermost of these holding it is a literal. One walk of the moved
+/// text: climbing from each newline with `Node::parent` costs O(depth) per step.
+fn literal_ranges(tree: &Tree, start: usize, end: usize) -> Vec<(Range<usize>, bool)> {
+    let mut ranges = Vec::new();
+    let Some(root) = tree.root_node().descendant_for_byte_range(start, end) else {
+        return ranges;
     };
+    let mut cursor = root.walk();
     loop {
+        let node = cursor.node();
         match node.kind() {
-            "template_string" | "string" => return true,
-            "template_substitution" => return false,
+            "string" | "template_string" => ranges.push((node.byte_range(), true)),
+            "template_substitution" => ranges.push((node.byte_range(), false)),
             _ => {}
         }
-        if is_function(node) || node.kind() == "return_statement" {
-            return false;
+        if cursor.goto_first_child() {
+            continue;
         }
-        match node.parent() {
-            Some(parent) => node = parent,
-            None => return false,
+        loop {
+            if cursor.node().id() == root.id() {
+                return ranges;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return ranges;
+            }
         }
     }
 }

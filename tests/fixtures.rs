@@ -1,8 +1,12 @@
 //! Fixture tests: every file in `tests/fixtures/` is a case, named for what it shows.
 //!
 //! For each fixture the test
-//! - runs the library on it (with `--all-returns` for `all_returns_*` fixtures),
-//! - asserts the counts its `// expect:` header gives (fixed, manual, reported, suppressed),
+//! - runs the library on it (with `--all-returns` for `all_returns_*` fixtures, and
+//!   `--unsafe-fixes` for `unsafe_fixes_*` fixtures),
+//! - asserts the counts its `// expect:` header gives (fixed, manual, reported,
+//!   suppressed, all rules together) and, when the header has `rules=name:N,…`, the
+//!   number of findings of each rule (suppressed ones included; a rule not listed must
+//!   have none),
 //! - snapshots the diagnostics and the diff into `snapshots/<fixture>.snap`,
 //! - asserts the fixed text re-parses with no more errors than the original,
 //! - asserts a second run on the fixed text changes nothing (idempotency).
@@ -10,17 +14,25 @@
 //! The CLI-level guarantee (`--dry-run`'s patch applies to what `--write` writes) is
 //! checked for every fixture in `tests/cli_fixtures.rs`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use inngest_fix::{check_source, language, FileOutcome, Lang, Settings};
 
 /// The counts a fixture's second line promises.
+///
+/// A finding is *manual* when it has a reason: that includes every finding of a rule
+/// without an automatic fix (`nested-step`, `mutation-in-step`…), whose reason starts
+/// with "no automatic fix". *Reported* findings have a fix that this run does not
+/// apply (`--all-returns`, `--unsafe-fixes`).
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Expect {
     fixed: usize,
     manual: usize,
     reported: usize,
     suppressed: usize,
+    /// Findings per rule, when the header gives `rules=`.
+    rules: Option<BTreeMap<String, usize>>,
 }
 
 fn parse_expect(text: &str, path: &Path) -> Expect {
@@ -37,6 +49,17 @@ fn parse_expect(text: &str, path: &Path) -> Expect {
         let (key, value) = pair
             .split_once('=')
             .unwrap_or_else(|| panic!("{}: bad expect pair {pair}", path.display()));
+        if key == "rules" {
+            let mut rules = BTreeMap::new();
+            for item in value.split(',').filter(|i| !i.is_empty()) {
+                let (rule, count) = item
+                    .split_once(':')
+                    .unwrap_or_else(|| panic!("{}: bad rules item {item}", path.display()));
+                rules.insert(rule.to_string(), count.parse().expect("rule count"));
+            }
+            expect.rules = Some(rules);
+            continue;
+        }
         let value: usize = value.parse().expect("count");
         match key {
             "fixed" => expect.fixed = value,
@@ -49,8 +72,16 @@ fn parse_expect(text: &str, path: &Path) -> Expect {
     expect
 }
 
-fn counts(outcome: &FileOutcome) -> Expect {
+/// The counts of `outcome`; per rule only when `with_rules` (the header asks for them).
+fn counts(outcome: &FileOutcome, with_rules: bool) -> Expect {
     let mut c = Expect::default();
+    if with_rules {
+        let mut rules = BTreeMap::new();
+        for f in &outcome.findings {
+            *rules.entry(f.rule.to_string()).or_insert(0) += 1;
+        }
+        c.rules = Some(rules);
+    }
     for f in &outcome.findings {
         if f.suppressed {
             c.suppressed += 1;
@@ -81,6 +112,7 @@ fn settings_for(path: &Path) -> Settings {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     Settings {
         all_returns: name.starts_with("all_returns_"),
+        unsafe_fixes: name.starts_with("unsafe_fixes_"),
         ..Settings::default()
     }
 }
@@ -137,7 +169,7 @@ fn every_fixture() {
         let outcome = check_source(&source, lang, &settings);
 
         let expect = parse_expect(&source, &path);
-        let got = counts(&outcome);
+        let got = counts(&outcome, expect.rules.is_some());
         if got != expect {
             failures.push(format!("{name}: expected {expect:?}, got {got:?}"));
         }

@@ -2,11 +2,13 @@
 //!
 //! Owns the facts the rules read: Inngest functions and their handlers
 //! ([`functions`]), step bindings ([`binding`]), step calls and step bodies ([`steps`]),
-//! name resolution ([`scope`]) and handler return statements with their tail
-//! positions ([`returns`]). Does not own any judgement: that is the rules' job.
+//! name resolution ([`scope`]), handler return statements with their tail
+//! positions ([`returns`]) and writes inside step bodies ([`mutations`]). Does not own
+//! any judgement: that is the rules' job.
 
 pub mod binding;
 pub mod functions;
+pub mod mutations;
 pub mod queries;
 pub mod returns;
 pub mod scope;
@@ -62,4 +64,53 @@ pub fn code_children(node: Node) -> impl Iterator<Item = Node> {
         .filter(|c| c.kind() != "comment")
         .collect();
     children.into_iter()
+}
+
+/// The nearest function enclosing `node` (not `node` itself).
+pub fn enclosing_function(node: Node) -> Option<Node> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if is_function(n) {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// Whether a function node is declared `async`.
+pub fn is_async_function(function: Node) -> bool {
+    let mut cursor = function.walk();
+    let is_async = function.children(&mut cursor).any(|c| c.kind() == "async");
+    is_async
+}
+
+/// Whether any node under `root` (itself included) satisfies `predicate`.
+pub fn any_descendant(root: Node, mut predicate: impl FnMut(Node) -> bool) -> bool {
+    let mut found = false;
+    for_each_descendant(root, |n| found = found || predicate(n));
+    found
+}
+
+/// Visit `root` and every node under it, in source order, iteratively: nesting depth
+/// comes from the user's file.
+pub fn for_each_descendant<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
+    let mut cursor = root.walk();
+    loop {
+        visit(cursor.node());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node().id() == root.id() {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
 }

@@ -43,10 +43,14 @@ use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
 
-use super::{Diagnostic, HandlerContext};
+use super::{function_statement_start, Diagnostic, HandlerContext};
+use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
 use crate::analysis::returns::HandlerReturn;
 use crate::analysis::scope::resolve;
-use crate::analysis::{code_children, contains, text, unwrap_expression};
+use crate::analysis::{
+    any_descendant, code_children, contains, for_each_descendant, text,
+    unwrap_expression,
+};
 use crate::fix::style::{line_ending_at, line_indent, FileStyle};
 use crate::fix::{Edit, Fix};
 use crate::Lang;
@@ -54,27 +58,10 @@ use crate::Lang;
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "unsafe-trailing-return";
 
-/// Methods that change the object they are called on.
-const MUTATING_METHODS: &[&str] = &[
-    "push",
-    "pop",
-    "shift",
-    "unshift",
-    "splice",
-    "sort",
-    "reverse",
-    "fill",
-    "copyWithin",
-    "set",
-    "add",
-    "delete",
-    "clear",
-];
-
 /// Check every return of one handler.
 pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Diagnostic>) {
     let mut names: Option<Names> = None;
-    let mut mutations: Option<Vec<Mutation>> = None;
+    let mut mutations: Option<Vec<StepBodyWrite>> = None;
     for handler_return in context.returns {
         if !handler_return.after_steps {
             continue;
@@ -89,7 +76,8 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
         if reads.is_empty() {
             continue;
         }
-        let mutations = mutations.get_or_insert_with(|| step_body_mutations(context));
+        let mutations = mutations
+            .get_or_insert_with(|| step_body_writes(&context.steps.bodies, context.source));
         let manual_reason = manual_reason(context, handler_return, expression, &reads, mutations);
         let fix = match manual_reason {
             Some(_) => None,
@@ -112,7 +100,7 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
             range: handler_return.statement.byte_range(),
             message,
             function_id: context.function.id.clone(),
-            function_start: statement_start(context.function.call),
+            function_start: function_statement_start(context.function.call),
             fix,
             fix_applies,
             manual_reason,
@@ -227,80 +215,13 @@ fn handler_reads<'t>(
     reads
 }
 
-/// A write to a handler-scoped name inside a step body.
-struct Mutation {
-    name: String,
-    line: usize,
-}
-
-/// Writes inside step bodies to names the step body does not declare itself:
-/// assignments, `++`/`--`, `delete`, member writes, mutating calls, `Object.assign`.
-fn step_body_mutations(context: &HandlerContext) -> Vec<Mutation> {
-    let source = context.source;
-    let mut found = Vec::new();
-    for body in &context.steps.bodies {
-        for_each_descendant(*body, |node| {
-            let target = match node.kind() {
-                "assignment_expression" | "augmented_assignment_expression" => {
-                    node.child_by_field_name("left")
-                }
-                "update_expression" => node.child_by_field_name("argument"),
-                "unary_expression" if node.child(0).is_some_and(|op| op.kind() == "delete") => {
-                    node.child_by_field_name("argument")
-                }
-                "call_expression" => mutated_by_call(node, source),
-                _ => None,
-            };
-            let Some(root) = target.and_then(root_identifier) else {
-                return;
-            };
-            let name = text(root, source);
-            if resolve(root, *body, name, source).is_none() {
-                found.push(Mutation {
-                    name: name.to_string(),
-                    line: root.start_position().row + 1,
-                });
-            }
-        });
-    }
-    found
-}
-
-/// The object a call mutates: `x.push(…)`, `x.y.set(…)`, `Object.assign(x, …)`.
-fn mutated_by_call<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
-    let function = call.child_by_field_name("function")?;
-    if function.kind() != "member_expression" {
-        return None;
-    }
-    let object = function.child_by_field_name("object")?;
-    let method = text(function.child_by_field_name("property")?, source);
-    if text(object, source) == "Object" && method == "assign" {
-        return code_children(call.child_by_field_name("arguments")?).next();
-    }
-    MUTATING_METHODS.contains(&method).then_some(object)
-}
-
-/// `x` of `x`, `x.a.b`, `x[i]`, `(x as T)!`.
-fn root_identifier(mut node: Node) -> Option<Node> {
-    loop {
-        node = unwrap_expression(node);
-        match node.kind() {
-            "identifier" => return Some(node),
-            "member_expression" | "subscript_expression" => {
-                node = node.child_by_field_name("object")?;
-            }
-            _ => return None,
-        }
-    }
-}
-
 /// Why a finding cannot be fixed automatically (SPEC 2.1), if it cannot.
 fn manual_reason(
     context: &HandlerContext,
     handler_return: &HandlerReturn,
     expression: Node,
     reads: &[Read],
-    mutations: &[Mutation],
+    mutations: &[StepBodyWrite],
 ) -> Option<String> {
     let statement = handler_return.statement;
     if statement.has_error() || has_error_ancestor(statement) {
@@ -337,11 +258,15 @@ fn manual_reason(
         if !contains(context.handler.function, read.scope) {
             continue;
         }
-        if let Some(m) = mutations.iter().find(|m| m.name == read.name) {
+        if let Some(m) = mutations
+            .iter()
+            .find(|m| m.name(context.source) == read.name)
+        {
             return Some(format!(
                 "`{}` is written inside a step body (line {}): that write is lost on replay, \
                  and a final step would freeze the wrong value",
-                m.name, m.line
+                read.name,
+                m.line()
             ));
         }
     }
@@ -360,22 +285,6 @@ fn has_error_ancestor(node: Node) -> bool {
         current = n.parent();
     }
     false
-}
-
-/// Where the statement holding a `createFunction` call starts: a suppression comment
-/// above it covers the whole function.
-fn statement_start(call: Node) -> usize {
-    let mut node = call;
-    while let Some(parent) = node.parent() {
-        if parent.kind() == "program"
-            || parent.kind() == "class_body"
-            || parent.kind() == "statement_block"
-        {
-            break;
-        }
-        node = parent;
-    }
-    node.start_byte()
 }
 
 fn list_names(reads: &[Read]) -> String {
@@ -673,35 +582,6 @@ fn literal_ranges(tree: &Tree, start: usize, end: usize) -> Vec<(Range<usize>, b
             }
             if !cursor.goto_parent() {
                 return ranges;
-            }
-        }
-    }
-}
-
-/// Whether any node under `root` (itself included) satisfies `predicate`.
-fn any_descendant(root: Node, mut predicate: impl FnMut(Node) -> bool) -> bool {
-    let mut found = false;
-    for_each_descendant(root, |n| found = found || predicate(n));
-    found
-}
-
-/// Visit `root` and every node under it, iteratively.
-fn for_each_descendant<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
-    let mut cursor = root.walk();
-    loop {
-        visit(cursor.node());
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.node().id() == root.id() {
-                return;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
             }
         }
     }

@@ -1,0 +1,119 @@
+//! Writes inside step bodies to names the step body does not declare itself.
+//!
+//! A step body runs once; on every later request the handler replays and the body is
+//! skipped, its result read from run state. Any other effect of the body (an
+//! assignment, `count++`, `rows.push(x)`, `state.done = true`) happens only in the
+//! request that ran it, and is lost on replay. Owns: finding those writes. Does not own
+//! what to make of them: `unsafe-trailing-return` refuses to freeze such a value,
+//! `mutation-in-step` reports where it is read.
+
+use tree_sitter::Node;
+
+use super::scope::resolve;
+use super::{code_children, for_each_descendant, text, unwrap_expression};
+
+/// Methods that change the object they are called on.
+const MUTATING_METHODS: &[&str] = &[
+    "push",
+    "pop",
+    "shift",
+    "unshift",
+    "splice",
+    "sort",
+    "reverse",
+    "fill",
+    "copyWithin",
+    "set",
+    "add",
+    "delete",
+    "clear",
+];
+
+/// A write inside a step body to a name declared outside it.
+#[derive(Debug, Clone, Copy)]
+pub struct StepBodyWrite<'t> {
+    /// The written name where the write names it: `count` of `count += 1`, `rows` of
+    /// `rows.push(x)`, `state` of `state.done = true`.
+    pub target: Node<'t>,
+    /// The step body holding the write.
+    pub body: Node<'t>,
+}
+
+impl<'t> StepBodyWrite<'t> {
+    /// The written name.
+    pub fn name<'s>(&self, source: &'s str) -> &'s str {
+        text(self.target, source)
+    }
+
+    /// The 1-based line of the write.
+    pub fn line(&self) -> usize {
+        self.target.start_position().row + 1
+    }
+}
+
+/// Writes inside `bodies` to names the body does not declare: assignments, compound
+/// assignments, `++`/`--`, `delete`, member writes, mutating method calls
+/// (`push`, `splice`, `set`, `add`, `delete`…) and `Object.assign(x, …)`. In source
+/// order; `bodies` must be in source order too (outer bodies before the ones they hold).
+pub fn step_body_writes<'t>(bodies: &[Node<'t>], source: &str) -> Vec<StepBodyWrite<'t>> {
+    let mut found = Vec::new();
+    for body in bodies {
+        for_each_descendant(*body, |node| {
+            let target = match node.kind() {
+                "assignment_expression" | "augmented_assignment_expression" => {
+                    node.child_by_field_name("left")
+                }
+                "update_expression" => node.child_by_field_name("argument"),
+                "unary_expression" if node.child(0).is_some_and(|op| op.kind() == "delete") => {
+                    node.child_by_field_name("argument")
+                }
+                "call_expression" => mutated_by_call(node, source),
+                _ => None,
+            };
+            let Some(root) = target.and_then(root_identifier) else {
+                return;
+            };
+            // A write in a step body nested in another is found from both: keep the
+            // outer body, the one whose replay loses it.
+            let seen = found
+                .iter()
+                .any(|w: &StepBodyWrite| w.target.id() == root.id());
+            if !seen && resolve(root, *body, text(root, source), source).is_none() {
+                found.push(StepBodyWrite {
+                    target: root,
+                    body: *body,
+                });
+            }
+        });
+    }
+    found.sort_by_key(|w| w.target.start_byte());
+    found
+}
+
+/// The object a call mutates: `x.push(…)`, `x.y.set(…)`, `Object.assign(x, …)`.
+fn mutated_by_call<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "member_expression" {
+        return None;
+    }
+    let object = function.child_by_field_name("object")?;
+    let method = text(function.child_by_field_name("property")?, source);
+    if text(object, source) == "Object" && method == "assign" {
+        return code_children(call.child_by_field_name("arguments")?).next();
+    }
+    MUTATING_METHODS.contains(&method).then_some(object)
+}
+
+/// `x` of `x`, `x.a.b`, `x[i]`, `(x as T)!`.
+fn root_identifier(mut node: Node) -> Option<Node> {
+    loop {
+        node = unwrap_expression(node);
+        match node.kind() {
+            "identifier" => return Some(node),
+            "member_expression" | "subscript_expression" => {
+                node = node.child_by_field_name("object")?;
+            }
+            _ => return None,
+        }
+    }
+}

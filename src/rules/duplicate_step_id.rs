@@ -1,0 +1,159 @@
+//! Rule `duplicate-step-id`.
+//!
+//! ## What it does
+//! Finds a literal step ID used by two step calls of one handler that can both run in
+//! the same execution: `step.run("notify", …)` twice in a row. Calls inside loops and
+//! callbacks (`items.map((i) => step.run("process", …))`) are left alone: the SDK
+//! numbers repeated IDs there itself, and that is how loops are written. So are calls
+//! in branches that exclude each other (`if`/`else`, `switch` cases, `try`/`catch`,
+//! `a ? … : …`) or after which their block returns or throws.
+//!
+//! ## Why is this bad?
+//! A step's ID is its identity in the run state: the SDK memoizes each step's result
+//! under it. Two different steps under one ID make the SDK warn and fall back to
+//! counting calls; renaming or reordering the code later then mixes up which stored
+//! result belongs to which step.
+//!
+//! ## Example
+//! ```ts
+//! await step.run("notify", () => notifyCustomer(order));
+//! await step.run("notify", () => notifyWarehouse(order));
+//! ```
+//! Use instead:
+//! ```ts
+//! await step.run("notify-customer", () => notifyCustomer(order));
+//! await step.run("notify-warehouse", () => notifyWarehouse(order));
+//! ```
+//!
+//! ## Fix safety
+//! No automatic fix: renaming a step of a deployed function orphans the results stored
+//! under its old ID in runs that are in flight. Every finding is left for manual review.
+
+use tree_sitter::{Node, Tree};
+
+use super::{callee_text, function_statement_start, Diagnostic, HandlerContext};
+use crate::analysis::steps::StepCall;
+use crate::analysis::{code_children, enclosing_function, is_function};
+use crate::Lang;
+
+/// The rule's name, as users write it in suppressions and `--select`.
+pub const NAME: &str = "duplicate-step-id";
+
+/// Report the second (third…) use of a literal step ID in one handler.
+pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
+    let handler = context.handler.function;
+    let candidates: Vec<&StepCall> = context
+        .steps
+        .calls
+        .iter()
+        .filter(|c| c.tool.is_some() && c.id.is_some())
+        .filter(|c| context.steps.body_containing(c.call).is_none())
+        .filter(|c| enclosing_function(c.call).is_some_and(|f| f.id() == handler.id()))
+        .filter(|c| !in_loop(c.call, handler))
+        .collect();
+    for (index, later) in candidates.iter().enumerate() {
+        let earlier = candidates[..index]
+            .iter()
+            .find(|e| e.id == later.id && !exclusive(e.call, later.call));
+        let Some(earlier) = earlier else {
+            continue;
+        };
+        out.push(Diagnostic {
+            rule: NAME,
+            range: later.call.byte_range(),
+            message: format!(
+                "step ID \"{}\" of `{}` is already used on line {} in this handler",
+                later.id.as_deref().unwrap_or_default(),
+                callee_text(later.call, context.source),
+                earlier.call.start_position().row + 1
+            ),
+            function_id: context.function.id.clone(),
+            function_start: function_statement_start(context.function.call),
+            fix: None,
+            fix_applies: false,
+            manual_reason: Some(
+                "no automatic fix: give each step its own ID (renaming a deployed step \
+                 affects runs in flight)"
+                    .to_string(),
+            ),
+        });
+    }
+}
+
+/// Whether `node` sits in a loop inside `handler`.
+fn in_loop(node: Node, handler: Node) -> bool {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.id() == handler.id() || is_function(n) {
+            return false;
+        }
+        if matches!(
+            n.kind(),
+            "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
+        ) {
+            return true;
+        }
+        current = n.parent();
+    }
+    false
+}
+
+/// Whether the calls `earlier` and `later` cannot both run in one execution: they sit
+/// in branches that exclude each other, or `earlier`'s block returns or throws after it.
+fn exclusive(earlier: Node, later: Node) -> bool {
+    let mut ancestors = Vec::new();
+    let mut current = earlier.parent();
+    while let Some(n) = current {
+        ancestors.push(n);
+        current = n.parent();
+    }
+    // The lowest common ancestor, and the children of it that lead to each call.
+    let mut later_child = later;
+    let mut current = later.parent();
+    let mut common = None;
+    while let Some(n) = current {
+        if ancestors.iter().any(|a| a.id() == n.id()) {
+            common = Some(n);
+            break;
+        }
+        later_child = n;
+        current = n.parent();
+    }
+    let Some(common) = common else {
+        return false;
+    };
+    let below_common: Vec<Node> = ancestors
+        .iter()
+        .copied()
+        .take_while(|a| a.id() != common.id())
+        .collect();
+    let earlier_child = below_common.last().copied().unwrap_or(earlier);
+    let branches = matches!(
+        common.kind(),
+        "if_statement" | "ternary_expression" | "switch_body" | "try_statement"
+    );
+    let is_condition = |child: Node| {
+        common
+            .child_by_field_name("condition")
+            .is_some_and(|c| c.id() == child.id())
+    };
+    if branches
+        && earlier_child.id() != later_child.id()
+        && !is_condition(earlier_child)
+        && !is_condition(later_child)
+        && common.child_by_field_name("finalizer").map_or(true, |f| {
+            f.id() != earlier_child.id() && f.id() != later_child.id()
+        })
+    {
+        return true;
+    }
+    // `if (x) { await step.run("a"); return; }` or `return step.run("a")` in a branch.
+    below_common.iter().any(|block| {
+        block.kind() == "return_statement"
+            || (block.kind() == "statement_block"
+                && code_children(*block).any(|statement| {
+                    matches!(statement.kind(), "return_statement" | "throw_statement")
+                        && statement.start_byte() >= earlier.end_byte()
+                }))
+    })
+}

@@ -1,0 +1,161 @@
+//! Rule `unawaited-send`.
+//!
+//! ## What it does
+//! Finds `X.send(…)` on an Inngest client whose promise is dropped: a statement
+//! `inngest.send(…);` (or `inngest.send(…).catch(…);`) that is not awaited, returned,
+//! `void`ed, assigned, passed on or collected into an array or `Promise.all`. A client
+//! is the receiver of a `createFunction` call in the same file (`inngest`, `client`,
+//! `this.inngest`), a name declared as `new Inngest(…)`, a name imported from a module
+//! whose path mentions `inngest` (`import { client } from "@/inngest/client"`), or any
+//! name `inngest`. The whole file is checked, not only Inngest handlers: an API route
+//! that sends an event drops it the same way.
+//!
+//! ## Why is this bad?
+//! Sending an event is a network request. When its promise is dropped, a failure goes
+//! unnoticed (an unhandled rejection at best), and on serverless platforms the function
+//! can be frozen or ended before the request is made: the event is silently never sent.
+//!
+//! ## Example
+//! ```ts
+//! inngest.send({ name: "shop/order.placed", data: { orderId } });
+//! ```
+//! Use instead:
+//! ```ts
+//! await inngest.send({ name: "shop/order.placed", data: { orderId } });
+//! ```
+//! `return inngest.send(…)` and an explicit `void inngest.send(…)` (fire and forget,
+//! on purpose) are accepted. Inside a handler, prefer `step.sendEvent`, which is
+//! memoized.
+//!
+//! ## Fix safety
+//! Safe, applied by default (`--write`): the fix adds `await ` before the statement. It
+//! is offered only where `await` is legal (the nearest enclosing function is `async`);
+//! elsewhere the finding is left for manual review.
+
+use tree_sitter::{Node, Tree};
+
+use super::{await_fix, callee_text, dropped_promise, function_statement_start, Diagnostic};
+use crate::analysis::functions::InngestFunction;
+use crate::analysis::{code_children, contains, for_each_descendant, text, unwrap_expression};
+
+/// The rule's name, as users write it in suppressions and `--select`.
+pub const NAME: &str = "unawaited-send";
+
+/// Report every dropped `send` on an Inngest client in the file.
+pub fn check(functions: &[InngestFunction], tree: &Tree, source: &str, out: &mut Vec<Diagnostic>) {
+    let clients = client_names(functions, tree, source);
+    for_each_descendant(tree.root_node(), |node| {
+        if node.kind() != "call_expression" || !is_client_send(node, &clients, source) {
+            return;
+        }
+        let Some(dropped) = dropped_promise(node, source) else {
+            return;
+        };
+        let (fix, manual_reason) = match await_fix(node, dropped) {
+            Ok(fix) => (Some(fix), None),
+            Err(reason) => (None, Some(reason)),
+        };
+        // Inside an Inngest function, its ID and its suppression comment apply.
+        let function = functions
+            .iter()
+            .find(|f| f.handlers.iter().any(|h| contains(h.function, node)));
+        out.push(Diagnostic {
+            rule: NAME,
+            range: node.byte_range(),
+            message: format!(
+                "`{}(…)` is not awaited: the event can be lost without an error",
+                callee_text(node, source)
+            ),
+            function_id: function.and_then(|f| f.id.clone()),
+            function_start: function_statement_start(function.map_or(node, |f| f.call)),
+            fix_applies: fix.is_some(),
+            fix,
+            manual_reason,
+        });
+    });
+}
+
+/// `X.send(…)` where `X` is one of `clients`.
+fn is_client_send(call: Node, clients: &[String], source: &str) -> bool {
+    let Some(function) = call.child_by_field_name("function") else {
+        return false;
+    };
+    if function.kind() != "member_expression" {
+        return false;
+    }
+    let is_send = function
+        .child_by_field_name("property")
+        .is_some_and(|p| text(p, source) == "send");
+    let receiver = function
+        .child_by_field_name("object")
+        .map(|o| text(unwrap_expression(o), source));
+    is_send && receiver.is_some_and(|r| clients.iter().any(|c| c == r))
+}
+
+/// The names under which the file reaches an Inngest client.
+fn client_names(functions: &[InngestFunction], tree: &Tree, source: &str) -> Vec<String> {
+    let mut names = vec!["inngest".to_string()];
+    let mut add = |name: &str| {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    };
+    for function in functions {
+        let receiver = function
+            .call
+            .child_by_field_name("function")
+            .and_then(|f| f.child_by_field_name("object"));
+        if let Some(receiver) = receiver {
+            add(text(unwrap_expression(receiver), source));
+        }
+    }
+    for_each_descendant(tree.root_node(), |node| match node.kind() {
+        // `const client = new Inngest({ id: "shop" })`
+        "variable_declarator" => {
+            let value = node.child_by_field_name("value").map(unwrap_expression);
+            let is_client = value.is_some_and(|v| {
+                v.kind() == "new_expression"
+                    && v.child_by_field_name("constructor")
+                        .is_some_and(|c| text(c, source) == "Inngest")
+            });
+            let name = node.child_by_field_name("name");
+            if let Some(name) = name.filter(|n| is_client && n.kind() == "identifier") {
+                add(text(name, source));
+            }
+        }
+        // `import { client } from "@/inngest/client"`, not the SDK's own exports.
+        "import_statement" => {
+            let from = node
+                .child_by_field_name("source")
+                .map(|s| text(s, source).trim_matches(|c| c == '"' || c == '\''))
+                .unwrap_or("");
+            let is_sdk =
+                from == "inngest" || from.starts_with("inngest/") || from.starts_with("@inngest/");
+            if is_sdk || !from.to_ascii_lowercase().contains("inngest") {
+                return;
+            }
+            let mut imported = Vec::new();
+            for clause in code_children(node).filter(|c| c.kind() == "import_clause") {
+                for part in code_children(clause) {
+                    match part.kind() {
+                        "identifier" => imported.push(part),
+                        "named_imports" => {
+                            for specifier in code_children(part) {
+                                let local = specifier
+                                    .child_by_field_name("alias")
+                                    .or_else(|| specifier.child_by_field_name("name"));
+                                imported.extend(local);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            for name in imported {
+                add(text(name, source));
+            }
+        }
+        _ => {}
+    });
+    names
+}

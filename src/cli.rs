@@ -8,10 +8,10 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Parser};
 
+use crate::config::Overrides;
 use crate::printer::{ColorChoice, Format};
 use crate::run::{Config, Mode};
 use crate::walk::WalkOptions;
-use crate::Settings;
 
 const ABOUT: &str = "Wrap unsafe trailing returns of Inngest handlers in a final step.";
 
@@ -38,8 +38,19 @@ Exit codes:
   1  findings remain (--dry-run, --check: any finding; --write: findings not fixed)
   2  usage error, or a file that could not be read, checked or written
 
+Formats (--format):
+  text        path:line:col: rule message lines; the unified diff in --dry-run
+  json        one document: {\"version\":1,\"findings\":[…],\"summary\":{…}}
+  json-lines  one JSON object per finding, one line each, then one summary object
+  sarif       SARIF 2.1.0, with fixes (for GitHub code scanning and other SARIF viewers)
+  github      GitHub Actions workflow commands (::warning file=…::message annotations)
+
+Configuration: the closest inngest-fix.toml walking up from each file, else the closest
+package.json with an \"inngest-fix\" key. Keys: step-id, var-name, all-returns, select,
+ignore, unsafe-fixes, exclude, wrappers. Flags given on the command line win.
+
 Suppress a finding with `// inngest-fix-ignore` on the line before the return or before
-the createFunction call.";
+the createFunction call (`// inngest-fix-ignore: RULE -- reason` names the rule).";
 
 /// The command line of `inngest-fix`.
 #[derive(Debug, Parser)]
@@ -49,7 +60,7 @@ the createFunction call.";
     about = ABOUT,
     long_about = LONG_ABOUT,
     after_help = AFTER_HELP,
-    group(ArgGroup::new("mode").args(["dry_run", "write", "check"])),
+    group(ArgGroup::new("mode").args(["dry_run", "write", "check", "interactive"])),
 )]
 pub struct Args {
     /// Files and directories to check.
@@ -61,7 +72,7 @@ pub struct Args {
     #[arg(
         value_name = "PATH",
         default_value = ".",
-        conflicts_with = "stdin_filename"
+        conflicts_with_all = ["stdin_filename", "show_config"]
     )]
     pub paths: Vec<PathBuf>,
 
@@ -85,42 +96,106 @@ pub struct Args {
     #[arg(long, help_heading = "Mode")]
     pub check: bool,
 
+    /// Show each file's fixes as a diff and ask whether to apply them.
+    ///
+    /// Answers are read from stdin, one line each: y (apply this file's fixes), n (skip
+    /// the file), a (apply this and every remaining file), q (quit: skip the rest).
+    /// Accepted files are written as --write writes them; fixes are offered per file,
+    /// the unit that the tool verifies (re-parse and idempotency).
+    #[arg(short = 'i', long, help_heading = "Mode", conflicts_with_all = ["stdin_filename", "format"])]
+    pub interactive: bool,
+
     /// Also fix returns after steps that are not in tail position.
     ///
     /// By default only a handler's trailing returns are fixed (its last statement, and the
     /// last statements of tail if/else, try/catch and switch branches); an early return or
-    /// a return inside a loop is reported and left alone.
+    /// a return inside a loop is reported and left alone. Config key: all-returns.
     #[arg(long, help_heading = "Fix")]
     pub all_returns: bool,
 
-    /// The step ID of the final step.
+    /// The step ID of the final step [default: finalize-and-return].
     ///
     /// When the handler already has a step with this ID, `-2`, `-3`… is appended.
+    /// Config key: step-id.
     #[arg(
         long,
         value_name = "ID",
-        default_value = "finalize-and-return",
         value_parser = parse_step_id,
         help_heading = "Fix"
     )]
-    pub step_id: String,
+    pub step_id: Option<String>,
 
-    /// The name of the variable holding the final step's result.
+    /// The name of the variable holding the final step's result [default: finalReturn].
     ///
-    /// When the name is taken in the handler, `2`, `3`… is appended.
+    /// When the name is taken in the handler, `2`, `3`… is appended. Config key: var-name.
     #[arg(
         long,
         value_name = "NAME",
-        default_value = "finalReturn",
         value_parser = parse_var_name,
         help_heading = "Fix"
     )]
-    pub var_name: String,
+    pub var_name: Option<String>,
 
-    /// How to print findings: `text`, or `json` (one document on stdout).
+    /// Also apply fixes that a rule marks as needing review.
     ///
-    /// With json, stdout holds only the JSON document, in every mode (no diff is
-    /// printed); error lines and the summary still go to stderr.
+    /// Config key: unsafe-fixes.
+    #[arg(long, help_heading = "Fix")]
+    pub unsafe_fixes: bool,
+
+    /// Check only these rules (comma-separated; `ALL` for every rule).
+    ///
+    /// Replaces the configuration's `select`. See --list-rules.
+    #[arg(
+        long,
+        value_name = "RULE,…",
+        value_delimiter = ',',
+        value_parser = parse_rule,
+        help_heading = "Rules"
+    )]
+    pub select: Option<Vec<String>>,
+
+    /// Never check these rules (comma-separated); wins over --select.
+    ///
+    /// Replaces the configuration's `ignore`. `--ignore unused-suppression` turns off
+    /// the reports of suppression comments that silence nothing.
+    #[arg(
+        long,
+        value_name = "RULE,…",
+        value_delimiter = ',',
+        value_parser = parse_rule,
+        help_heading = "Rules"
+    )]
+    pub ignore: Option<Vec<String>>,
+
+    /// Print a rule's documentation (what it finds, why, an example, fix safety) and exit.
+    #[arg(long, value_name = "RULE", help_heading = "Rules")]
+    pub explain: Option<String>,
+
+    /// Print every rule's name and summary and exit.
+    #[arg(long, help_heading = "Rules")]
+    pub list_rules: bool,
+
+    /// Read no configuration file (inngest-fix.toml, package.json): flags and defaults only.
+    #[arg(long, help_heading = "Configuration")]
+    pub no_config: bool,
+
+    /// Print the configuration file that applies to PATH (default: .) and the settings
+    /// in effect there, flags included, and exit.
+    #[arg(
+        long,
+        value_name = "PATH",
+        num_args = 0..=1,
+        default_missing_value = ".",
+        help_heading = "Configuration"
+    )]
+    pub show_config: Option<PathBuf>,
+
+    /// How to print findings: text, json, json-lines, sarif or github.
+    ///
+    /// Every format but text prints only findings on stdout, in every mode (no diff):
+    /// json one document, json-lines one object per line, sarif a SARIF 2.1.0 log with
+    /// fixes, github workflow-command annotations. Error lines and the summary still go
+    /// to stderr (github also prints errors as ::error annotations on stdout).
     #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Text, help_heading = "Output")]
     pub format: Format,
 
@@ -141,7 +216,7 @@ pub struct Args {
     ///
     /// Globs are relative to the current directory: `generated` or `*.gen.ts` match at
     /// any depth, `src/legacy/**` only there. Files named on the command line are
-    /// checked all the same.
+    /// checked all the same. The configuration's `exclude` globs apply too.
     #[arg(long, value_name = "GLOB", help_heading = "Input")]
     pub exclude: Vec<String>,
 
@@ -174,6 +249,19 @@ pub struct Args {
     pub threads: usize,
 }
 
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Command {
+    /// Check (and fix) files.
+    Run(Config),
+    /// `--explain RULE`.
+    Explain(String),
+    /// `--list-rules`.
+    ListRules,
+    /// `--show-config [PATH]`.
+    ShowConfig(PathBuf, Overrides),
+}
+
 impl Args {
     /// The mode the flags select (`--dry-run` when none is given).
     pub fn mode(&self) -> Mode {
@@ -181,25 +269,50 @@ impl Args {
             Mode::Write
         } else if self.check {
             Mode::Check
+        } else if self.interactive {
+            Mode::Interactive
         } else {
             Mode::DryRun
         }
     }
 
+    /// The flags a configuration file may also set.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            step_id: self.step_id.clone(),
+            var_name: self.var_name.clone(),
+            all_returns: self.all_returns,
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            unsafe_fixes: self.unsafe_fixes,
+            no_config: self.no_config,
+        }
+    }
+
+    /// What to do.
+    pub fn into_command(self) -> Command {
+        if let Some(rule) = self.explain {
+            return Command::Explain(rule);
+        }
+        if self.list_rules {
+            return Command::ListRules;
+        }
+        if let Some(path) = &self.show_config {
+            return Command::ShowConfig(path.clone(), self.overrides());
+        }
+        Command::Run(self.into_config())
+    }
+
     /// What [`crate::run::run`] takes.
     pub fn into_config(self) -> Config {
         let mode = self.mode();
+        let overrides = self.overrides();
         Config {
             paths: self.paths,
             mode,
             format: self.format,
             color: self.color,
-            settings: Settings {
-                step_id: self.step_id,
-                var_name: self.var_name,
-                all_returns: self.all_returns,
-                ..Settings::default()
-            },
+            overrides,
             walk: WalkOptions {
                 no_ignore: self.no_ignore,
                 excludes: self.exclude,
@@ -212,7 +325,7 @@ impl Args {
 }
 
 /// A step ID goes into a string literal as is: no quotes, backslashes, `${` or newlines.
-fn parse_step_id(value: &str) -> Result<String, String> {
+pub fn parse_step_id(value: &str) -> Result<String, String> {
     if value.is_empty() {
         return Err("the step ID cannot be empty".to_string());
     }
@@ -279,7 +392,7 @@ const RESERVED_WORDS: &[&str] = &[
 ];
 
 /// A variable name must be a plain JavaScript identifier (ASCII) and not a reserved word.
-fn parse_var_name(value: &str) -> Result<String, String> {
+pub fn parse_var_name(value: &str) -> Result<String, String> {
     let mut chars = value.chars();
     let starts_well = chars
         .next()
@@ -292,6 +405,20 @@ fn parse_var_name(value: &str) -> Result<String, String> {
         return Err(format!("{value:?} is a reserved word"));
     }
     Ok(value.to_string())
+}
+
+/// A rule's name as `--select` and `--ignore` take it: a known rule, or `ALL`.
+pub fn parse_rule(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value == "ALL" || crate::rule_docs::is_known(value) {
+        Ok(value.to_string())
+    } else {
+        let known: Vec<&str> = crate::rule_docs::names().collect();
+        Err(format!(
+            "unknown rule {value:?} (rules: {}, or ALL)",
+            known.join(", ")
+        ))
+    }
 }
 
 /// `1048576`, `512K`, `10M`, `10MiB`, `1G`: powers of 1024.
@@ -331,8 +458,11 @@ mod tests {
         let config = Args::parse_from(["inngest-fix"]).into_config();
         assert_eq!(config.paths, [PathBuf::from(".")]);
         assert_eq!(config.mode, Mode::DryRun);
-        assert_eq!(config.settings.step_id, "finalize-and-return");
-        assert_eq!(config.settings.var_name, "finalReturn");
+        assert_eq!(
+            config.overrides.step_id, None,
+            "the configuration or the default decides"
+        );
+        assert_eq!(config.overrides.var_name, None);
         assert_eq!(config.max_file_size, 10 << 20);
     }
 
@@ -343,6 +473,26 @@ mod tests {
             Args::parse_from(["inngest-fix", "--check"]).mode(),
             Mode::Check
         );
+    }
+
+    #[test]
+    fn rules_are_checked_and_split_on_commas() {
+        let args = Args::parse_from([
+            "inngest-fix",
+            "--select",
+            "unsafe-trailing-return,unused-suppression",
+            "--ignore=unused-suppression",
+        ]);
+        assert_eq!(
+            args.select.as_deref(),
+            Some(
+                &[
+                    "unsafe-trailing-return".to_string(),
+                    "unused-suppression".to_string()
+                ][..]
+            )
+        );
+        assert!(Args::try_parse_from(["inngest-fix", "--select", "nope"]).is_err());
     }
 
     #[test]

@@ -10,9 +10,12 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod config;
+pub mod explain;
 pub mod fix;
 pub mod language;
 pub mod printer;
+pub mod rule_docs;
 pub mod rules;
 pub mod run;
 pub mod suppression;

@@ -1,15 +1,30 @@
-//! The `inngest-fix` binary: parse the command line, hand off to [`inngest_fix::run`],
-//! turn the outcome into an exit code.
+//! The `inngest-fix` binary: parse the command line, hand off to [`inngest_fix::run`]
+//! (or to `--explain`, `--list-rules`, `--show-config`), turn the outcome into an exit
+//! code.
 
+use std::io::{self, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
-use inngest_fix::cli::Args;
+use inngest_fix::cli::{Args, Command};
+use inngest_fix::config::{self, Overrides, Resolver};
+use inngest_fix::explain;
+use inngest_fix::run::Exit;
 
 fn main() -> ExitCode {
     // clap exits with 2 on a usage error, and 0 after --help and --version.
-    let config = Args::parse().into_config();
-    match inngest_fix::run::run(&config) {
+    let outcome = match Args::parse().into_command() {
+        Command::Run(config) => inngest_fix::run::run(&config),
+        Command::Explain(rule) => {
+            explain::explain(&rule, &mut io::stdout(), &mut io::stderr()).map_err(Into::into)
+        }
+        Command::ListRules => explain::list_rules(&mut io::stdout())
+            .map(|()| Exit::Clean)
+            .map_err(Into::into),
+        Command::ShowConfig(path, overrides) => show_config(&path, overrides),
+    };
+    match outcome {
         Ok(exit) => ExitCode::from(exit.code()),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
@@ -17,6 +32,17 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--show-config PATH`: the configuration that applies there, with the flags given.
+fn show_config(path: &Path, overrides: Overrides) -> anyhow::Result<Exit> {
+    let cwd = std::env::current_dir()?;
+    let resolver = Resolver::new(overrides, cwd);
+    let resolved = resolver.for_path(path, path.is_dir())?;
+    let mut out = io::stdout().lock();
+    out.write_all(config::show(&resolved).as_bytes())?;
+    out.flush()?;
+    Ok(Exit::Clean)
 }
 
 /// Output piped into `head` and closed early is not an error.

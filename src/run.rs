@@ -2,21 +2,25 @@
 //!
 //! Owns: the per-file pipeline on the walker's threads (read once, size check, prefilter
 //! on bytes, NUL and UTF-8 checks, [`check_source`]), collecting the reports and sorting
-//! them by path so output never depends on thread timing, writing fixes in `--write`,
-//! the summary, the exit code, and `--stdin-filename`. Does not own: which files are
-//! looked at ([`crate::walk`]), how output looks ([`crate::printer`]), how a file is
-//! replaced ([`crate::write`]).
+//! them by path so output never depends on thread timing, writing fixes in `--write`
+//! and `--interactive`, the summary, the exit code, and `--stdin-filename`. Each file is
+//! checked with the settings of its configuration file ([`crate::config`]). Does not
+//! own: which files are looked at ([`crate::walk`]), how output looks
+//! ([`crate::printer`]), how a file is replaced ([`crate::write`]).
 
 use std::collections::HashSet;
 use std::io::{self, IsTerminal, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+mod interactive;
+
+use crate::config::{Overrides, Resolver};
 use crate::printer::progress::Progress;
 use crate::printer::{self, ColorChoice, Format, PrintOptions};
 use crate::walk::{self, io_reason, Visit, WalkOptions};
@@ -31,6 +35,8 @@ pub enum Mode {
     Write,
     /// Print findings on stdout; change nothing.
     Check,
+    /// Show each file's fixes and ask whether to apply them.
+    Interactive,
 }
 
 /// Everything a run needs, as the command line gave it.
@@ -44,8 +50,8 @@ pub struct Config {
     pub format: Format,
     /// When to colour output.
     pub color: ColorChoice,
-    /// The rewrite's choices, handed to [`check_source`].
-    pub settings: Settings,
+    /// The flags that win over configuration files.
+    pub overrides: Overrides,
     /// Which files to walk.
     pub walk: WalkOptions,
     /// Larger files are reported as errors and not read.
@@ -90,6 +96,8 @@ pub struct FileReport {
     pub rewrite: Option<Rewrite>,
     /// Why the file could not be read, checked or written: one line, no path.
     pub error: Option<String>,
+    /// `--interactive`: the user declined this file's fixes.
+    pub declined: bool,
 }
 
 impl FileReport {
@@ -101,6 +109,7 @@ impl FileReport {
             findings: Vec::new(),
             rewrite: None,
             error: None,
+            declined: false,
         }
     }
 
@@ -134,6 +143,8 @@ pub struct Summary {
     pub fixed: usize,
     /// Findings left for manual review (they carry a reason).
     pub manual: usize,
+    /// Findings that have no fix and no reason (`unused-suppression`).
+    pub unfixable: usize,
     /// Findings silenced by `// inngest-fix-ignore`.
     pub suppressed: usize,
     /// Files and paths that could not be read, checked or written.
@@ -153,13 +164,14 @@ impl Summary {
             self.findings += 1;
             self.fixed += usize::from(finding.fixed);
             self.manual += usize::from(finding.reason.is_some());
+            self.unfixable += usize::from(!finding.fixable && finding.reason.is_none());
         }
     }
 
     /// The exit status these counts mean in `mode`.
     pub fn exit(&self, mode: Mode) -> Exit {
         let remaining = match mode {
-            Mode::Write => self.findings.saturating_sub(self.fixed),
+            Mode::Write | Mode::Interactive => self.findings.saturating_sub(self.fixed),
             Mode::DryRun | Mode::Check => self.findings,
         };
         if self.errors > 0 {
@@ -179,10 +191,20 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     }
     let start = Instant::now();
     let cwd = std::env::current_dir().ok();
-    let checked = check_files(config, cwd.as_deref())?;
+    let resolver = Resolver::new(
+        config.overrides.clone(),
+        cwd.clone().unwrap_or_else(|| PathBuf::from(".")),
+    );
+    // A broken configuration file for a path given is a usage error, before any work.
+    for path in &config.paths {
+        resolver.for_path(path, path.is_dir())?;
+    }
+    let checked = check_files(config, &resolver, cwd.as_deref())?;
     let mut reports = checked.reports;
-    if config.mode == Mode::Write {
-        reports.iter_mut().for_each(apply_rewrite);
+    match config.mode {
+        Mode::Write => reports.iter_mut().for_each(apply_rewrite),
+        Mode::Interactive => interactive::ask(&mut reports, config, &mut io::stdin().lock())?,
+        Mode::DryRun | Mode::Check => {}
     }
     let mut summary = Summary {
         files_scanned: checked.files_scanned,
@@ -192,7 +214,10 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     reports.iter().for_each(|report| summary.count(report));
     summary.elapsed = start.elapsed();
 
-    let options = print_options(config, config.mode);
+    let all_returns = resolver
+        .for_path(Path::new("."), true)
+        .is_ok_and(|r| r.settings.all_returns);
+    let options = print_options(config, config.mode, all_returns);
     let out = Box::new(io::BufWriter::new(io::stdout().lock()));
     let err = Box::new(io::BufWriter::new(io::stderr().lock()));
     let mut printer = printer::new_printer(config.format, options, out, err);
@@ -203,12 +228,16 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     Ok(summary.exit(config.mode))
 }
 
-fn print_options(config: &Config, mode: Mode) -> PrintOptions {
+fn print_options(config: &Config, mode: Mode, all_returns: bool) -> PrintOptions {
     PrintOptions {
-        mode,
+        // After the questions, an interactive run reports like --write.
+        mode: match mode {
+            Mode::Interactive => Mode::Write,
+            mode => mode,
+        },
         color_out: config.color.enabled(io::stdout().is_terminal()),
         color_err: config.color.enabled(io::stderr().is_terminal()),
-        all_returns: config.settings.all_returns,
+        all_returns,
     }
 }
 
@@ -230,24 +259,32 @@ struct Checked {
 /// twice) is reported and fixed once.
 type FileIdentity = (u64, u64);
 
-fn check_files(config: &Config, cwd: Option<&Path>) -> anyhow::Result<CheckedFiles> {
+fn check_files(
+    config: &Config,
+    resolver: &Resolver,
+    cwd: Option<&Path>,
+) -> anyhow::Result<CheckedFiles> {
     let scanned = AtomicUsize::new(0);
     let matched = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::channel::<Checked>();
-    let show_progress = io::stderr().is_terminal();
+    let show_progress = Progress::wanted();
+    let files = Files {
+        config,
+        resolver,
+        cwd,
+        matched: &matched,
+        reported_configs: Mutex::new(HashSet::new()),
+    };
     std::thread::scope(|scope| {
         let progress = Progress::start(scope, show_progress, &scanned);
         let walked = walk::walk(&config.paths, &config.walk, || {
             let sender = sender.clone();
-            let (scanned, matched) = (&scanned, &matched);
+            let (scanned, files) = (&scanned, &files);
             // One buffer per thread, reused for every file it reads.
             let mut buffer = Vec::new();
             Box::new(move |visit| {
                 let checked = match visit {
-                    Visit::File { path, lang } => {
-                        scanned.fetch_add(1, Ordering::Relaxed);
-                        check_file(path, lang, config, cwd, &mut buffer, matched)
-                    }
+                    Visit::File { path, lang } => files.check(path, lang, scanned, &mut buffer),
                     Visit::Error { path, reason } => {
                         let display_path = display_path(&path, cwd);
                         let report = FileReport::failed(path, display_path, reason);
@@ -283,11 +320,67 @@ fn check_files(config: &Config, cwd: Option<&Path>) -> anyhow::Result<CheckedFil
     })
 }
 
+/// What every walker thread shares to check files.
+struct Files<'a> {
+    config: &'a Config,
+    resolver: &'a Resolver,
+    cwd: Option<&'a Path>,
+    matched: &'a AtomicUsize,
+    /// Configuration files already reported as broken: each is reported once.
+    reported_configs: Mutex<HashSet<PathBuf>>,
+}
+
+impl Files<'_> {
+    /// Resolve the file's configuration, then read, filter and check it; `None` when
+    /// it has nothing to report or its configuration excludes it.
+    fn check(
+        &self,
+        path: PathBuf,
+        lang: Lang,
+        scanned: &AtomicUsize,
+        buffer: &mut Vec<u8>,
+    ) -> Option<Checked> {
+        let resolved = match self.resolver.for_path(&path, false) {
+            Ok(resolved) => resolved,
+            Err(err) => {
+                let first = self
+                    .reported_configs
+                    .lock()
+                    .is_ok_and(|mut seen| seen.insert(err.path.clone()));
+                let display_path = display_path(&err.path, self.cwd);
+                let reason = format!("invalid configuration: {}", err.reason);
+                return first.then(|| Checked {
+                    report: FileReport::failed(err.path, display_path, reason),
+                    identity: None,
+                });
+            }
+        };
+        let absolute = match self.cwd {
+            Some(cwd) => cwd.join(&path),
+            None => path.clone(),
+        };
+        if resolved.excludes(&absolute) && !self.config.paths.contains(&path) {
+            return None;
+        }
+        scanned.fetch_add(1, Ordering::Relaxed);
+        check_file(
+            path,
+            lang,
+            self.config,
+            &resolved.settings,
+            self.cwd,
+            buffer,
+            self.matched,
+        )
+    }
+}
+
 /// Read, filter and check one file; `None` when it has nothing to report.
 fn check_file(
     path: PathBuf,
     lang: Lang,
     config: &Config,
+    settings: &Settings,
     cwd: Option<&Path>,
     buffer: &mut Vec<u8>,
     matched: &AtomicUsize,
@@ -302,7 +395,7 @@ fn check_file(
             });
         }
     };
-    let report = match check_bytes(buffer, lang, &config.settings) {
+    let report = match check_bytes(buffer, lang, settings) {
         Ok(None) => return None,
         Ok(Some((text, outcome))) => {
             if outcome.has_inngest_functions {
@@ -380,7 +473,13 @@ fn check_bytes<'a>(
     lang: Lang,
     settings: &Settings,
 ) -> Result<Option<(&'a str, FileOutcome)>, String> {
-    if !prefilter(bytes) {
+    let mentions_wrapper = || {
+        settings
+            .extra_create_function_names
+            .iter()
+            .any(|name| memchr::memmem::find(bytes, name.as_bytes()).is_some())
+    };
+    if !prefilter(bytes) && !mentions_wrapper() {
         return Ok(None);
     }
     if memchr::memchr(0, bytes).is_some() {
@@ -459,11 +558,17 @@ fn run_stdin(config: &Config, filename: &Path) -> anyhow::Result<Exit> {
     let display_path = display_path(filename, cwd.as_deref());
     let mut report = FileReport::new(filename.to_path_buf(), display_path);
     let mut summary = Summary::default();
+    let resolver = Resolver::new(
+        config.overrides.clone(),
+        cwd.clone().unwrap_or_else(|| PathBuf::from(".")),
+    );
+    let resolved = resolver.for_path(filename, false)?;
+    let settings = &resolved.settings;
     if bytes.len() as u64 > config.max_file_size {
         report.error = Some(too_large(config.max_file_size));
     } else if let Some(lang) = Lang::from_path(filename) {
         summary.files_scanned = 1;
-        match check_bytes(&bytes, lang, &config.settings) {
+        match check_bytes(&bytes, lang, settings) {
             Ok(None) => {}
             Ok(Some((text, outcome))) => {
                 summary.files_matched = usize::from(outcome.has_inngest_functions);
@@ -482,9 +587,9 @@ fn run_stdin(config: &Config, filename: &Path) -> anyhow::Result<Exit> {
 
     let mode = match config.mode {
         Mode::Check => Mode::Check,
-        Mode::DryRun | Mode::Write => Mode::Write,
+        Mode::DryRun | Mode::Write | Mode::Interactive => Mode::Write,
     };
-    let options = print_options(config, mode);
+    let options = print_options(config, mode, settings.all_returns);
     if mode == Mode::Check {
         let out = Box::new(io::BufWriter::new(io::stdout().lock()));
         let mut printer = printer::new_printer(config.format, options, out, Box::new(io::stderr()));

@@ -111,7 +111,25 @@ pub fn check_and_fix(source: &str, lang: Lang, settings: &Settings) -> FileOutco
             ..FileOutcome::default()
         };
     };
-    let checked = rules::check_tree(&tree, text, lang, settings);
+    let mut checked = rules::check_tree(&tree, text, lang, settings);
+    let directives = suppression::directives(text, comment_ranges(&tree));
+    let mut used = vec![false; directives.len()];
+    // Every diagnostic marks the directives covering it, rules not selected included:
+    // only a directive that covers nothing at all is unused.
+    for diagnostic in &checked.diagnostics {
+        for at in covering(text, diagnostic) {
+            if let Some(index) = directives.iter().position(|d| d.range.start == at) {
+                used[index] = true;
+            }
+        }
+    }
+    if settings.rule_enabled(rules::unused_suppression::NAME) {
+        rules::unused_suppression::check(&directives, &used, settings, &mut checked.diagnostics);
+        checked.diagnostics.sort_by_key(|d| d.range.start);
+    }
+    checked
+        .diagnostics
+        .retain(|diagnostic| settings.rule_enabled(diagnostic.rule));
     let mut findings: Vec<Finding> = Vec::with_capacity(checked.diagnostics.len());
     let mut to_apply: Vec<&Edit> = Vec::new();
     let mut applied_findings = Vec::new();
@@ -159,7 +177,34 @@ pub fn check_and_fix(source: &str, lang: Lang, settings: &Settings) -> FileOutco
     outcome
 }
 
+/// The directives covering a diagnostic: at its own place, and above its function.
+fn covering(text: &str, diagnostic: &Diagnostic) -> impl Iterator<Item = usize> {
+    let own = suppression::covering(text, diagnostic.range.start, diagnostic.rule);
+    let function = suppression::covering(text, diagnostic.function_start, diagnostic.rule);
+    own.into_iter().chain(function)
+}
+
+/// The byte ranges of a tree's comments, in source order.
+fn comment_ranges(tree: &tree_sitter::Tree) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut cursor = tree.walk();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "comment" {
+            ranges.push(node.byte_range());
+        } else {
+            stack.extend(node.children(&mut cursor));
+        }
+    }
+    ranges.sort_by_key(|r| r.start);
+    ranges
+}
+
 fn is_suppressed(text: &str, diagnostic: &Diagnostic) -> bool {
+    // A directive would cover its own report; it keeps itself by naming the rule instead.
+    if diagnostic.rule == rules::unused_suppression::NAME {
+        return false;
+    }
     suppression::covers(text, diagnostic.range.start, diagnostic.rule)
         || suppression::covers(text, diagnostic.function_start, diagnostic.rule)
 }
@@ -185,7 +230,7 @@ fn verify(
     let left = again
         .diagnostics
         .iter()
-        .filter(|d| d.fix_applies && !is_suppressed(fixed, d))
+        .filter(|d| d.fix_applies && settings.rule_enabled(d.rule) && !is_suppressed(fixed, d))
         .count();
     if left > 0 {
         return Err(format!("a second pass would fix {left} more return(s)"));

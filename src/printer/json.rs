@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::{write_error_line, write_summary, PrintOptions, Printer};
 use crate::run::{FileReport, Summary};
+use crate::Finding;
 
 /// The version of the document's shape; bumped when a field changes meaning or goes away.
 pub const JSON_VERSION: u32 = 1;
@@ -32,8 +33,9 @@ struct Document<'a> {
     summary: JsonSummary,
 }
 
+/// One finding as the JSON formats print it.
 #[derive(Debug, Serialize)]
-struct JsonFinding {
+pub(super) struct JsonFinding {
     path: String,
     line: usize,
     column: usize,
@@ -47,8 +49,9 @@ struct JsonFinding {
     reason: Option<String>,
 }
 
+/// The run's counts as the JSON formats print them.
 #[derive(Debug, Serialize)]
-struct JsonSummary {
+pub(super) struct JsonSummary {
     files_scanned: usize,
     files_matched: usize,
     findings: usize,
@@ -56,6 +59,39 @@ struct JsonSummary {
     manual: usize,
     suppressed: usize,
     errors: usize,
+}
+
+impl JsonFinding {
+    /// `finding` of the file `report`.
+    pub(super) fn new(report: &FileReport, finding: &Finding) -> Self {
+        JsonFinding {
+            path: report.display_path.clone(),
+            line: finding.range.line,
+            column: finding.range.column,
+            end_line: finding.range.end_line,
+            end_column: finding.range.end_column,
+            rule: finding.rule,
+            message: finding.message.clone(),
+            function_id: finding.function_id.clone(),
+            fixable: finding.fixable,
+            fixed: finding.fixed,
+            reason: finding.reason.clone(),
+        }
+    }
+}
+
+impl From<&Summary> for JsonSummary {
+    fn from(summary: &Summary) -> Self {
+        JsonSummary {
+            files_scanned: summary.files_scanned,
+            files_matched: summary.files_matched,
+            findings: summary.findings,
+            fixed: summary.fixed,
+            manual: summary.manual,
+            suppressed: summary.suppressed,
+            errors: summary.errors,
+        }
+    }
 }
 
 impl<O: Write, E: Write> JsonPrinter<O, E> {
@@ -78,19 +114,7 @@ impl<O: Write, E: Write> JsonPrinter<O, E> {
 impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
         for finding in report.findings.iter().filter(|f| !f.suppressed) {
-            self.findings.push(JsonFinding {
-                path: report.display_path.clone(),
-                line: finding.range.line,
-                column: finding.range.column,
-                end_line: finding.range.end_line,
-                end_column: finding.range.end_column,
-                rule: finding.rule,
-                message: finding.message.clone(),
-                function_id: finding.function_id.clone(),
-                fixable: finding.fixable,
-                fixed: finding.fixed,
-                reason: finding.reason.clone(),
-            });
+            self.findings.push(JsonFinding::new(report, finding));
         }
         if let Some(reason) = &report.error {
             write_error_line(
@@ -107,15 +131,7 @@ impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
         let document = Document {
             version: JSON_VERSION,
             findings: &self.findings,
-            summary: JsonSummary {
-                files_scanned: summary.files_scanned,
-                files_matched: summary.files_matched,
-                findings: summary.findings,
-                fixed: summary.fixed,
-                manual: summary.manual,
-                suppressed: summary.suppressed,
-                errors: summary.errors,
-            },
+            summary: JsonSummary::from(summary),
         };
         serde_json::to_writer_pretty(&mut self.out, &document)?;
         writeln!(self.out)?;
@@ -129,7 +145,7 @@ impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
 mod tests {
     use super::*;
     use crate::run::Mode;
-    use crate::{Finding, SourceRange};
+    use crate::SourceRange;
     use std::path::PathBuf;
 
     #[test]

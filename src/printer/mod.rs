@@ -5,12 +5,16 @@
 //! line and the closing summary, both on stderr. Does not own: what is found
 //! ([`crate::check_source`]) or the order files arrive in ([`crate::run`] sorts them).
 //!
-//! A new format (SARIF, GitHub annotations, JSON lines) is one module with a
-//! [`Printer`], one [`Format`] variant and one arm in [`new_printer`].
+//! A format is one module with a [`Printer`], one [`Format`] variant and one arm in
+//! [`new_printer`]: [`text`] (with [`diff`]), [`json`], [`json_lines`], [`sarif`],
+//! [`github`]. [`progress`] is the indicator shown while files are checked.
 
 pub mod diff;
+pub mod github;
 pub mod json;
+pub mod json_lines;
 pub mod progress;
+pub mod sarif;
 pub mod text;
 
 use std::io::{self, Write};
@@ -25,6 +29,12 @@ pub enum Format {
     Text,
     /// One JSON document on stdout (`{"version":1,"findings":[…],"summary":{…}}`).
     Json,
+    /// One JSON object per finding, one per line, then a summary object.
+    JsonLines,
+    /// A SARIF 2.1.0 log, with fixes.
+    Sarif,
+    /// GitHub Actions workflow commands (`::warning file=…::message`).
+    Github,
 }
 
 /// When to colour output (`--color`).
@@ -85,6 +95,9 @@ pub fn new_printer<'a>(
     match format {
         Format::Text => Box::new(text::TextPrinter::new(options, out, err)),
         Format::Json => Box::new(json::JsonPrinter::new(options, out, err)),
+        Format::JsonLines => Box::new(json_lines::JsonLinesPrinter::new(options, out, err)),
+        Format::Sarif => Box::new(sarif::SarifPrinter::new(options, out, err)),
+        Format::Github => Box::new(github::GithubPrinter::new(options, out, err)),
     }
 }
 
@@ -129,7 +142,7 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         let mut parts = Vec::new();
         if summary.fixed > 0 {
             parts.push(match options.mode {
-                Mode::Write => format!("{} fixed", summary.fixed),
+                Mode::Write | Mode::Interactive => format!("{} fixed", summary.fixed),
                 Mode::DryRun | Mode::Check => format!("{} fixable with --write", summary.fixed),
             });
         }
@@ -138,7 +151,7 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         }
         let waiting = summary
             .findings
-            .saturating_sub(summary.fixed + summary.manual);
+            .saturating_sub(summary.fixed + summary.manual + summary.unfixable);
         if waiting > 0 {
             parts.push(if options.all_returns {
                 format!("{waiting} not fixed")
@@ -218,6 +231,7 @@ mod tests {
             suppressed: 1,
             errors: 0,
             elapsed: Duration::from_millis(41),
+            ..Summary::default()
         };
         assert_eq!(
             summary_line(&summary, &options(Mode::Write)),

@@ -1,11 +1,13 @@
-//! The progress line on stderr while files are checked (SPEC 5).
+//! The progress indicator on stderr while files are checked (SPEC 5).
 //!
-//! Owns: a small thread that, once a run has taken longer than a moment, redraws
-//! `Scanning… N files` on stderr until the walk ends, then clears the line. It is only
-//! started when stderr is a terminal; nothing else writes to stderr during the walk
-//! (reports are printed after it), so the line is never torn.
+//! Owns: a small thread that, once a run has taken longer than a moment, shows an
+//! indicatif spinner with `Scanning… N files` on stderr until the walk ends, then clears
+//! it. The walk streams, so there is no total to show a bar against: the count of files
+//! scanned and the elapsed time are what is known. It is only started when stderr is a
+//! terminal and the run is not in CI (`CI` set), see [`Progress::wanted`]; nothing else
+//! writes to stderr during the walk (reports are printed after it), so it is never torn.
 
-use std::io::Write;
+use std::ffi::OsStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::{Scope, ScopedJoinHandle};
@@ -16,14 +18,25 @@ const DELAY: Duration = Duration::from_millis(400);
 /// How often the line is redrawn.
 const TICK: Duration = Duration::from_millis(100);
 
-/// A running progress line; [`Progress::finish`] stops and clears it.
+/// A running progress indicator; [`Progress::finish`] stops and clears it.
 pub struct Progress<'scope> {
     stop: Option<mpsc::Sender<()>>,
     handle: Option<ScopedJoinHandle<'scope, ()>>,
 }
 
 impl<'scope> Progress<'scope> {
-    /// Start the line on `scope`, counting `files`; a no-op unless `enabled`.
+    /// Whether this process should show progress: stderr is a terminal that is not
+    /// `TERM=dumb`, and `CI` is not set (CI logs are not terminals to redraw).
+    /// The indicator is not coloured, so `--color` does not matter here.
+    pub fn wanted() -> bool {
+        wanted_given(
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            std::env::var_os("CI").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+        )
+    }
+
+    /// Start the indicator on `scope`, counting `files`; a no-op unless `enabled`.
     pub fn start<'env>(
         scope: &'scope Scope<'scope, 'env>,
         enabled: bool,
@@ -52,27 +65,52 @@ impl<'scope> Progress<'scope> {
     }
 }
 
+/// [`Progress::wanted`] with the facts given.
+fn wanted_given(stderr_is_terminal: bool, ci: Option<&OsStr>, term: Option<&OsStr>) -> bool {
+    let in_ci = ci.is_some_and(|value| !value.is_empty() && value != "false" && value != "0");
+    let dumb = term.is_some_and(|value| value == "dumb");
+    stderr_is_terminal && !in_ci && !dumb
+}
+
 fn draw_until_stopped(stopped: &mpsc::Receiver<()>, files: &AtomicUsize) {
     if !matches!(stopped.recv_timeout(DELAY), Err(RecvTimeoutError::Timeout)) {
         return;
     }
-    let mut stderr = std::io::stderr();
+    let bar = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(10),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} Scanning… {human_pos} files ({per_sec}, {elapsed})",
+    ) {
+        bar.set_style(style);
+    }
     loop {
-        let count = files.load(Ordering::Relaxed);
-        // A failed write to a terminal is not worth stopping the run for.
-        let _ = write!(stderr, "\r\x1b[2KScanning… {count} files");
-        let _ = stderr.flush();
+        bar.set_position(files.load(Ordering::Relaxed) as u64);
+        bar.tick();
         if !matches!(stopped.recv_timeout(TICK), Err(RecvTimeoutError::Timeout)) {
             break;
         }
     }
-    let _ = write!(stderr, "\r\x1b[2K");
-    let _ = stderr.flush();
+    bar.finish_and_clear();
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_on_terminals_outside_ci_only() {
+        let os = |s: &'static str| Some(OsStr::new(s));
+        assert!(wanted_given(true, None, os("xterm-256color")));
+        assert!(!wanted_given(false, None, os("xterm")), "not in pipes");
+        assert!(
+            !wanted_given(true, os("true"), os("xterm")),
+            "not in CI logs"
+        );
+        assert!(wanted_given(true, os("false"), None));
+        assert!(!wanted_given(true, None, os("dumb")));
+    }
 
     #[test]
     fn disabled_progress_starts_no_thread() {

@@ -44,10 +44,17 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
         }
         let (diagnostics, color): (&mut dyn Write, bool) = match self.options.mode {
             Mode::Check => (&mut self.out, self.options.color_out),
-            Mode::DryRun | Mode::Write => (&mut self.err, self.options.color_err),
+            Mode::DryRun | Mode::Write | Mode::Interactive => {
+                (&mut self.err, self.options.color_err)
+            }
         };
         for finding in report.findings.iter().filter(|f| !f.suppressed) {
-            let line = diagnostic_line(&report.display_path, finding, &self.options, color);
+            let state = if report.declined && finding.fixable && finding.reason.is_none() {
+                Some(("skipped".to_string(), style::CYAN))
+            } else {
+                finding_state(finding, &self.options)
+            };
+            let line = line_with_state(&report.display_path, finding, state, color);
             writeln!(diagnostics, "{line}")?;
         }
         if let Some(reason) = &report.error {
@@ -76,8 +83,16 @@ pub fn diagnostic_line(
     options: &PrintOptions,
     color: bool,
 ) -> String {
+    line_with_state(path, finding, finding_state(finding, options), color)
+}
+
+fn line_with_state(
+    path: &str,
+    finding: &Finding,
+    state: Option<(String, &'static str)>,
+    color: bool,
+) -> String {
     let location = format!("{path}:{}:{}:", finding.range.line, finding.range.column);
-    let state = finding_state(finding, options);
     format!(
         "{} {} {}{}",
         style::paint(&location, style::BOLD, color),
@@ -96,7 +111,7 @@ fn finding_state(finding: &Finding, options: &PrintOptions) -> Option<(String, &
     }
     if finding.fixed {
         let text = match options.mode {
-            Mode::Write => "fixed",
+            Mode::Write | Mode::Interactive => "fixed",
             Mode::DryRun | Mode::Check => "fixable",
         };
         return Some((text.to_string(), style::GREEN));
@@ -150,6 +165,7 @@ mod tests {
                 fixed: "a\nB\n".to_string(),
             }),
             error: None,
+            declined: false,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod nondeterminism_outside_step;
 pub mod unawaited_send;
 pub mod unawaited_step;
 pub mod unsafe_trailing_return;
+pub mod unused_suppression;
 
 use std::ops::Range;
 

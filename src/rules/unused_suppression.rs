@@ -1,0 +1,90 @@
+//! Rule `unused-suppression`.
+//!
+//! ## What it does
+//! Finds `// inngest-fix-ignore` comments that silence nothing: no finding of the rules
+//! they name (or of any rule, for a bare directive) sits on their line or the line after,
+//! or, above a `createFunction` call, in that function. A directive naming a rule that
+//! does not exist is unused too.
+//!
+//! ## Why is this bad?
+//! A suppression outlives the code it was written for. Once the return under it moved,
+//! changed or was fixed, the comment silences nothing today, but it will silently hide
+//! whatever finding appears on that line tomorrow. A typo in a rule name
+//! (`unsafe-trailing-retrun`) means the suppression never worked at all.
+//!
+//! ## Example
+//! ```ts
+//! async ({ step }) => {
+//!   // inngest-fix-ignore: unsafe-trailing-return -- reviewed
+//!   return { ok: true };
+//! }
+//! ```
+//! Use instead:
+//! ```ts
+//! async ({ step }) => {
+//!   return { ok: true };
+//! }
+//! ```
+//!
+//! ## Fix safety
+//! There is no automatic fix: a stale suppression usually means the code under it
+//! changed, and only a person can tell whether the comment should go or move to the
+//! line that needs it. Directives for rules that are not enabled in this run
+//! (`--select`, `--ignore`) are not reported. A directive that names this rule
+//! (`// inngest-fix-ignore: unsafe-trailing-return, unused-suppression`) is kept on
+//! purpose and never reported; `--ignore unused-suppression` turns the rule off.
+
+use super::Diagnostic;
+use crate::suppression::Directive;
+use crate::Settings;
+
+/// The rule's name, as users write it in `--select` and `--ignore`.
+pub const NAME: &str = "unused-suppression";
+
+/// Report each directive in `directives` that `used` (same order) says covered nothing.
+pub fn check(
+    directives: &[Directive],
+    used: &[bool],
+    settings: &Settings,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (directive, _) in directives.iter().zip(used).filter(|(_, used)| !**used) {
+        // `// inngest-fix-ignore: unused-suppression` keeps a directive on purpose.
+        if directive.rules.iter().any(|rule| rule == NAME) {
+            continue;
+        }
+        // A directive for rules this run does not check cannot show it is stale.
+        let names_only_disabled_rules = !directive.rules.is_empty()
+            && directive
+                .rules
+                .iter()
+                .all(|rule| crate::rule_docs::is_known(rule) && !settings.rule_enabled(rule));
+        if names_only_disabled_rules {
+            continue;
+        }
+        let unknown: Vec<&str> = directive
+            .rules
+            .iter()
+            .map(String::as_str)
+            .filter(|rule| !crate::rule_docs::is_known(rule))
+            .collect();
+        let message = if unknown.is_empty() {
+            "suppression comment silences no finding".to_string()
+        } else {
+            format!(
+                "suppression comment silences no finding (unknown rule {})",
+                unknown.join(", ")
+            )
+        };
+        out.push(Diagnostic {
+            rule: NAME,
+            range: directive.range.clone(),
+            message,
+            function_id: None,
+            function_start: directive.range.start,
+            fix: None,
+            fix_applies: false,
+            manual_reason: None,
+        });
+    }
+}

@@ -1,0 +1,420 @@
+//! Fitting the tool into where it runs, from the outside: configuration files
+//! (discovery, package.json fallback, flags winning, --show-config), rule selection,
+//! --explain and --list-rules, stdin mode, --interactive driven through stdin, and the
+//! README's command-line reference, which is rendered from clap so it cannot drift.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use clap::CommandFactory;
+use serde_json::Value;
+
+/// A handler with one unsafe trailing return (fixable).
+const DEMO: &str = r#"import { inngest } from "./client";
+export const fn = inngest.createFunction(
+  { id: "demo" },
+  { event: "demo/run" },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    return { a, id: event.data.id };
+  },
+);
+"#;
+
+/// The same handler behind a wrapper the tool does not know by default.
+const WRAPPED: &str = r#"import { defineJob } from "./jobs";
+export const fn = defineJob(
+  { id: "wrapped" },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    return { a, id: event.data.id };
+  },
+);
+"#;
+
+fn inngest_fix(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_inngest-fix"));
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CI")
+        .arg("--color=never");
+    cmd
+}
+
+fn write(dir: &Path, path: &str, contents: &str) {
+    let path = dir.join(path);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, contents).unwrap();
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+}
+
+/// `--check --format json`: the findings' paths and rules, and the diff's step IDs.
+fn findings(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
+    let out = stdout(
+        inngest_fix(dir)
+            .args(["--check", "--format=json"])
+            .args(args),
+    );
+    let document: Value = serde_json::from_str(&out).unwrap();
+    document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- configuration
+
+#[test]
+fn closest_config_wins_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "inngest-fix.toml", "step-id = \"root-step\"\n");
+    write(root, "a.ts", DEMO);
+    write(
+        root,
+        "pkg/inngest-fix.toml",
+        "step-id = \"pkg-step\"\nvar-name = \"result\"\n",
+    );
+    write(root, "pkg/deep/b.ts", DEMO);
+    let diff = stdout(inngest_fix(root).arg("."));
+    let (a, b) = diff.split_once("+++ b/pkg/deep/b.ts").unwrap();
+    assert!(a.contains("step.run(\"root-step\""), "{a}");
+    assert!(a.contains("const finalReturn ="), "{a}");
+    assert!(b.contains("step.run(\"pkg-step\""), "{b}");
+    assert!(b.contains("const result ="), "{b}");
+    // The same from inside the package, and for a file named on the command line.
+    let diff = stdout(inngest_fix(&root.join("pkg")).arg("deep/b.ts"));
+    assert!(diff.contains("step.run(\"pkg-step\""), "{diff}");
+}
+
+#[test]
+fn package_json_is_the_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "inngest-fix.toml", "step-id = \"root-step\"\n");
+    write(
+        root,
+        "app/package.json",
+        r#"{"name": "app", "inngest-fix": {"step-id": "from-package", "all-returns": true}}"#,
+    );
+    write(root, "app/src/a.ts", DEMO);
+    write(root, "lib/package.json", r#"{"name": "lib"}"#);
+    write(root, "lib/b.ts", DEMO);
+    let diff = stdout(inngest_fix(root).arg("."));
+    let (app, lib) = diff.split_once("+++ b/lib/b.ts").unwrap();
+    assert!(app.contains("\"from-package\""), "{app}");
+    assert!(
+        lib.contains("\"root-step\""),
+        "a package.json without the key is skipped: {lib}"
+    );
+}
+
+#[test]
+fn flags_win_over_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "inngest-fix.toml",
+        "step-id = \"from-file\"\nignore = [\"unsafe-trailing-return\"]\n",
+    );
+    write(root, "a.ts", DEMO);
+    assert_eq!(findings(root, &["."]), [], "the file ignores the rule");
+    let diff =
+        stdout(inngest_fix(root).args(["--ignore", "unused-suppression", "--step-id", "cli"]));
+    assert!(diff.contains("step.run(\"cli\""), "{diff}");
+    let diff = stdout(inngest_fix(root).args(["--no-config"]));
+    assert!(diff.contains("\"finalize-and-return\""), "{diff}");
+}
+
+#[test]
+fn config_excludes_and_wrappers() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "inngest-fix.toml",
+        "exclude = [\"generated\"]\nwrappers = [\"defineJob\"]\n",
+    );
+    write(root, "generated/a.ts", DEMO);
+    write(root, "src/jobs.ts", WRAPPED);
+    let found = findings(root, &["."]);
+    assert_eq!(
+        found,
+        [(
+            "src/jobs.ts".to_string(),
+            "unsafe-trailing-return".to_string()
+        )]
+    );
+    // A file named on the command line is checked all the same.
+    assert_eq!(findings(root, &["generated/a.ts"]).len(), 1);
+    assert_eq!(
+        findings(root, &["--no-config", "."]).len(),
+        1,
+        "no wrappers, no exclude"
+    );
+}
+
+#[test]
+fn a_broken_config_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.ts", DEMO);
+    write(root, "inngest-fix.toml", "clients = [\"app\"]\n");
+    let output = inngest_fix(root).arg("--check").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("inngest-fix.toml"), "{stderr}");
+    assert!(stderr.contains("use `wrappers`"), "{stderr}");
+    // Deeper down, discovered during the walk: one error line, the rest goes on.
+    write(root, "inngest-fix.toml", "");
+    write(root, "pkg/inngest-fix.toml", "step-id = 3\n");
+    write(root, "pkg/b.ts", DEMO);
+    write(root, "pkg/c.ts", DEMO);
+    let output = inngest_fix(root).arg("--check").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr.matches("pkg/inngest-fix.toml").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(String::from_utf8(output.stdout)
+        .unwrap()
+        .contains("a.ts:7:5"));
+}
+
+#[test]
+fn show_config_says_what_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "pkg/inngest-fix.toml",
+        "var-name = \"out\"\nexclude = [\"gen\"]\n",
+    );
+    let out = stdout(inngest_fix(root).args(["--show-config", "pkg", "--all-returns"]));
+    let (header, body) = out.split_once('\n').unwrap();
+    assert!(header.starts_with("# configuration file: "), "{out}");
+    assert!(header.ends_with("inngest-fix.toml"), "{out}");
+    let shown: toml::Table = toml::from_str(body).unwrap();
+    assert_eq!(shown["var-name"].as_str(), Some("out"));
+    assert_eq!(shown["step-id"].as_str(), Some("finalize-and-return"));
+    assert_eq!(shown["all-returns"].as_bool(), Some(true), "flags included");
+    assert_eq!(shown["exclude"].as_array().map(Vec::len), Some(1));
+    assert!(body.contains("# select: every rule"));
+    let out = stdout(inngest_fix(root).args(["--show-config", "--no-config"]));
+    assert!(out.starts_with("# no configuration file"), "{out}");
+}
+
+// ---------------------------------------------------------------- rules
+
+#[test]
+fn select_and_ignore_choose_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let stale = DEMO.replace(
+        "    const a = await",
+        "    // inngest-fix-ignore\n    const a = await",
+    );
+    write(root, "a.ts", &stale);
+    let rules = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--no-config"];
+        all.extend(args);
+        findings(root, &all)
+            .into_iter()
+            .map(|(_, rule)| rule)
+            .collect()
+    };
+    assert_eq!(rules(&[]), ["unused-suppression", "unsafe-trailing-return"]);
+    assert_eq!(
+        rules(&["--select", "unused-suppression"]),
+        ["unused-suppression"]
+    );
+    assert_eq!(
+        rules(&["--ignore=unused-suppression"]),
+        ["unsafe-trailing-return"]
+    );
+    assert_eq!(
+        rules(&[
+            "--select=ALL",
+            "--ignore",
+            "unsafe-trailing-return,unused-suppression"
+        ]),
+        Vec::<String>::new()
+    );
+    inngest_fix(root)
+        .args(["--select", "no-such-rule"])
+        .assert()
+        .code(2);
+    // A directive naming only rules this run does not check cannot show it is stale.
+    let named = DEMO.replace(
+        "    const a = await",
+        "    // inngest-fix-ignore: unsafe-trailing-return\n    const a = await",
+    );
+    write(root, "a.ts", &named);
+    assert_eq!(rules(&[]), ["unused-suppression", "unsafe-trailing-return"]);
+    assert_eq!(
+        rules(&["--select", "unused-suppression"]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn explain_prints_the_rule_docs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stdout(inngest_fix(dir.path()).args(["--explain", "unused-suppression"]));
+    assert!(
+        out.starts_with("# unused-suppression\n\n## What it does\n"),
+        "{out}"
+    );
+    for section in ["## Why is this bad?", "## Example", "## Fix safety"] {
+        assert!(out.contains(section), "{section}");
+    }
+    let output = inngest_fix(dir.path())
+        .args(["--explain", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("unsafe-trailing-return"), "{stderr}");
+    let list = stdout(inngest_fix(dir.path()).arg("--list-rules"));
+    assert!(list
+        .lines()
+        .any(|l| l.trim_start().starts_with("unsafe-trailing-return ")));
+    assert!(list
+        .lines()
+        .any(|l| l.trim_start().starts_with("unused-suppression ")));
+}
+
+// ---------------------------------------------------------------- stdin
+
+#[test]
+fn stdin_mode_follows_the_usual_exit_codes_and_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pkg/inngest-fix.toml", "step-id = \"from-file\"\n");
+    // Fixed source on stdout, exit 0: nothing left to do.
+    let output = inngest_fix(root)
+        .args(["--stdin-filename", "pkg/fn.ts"])
+        .write_stdin(DEMO)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let fixed = String::from_utf8(output.stdout).unwrap();
+    assert!(fixed.contains("step.run(\"from-file\""), "{fixed}");
+    assert!(!fixed.contains("--- a/"), "source, not a diff");
+    // --check: diagnostics only, exit 1.
+    let output = inngest_fix(root)
+        .args([
+            "--stdin-filename",
+            "pkg/fn.ts",
+            "--check",
+            "--format",
+            "github",
+        ])
+        .write_stdin(DEMO)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        out.starts_with("::warning file=pkg/fn.ts,line=7,col=5,"),
+        "{out}"
+    );
+}
+
+// ---------------------------------------------------------------- interactive
+
+#[test]
+fn interactive_applies_the_accepted_files_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for name in ["a.ts", "b.ts", "c.ts"] {
+        write(root, name, DEMO);
+    }
+    let output = inngest_fix(root)
+        .args(["--no-config", "--interactive", "."])
+        .write_stdin("y\nwhat\nn\nq\n")
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(out.matches("Apply the fixes to").count(), 3, "{out}");
+    assert!(out.contains("[1/3] Apply the fixes to a.ts?"), "{out}");
+    assert!(out.contains("Please answer y, n, a or q"), "{out}");
+    assert!(out.contains("--- a/b.ts\n+++ b/b.ts\n"), "{out}");
+    let read = |name: &str| fs::read_to_string(root.join(name)).unwrap();
+    assert!(read("a.ts").contains("finalize-and-return"));
+    assert_eq!(read("b.ts"), DEMO);
+    assert_eq!(read("c.ts"), DEMO);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("a.ts:7:5: unsafe-trailing-return"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("(fixed)") && stderr.contains("(skipped)"),
+        "{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(1), "declined findings remain");
+    // `a` accepts the rest without asking; the result is what --write gives.
+    let output = inngest_fix(root)
+        .args(["--no-config", "-i", "."])
+        .write_stdin("a\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(read("b.ts"), read("a.ts"));
+    assert_eq!(read("c.ts"), read("a.ts"));
+}
+
+// ---------------------------------------------------------------- README
+
+const START: &str = "<!-- cli-reference:start -->";
+const END: &str = "<!-- cli-reference:end -->";
+
+/// The README's reference section is `inngest-fix --help` as clap renders it;
+/// `UPDATE_README=1 cargo test --test cli_config` rewrites it.
+#[test]
+fn readme_reference_matches_help() {
+    let mut command = inngest_fix::cli::Args::command().term_width(100);
+    let help = command.render_long_help().to_string();
+    let help: String = help
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect();
+    let reference = format!("{START}\n```text\n$ inngest-fix --help\n{help}```\n{END}");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = fs::read_to_string(&path).unwrap();
+    let (Some(start), Some(end)) = (readme.find(START), readme.find(END)) else {
+        panic!("README.md has no {START} … {END} section");
+    };
+    let current = &readme[start..end + END.len()];
+    if current == reference {
+        return;
+    }
+    if std::env::var_os("UPDATE_README").is_some() {
+        let updated = format!(
+            "{}{reference}{}",
+            &readme[..start],
+            &readme[end + END.len()..]
+        );
+        fs::write(&path, updated).unwrap();
+        return;
+    }
+    panic!(
+        "README.md's command-line reference is out of date: run \
+         `UPDATE_README=1 cargo test --test cli_config readme` and commit README.md"
+    );
+}

@@ -418,3 +418,35 @@ fn readme_reference_matches_help() {
          `UPDATE_README=1 cargo test --test cli_config readme` and commit README.md"
     );
 }
+
+// ---------------------------------------------------------------- colour
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.ts", DEMO);
+    let check = |args: &[&str], no_color: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_inngest-fix"));
+        cmd.current_dir(root)
+            .env_remove("NO_COLOR")
+            .env_remove("CI");
+        if let Some(value) = no_color {
+            cmd.env("NO_COLOR", value);
+        }
+        let output = cmd
+            .args(["--no-config", "--check"])
+            .args(args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        (stdout.contains('\x1b'), stderr.contains('\x1b'))
+    };
+    // auto: pipes are not terminals, so no colour, and never a progress line.
+    assert_eq!(check(&[], None), (false, false));
+    assert_eq!(check(&["--color=auto"], Some("1")), (false, false));
+    // always wins over NO_COLOR, as in ripgrep; never is never.
+    assert_eq!(check(&["--color=always"], Some("1")), (true, true));
+    assert_eq!(check(&["--color=never"], None), (false, false));
+}

@@ -1,11 +1,13 @@
 //! The JSON Lines format (`--format json-lines`): one JSON object per finding, on its own
-//! line, written as soon as its file is done, then one summary object.
+//! line, flushed file by file, then one summary object. Like every format it prints after
+//! the walk, in path order (output never depends on thread timing), so the lines stream
+//! while printing, not while checking.
 //!
 //! A finding line has the fields of a finding of the JSON document (`path`, `line`,
 //! `column`, `end_line`, `end_column`, `rule`, `message`, `function_id`, `fixable`,
 //! `fixed`, `reason`) and `"type":"finding"`; the last line is
-//! `{"type":"summary","version":1,…the summary's counts}`. A consumer can act on findings
-//! while a large run goes on, and tell a complete stream by its summary line. Error lines
+//! `{"type":"summary","version":1,…the summary's counts}`. A consumer reads it line by
+//! line without holding a whole document, and tells a complete stream by its summary line. Error lines
 //! and the human summary go to stderr, as for `json`.
 
 use std::io::{self, Write};

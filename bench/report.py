@@ -52,8 +52,8 @@ def scaling_table(path: str) -> str:
     rows = [json.loads(line) for line in open(path) if line.strip()]
     out = [
         "| tree | files | MB | rg median | `--check` median | parse-only median | `--check` / parse-only "
-        "| `--check` peak RSS | `--dry-run` peak RSS | parse-only peak RSS |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| CPU: rg, `--check`, parse-only | `--check` peak RSS | `--dry-run` peak RSS | parse-only peak RSS |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         def med(key: str) -> str:
@@ -70,7 +70,8 @@ def scaling_table(path: str) -> str:
         )
         out.append(
             f"| {r['tree']} | {r['files']} | {r['mb']:.0f} | {med('rg')} | {med('check')} | {med('parse_only')} "
-            f"| {ratio} | {rss('rss_check_kb')} | {rss('rss_dry_run_kb')} | {rss('rss_parse_only_kb')} |"
+            f"| {ratio} | {med('cpu_rg')}, {med('cpu_check')}, {med('cpu_parse_only')} "
+            f"| {rss('rss_check_kb')} | {rss('rss_dry_run_kb')} | {rss('rss_parse_only_kb')} |"
         )
     return "\n".join(out)
 

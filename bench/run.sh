@@ -75,7 +75,7 @@ SGCONFIG="$here/ast-grep/sgconfig.yml"
     echo "$("$INNGEST_FIX" --version 2>/dev/null || echo 'inngest-fix --version: n/a')"
     echo "$(rustc --version 2>/dev/null || echo 'rustc: n/a')"
     echo "$(hyperfine --version)"
-    echo "$(rg --version | head -1)"
+    echo "$(rg --version | sed -n 1p)"
     echo "ast-grep: ${AST_GREP:+$("$AST_GREP" --version)}"
 } | tee "$results/machine.txt" >&2
 
@@ -178,13 +178,16 @@ run_scaling() {
             "$(peak_rss "$dir" "$INNGEST_FIX" --dry-run)" \
             "$(peak_rss "$dir" "$PARSE_ONLY")" >>"$rows" <<'EOF'
 import json, sys
-res = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
+results = json.load(open(sys.argv[1]))["results"]
+res = {r["command"]: r["median"] for r in results}
+cpu = {r["command"]: r["user"] + r["system"] for r in results}
 m = json.load(open(sys.argv[2] + "/.bench-manifest.json"))
 rss = lambda s: int(s) if s.strip() else None
 print(json.dumps({"tree": f"tree-{sys.argv[3]}", "files": int(sys.argv[3]), "mb": m["tracked_bytes"] / 1e6,
                   "rg": res.get("rg"), "check": res.get("check"), "parse_only": res.get("parse_only"),
                   "rss_check_kb": rss(sys.argv[4]), "rss_dry_run_kb": rss(sys.argv[5]),
-                  "rss_parse_only_kb": rss(sys.argv[6])}))
+                  "rss_parse_only_kb": rss(sys.argv[6]),
+                  "cpu_rg": cpu.get("rg"), "cpu_check": cpu.get("check"), "cpu_parse_only": cpu.get("parse_only")}))
 EOF
     done
     {

@@ -286,6 +286,8 @@ impl Args {
             ignore: self.ignore.clone(),
             unsafe_fixes: self.unsafe_fixes,
             no_config: self.no_config,
+            // SARIF carries the fixes' replacements, even from `--check`.
+            report_only: self.mode() == Mode::Check && self.format != Format::Sarif,
         }
     }
 

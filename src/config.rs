@@ -67,6 +67,8 @@ pub struct Overrides {
     pub unsafe_fixes: bool,
     /// Read no configuration file (`--no-config`).
     pub no_config: bool,
+    /// Only report, never build fixed text (`--check`): see [`Settings::build_fixes`].
+    pub report_only: bool,
 }
 
 /// The settings that apply to the files under one directory.
@@ -322,6 +324,7 @@ fn resolve(
             .unwrap_or_default(),
         unsafe_fixes: overrides.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
         extra_create_function_names: file.wrappers.clone().unwrap_or_default(),
+        build_fixes: !overrides.report_only,
     };
     Ok(Resolved {
         source,

@@ -500,6 +500,7 @@ fn check_bytes<'a>(
 /// Fill `report` from a file's outcome; `None` when there is nothing to report.
 fn report_for(mut report: FileReport, text: &str, outcome: FileOutcome) -> Option<FileReport> {
     report.findings = outcome.findings;
+    let unchanged = outcome.fixed_source.as_deref() == Some(text);
     let fixed = outcome.fixed_source.filter(|fixed| fixed != text);
     match (outcome.internal_error, fixed) {
         (Some(message), _) => {
@@ -515,10 +516,13 @@ fn report_for(mut report: FileReport, text: &str, outcome: FileOutcome) -> Optio
                 fixed,
             });
         }
-        (None, None) => report
+        // Without a fixed text, `fixed` keeps the library's word: in `--check` (no text is
+        // built) it says what `--write` would fix.
+        (None, None) if unchanged => report
             .findings
             .iter_mut()
             .for_each(|finding| finding.fixed = false),
+        (None, None) => {}
     }
     let empty = report.findings.is_empty() && report.rewrite.is_none() && report.error.is_none();
     (!empty).then_some(report)

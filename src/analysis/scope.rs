@@ -11,17 +11,50 @@ use super::{code_children, is_function, text};
 /// The innermost node from `from` up to `stop` (both included) whose scope declares
 /// `name`, or `None` when the name comes from outside `stop`.
 pub fn resolve<'t>(from: Node<'t>, stop: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
-    let mut node = Some(from);
-    while let Some(scope) = node {
-        if declares(scope, name, source) {
-            return Some(scope);
+    ancestors_within(from, stop)
+        .into_iter()
+        .rev()
+        .find(|scope| declares(*scope, name, source))
+}
+
+/// `stop`, then each node down to `node` (both included): the ancestors of `node`
+/// within `stop`, outermost first. Found by one descent from `stop`, because
+/// `Node::parent` searches down from the root on every call, which would make a climb
+/// quadratic in the nesting depth. When `node` is not inside `stop` (or the descent
+/// cannot tell siblings apart), falls back to climbing to the root.
+pub fn ancestors_within<'t>(node: Node<'t>, stop: Node<'t>) -> Vec<Node<'t>> {
+    let mut chain = vec![stop];
+    let (start, end) = (node.start_byte(), node.end_byte());
+    let mut cursor = stop.walk();
+    while cursor.node().id() != node.id() {
+        if cursor.goto_first_child_for_byte(start).is_none() {
+            return climb(node, stop);
         }
-        if scope.id() == stop.id() {
-            return None;
+        while !(cursor.node().start_byte() <= start && end <= cursor.node().end_byte()) {
+            if !cursor.goto_next_sibling() {
+                return climb(node, stop);
+            }
         }
-        node = scope.parent();
+        chain.push(cursor.node());
     }
-    None
+    chain
+}
+
+/// The slow, always-right version of [`ancestors_within`].
+fn climb<'t>(node: Node<'t>, stop: Node<'t>) -> Vec<Node<'t>> {
+    let mut chain = vec![node];
+    let mut current = node;
+    while current.id() != stop.id() {
+        match current.parent() {
+            Some(parent) => {
+                chain.push(parent);
+                current = parent;
+            }
+            None => break,
+        }
+    }
+    chain.reverse();
+    chain
 }
 
 /// Whether `scope` itself declares `name`.
@@ -75,7 +108,11 @@ pub fn declared_names<'t>(scope: Node<'t>, source: &str, out: &mut Vec<Node<'t>>
                     pattern_names(parameter, out);
                 }
             }
-            if let Some(body) = scope.child_by_field_name("body") {
+            // An expression body cannot declare a `var` outside nested functions.
+            if let Some(body) = scope
+                .child_by_field_name("body")
+                .filter(|b| b.kind() == "statement_block")
+            {
                 hoisted_vars(body, out);
             }
         }

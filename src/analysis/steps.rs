@@ -7,7 +7,7 @@
 //! to step tools are step bodies: code in them runs once, its effects are memoized.
 
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, QueryCursor, Tree};
+use tree_sitter::{Node, QueryCursor};
 
 use super::binding::StepBinding;
 use super::functions::{string_literal, Handler};
@@ -64,7 +64,6 @@ impl<'t> HandlerSteps<'t> {
 pub fn find<'t>(
     handler: &Handler<'t>,
     binding: &StepBinding,
-    tree: &'t Tree,
     source: &str,
     lang: Lang,
 ) -> HandlerSteps<'t> {
@@ -77,8 +76,9 @@ pub fn find<'t>(
 
     let function = handler.function;
     let mut cursor = QueryCursor::new();
-    cursor.set_byte_range(function.byte_range());
-    let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
+    // Scoped to the handler's subtree: a query from the root would walk every
+    // top-level statement once per handler (quadratic in big files).
+    let mut matches = cursor.matches(query, function, source.as_bytes());
     let mut calls: Vec<StepCall<'t>> = Vec::new();
     while let Some(m) = matches.next() {
         let node_of = |index: u32| m.captures.iter().find(|c| c.index == index).map(|c| c.node);

@@ -32,6 +32,11 @@ pub struct Settings {
     /// `"createFunction"`-like method names (`inngest.createScheduledFunction`) or bare
     /// wrapper functions (`defineJob(options, handler)`).
     pub extra_create_function_names: Vec<String>,
+    /// Build the fixed text and verify it (default). `--check` turns this off: it
+    /// reports what `--write` would fix without paying for the rewrite and its
+    /// re-verification, so a fix that would fail verification (a bug, reported as an
+    /// internal error by `--write` and `--dry-run`) still shows as fixable there.
+    pub build_fixes: bool,
 }
 
 impl Settings {
@@ -55,6 +60,7 @@ impl Default for Settings {
             ignore: Vec::new(),
             unsafe_fixes: false,
             extra_create_function_names: Vec::new(),
+            build_fixes: true,
         }
     }
 }
@@ -112,7 +118,13 @@ pub fn check_and_fix(source: &str, lang: Lang, settings: &Settings) -> FileOutco
         };
     };
     let mut checked = rules::check_tree(&tree, text, lang, settings);
-    let directives = suppression::directives(text, comment_ranges(&tree));
+    // Collecting comments walks the whole tree: only worth it when a directive can exist.
+    let directives =
+        if memchr::memmem::find(text.as_bytes(), suppression::DIRECTIVE.as_bytes()).is_some() {
+            suppression::directives(text, comment_ranges(&tree))
+        } else {
+            Vec::new()
+        };
     let mut used = vec![false; directives.len()];
     // Every diagnostic marks the directives covering it, rules not selected included:
     // only a directive that covers nothing at all is unused.
@@ -160,7 +172,7 @@ pub fn check_and_fix(source: &str, lang: Lang, settings: &Settings) -> FileOutco
         fixed_source: None,
         internal_error: None,
     };
-    if to_apply.is_empty() {
+    if to_apply.is_empty() || !settings.build_fixes {
         return outcome;
     }
     match apply(text, &to_apply)

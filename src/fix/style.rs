@@ -1,6 +1,8 @@
 //! The file's own style, which a rewrite must match (SPEC 3): indent unit, quote
 //! character, line ending. Semicolons are taken per statement from the return itself.
 
+use std::cell::OnceCell;
+
 /// How the file writes code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileStyle {
@@ -18,6 +20,27 @@ impl FileStyle {
             indent_unit: indent_unit(source),
             quote: preferred_quote
                 .or_else(|| import_quote(source))
+                .unwrap_or('\''),
+        }
+    }
+}
+
+/// The file-wide half of a [`FileStyle`], detected once per file on first use: a file
+/// with many fixes would otherwise scan its whole text once per fix.
+#[derive(Debug, Default)]
+pub struct StyleCache {
+    indent_unit: OnceCell<String>,
+    import_quote: OnceCell<Option<char>>,
+}
+
+impl StyleCache {
+    /// The style of `source` (always the same text for one cache); `preferred_quote`
+    /// wins over the file's imports, as in [`FileStyle::detect`].
+    pub fn style(&self, source: &str, preferred_quote: Option<char>) -> FileStyle {
+        FileStyle {
+            indent_unit: self.indent_unit.get_or_init(|| indent_unit(source)).clone(),
+            quote: preferred_quote
+                .or_else(|| *self.import_quote.get_or_init(|| import_quote(source)))
                 .unwrap_or('\''),
         }
     }

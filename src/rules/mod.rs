@@ -20,6 +20,7 @@ use tree_sitter::{Node, Tree};
 use crate::analysis::binding::StepBinding;
 use crate::analysis::functions::{self, Handler, InngestFunction};
 use crate::analysis::{enclosing_function, is_async_function, returns, steps, text};
+use crate::fix::style::StyleCache;
 use crate::fix::{Edit, Fix};
 use crate::{Lang, Settings};
 
@@ -53,23 +54,26 @@ pub struct HandlerContext<'a, 't> {
     pub binding: &'a StepBinding,
     pub steps: &'a steps::HandlerSteps<'t>,
     pub returns: &'a [returns::HandlerReturn<'t>],
+    /// The file's style, detected on first use and shared by every handler.
+    pub style: &'a StyleCache,
 }
 
 /// Run every rule over every handler of a parsed file, in source order.
 pub fn check_tree(tree: &Tree, source: &str, lang: Lang, settings: &Settings) -> Checked {
     let functions = functions::find_with(tree, source, lang, &settings.extra_create_function_names);
     let mut diagnostics = Vec::new();
+    let style = StyleCache::default();
     for function in &functions {
         for handler in &function.handlers {
             let Some(binding) = StepBinding::of_handler(handler.function, tree, source) else {
                 // No step binding: the handler runs no steps, nothing can be unsafe.
                 continue;
             };
-            let steps = steps::find(handler, &binding, tree, source, lang);
+            let steps = steps::find(handler, &binding, source, lang);
             if steps.calls.is_empty() {
                 continue;
             }
-            let returns = returns::find(handler, &steps, tree, source, lang);
+            let returns = returns::find(handler, &steps, source, lang);
             let context = HandlerContext {
                 source,
                 settings,
@@ -78,6 +82,7 @@ pub fn check_tree(tree: &Tree, source: &str, lang: Lang, settings: &Settings) ->
                 binding: &binding,
                 steps: &steps,
                 returns: &returns,
+                style: &style,
             };
             let rules: [HandlerRule; 6] = [
                 unsafe_trailing_return::check,

@@ -44,7 +44,6 @@ use crate::analysis::scope::resolve;
 use crate::analysis::{
     code_children, contains, enclosing_function, for_each_descendant, is_async_function, text,
 };
-use crate::fix::style::FileStyle;
 use crate::fix::{Edit, Fix};
 use crate::Lang;
 
@@ -85,7 +84,7 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
         let first = code_children(c.call.child_by_field_name("arguments")?).next()?;
         (first.kind() == "string").then(|| text(first, source).chars().next())?
     });
-    let style = FileStyle::detect(source, quote);
+    let style = context.style.style(source, quote);
     for hit in found {
         let expression = text(hit.node, source);
         let fix = match why_no_fix(context, hit.node) {
@@ -148,16 +147,19 @@ fn classify<'t>(node: Node<'t>, handler: Node<'t>, source: &str) -> Option<Nonde
                 "member_expression" => {
                     let object = function.child_by_field_name("object")?;
                     let property = function.child_by_field_name("property")?;
+                    // Names first: resolving a name climbs the tree, which costs more
+                    // than comparing text, and almost every call is not one of these.
+                    let id_base = match (text(object, source), text(property, source)) {
+                        ("Date", "now") => "date-now",
+                        ("Math", "random") => "math-random",
+                        ("crypto", "randomUUID") => "random-uuid",
+                        ("performance", "now") => "performance-now",
+                        _ => return None,
+                    };
                     if !global(object) {
                         return None;
                     }
-                    match (text(object, source), text(property, source)) {
-                        ("Date", "now") => hit("date-now", false),
-                        ("Math", "random") => hit("math-random", false),
-                        ("crypto", "randomUUID") => hit("random-uuid", false),
-                        ("performance", "now") => hit("performance-now", false),
-                        _ => None,
-                    }
+                    hit(id_base, false)
                 }
                 _ => None,
             }

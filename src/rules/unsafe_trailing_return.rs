@@ -48,8 +48,7 @@ use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
 use crate::analysis::returns::HandlerReturn;
 use crate::analysis::scope::resolve;
 use crate::analysis::{
-    any_descendant, code_children, contains, for_each_descendant, text,
-    unwrap_expression,
+    any_descendant, code_children, contains, for_each_descendant, text, unwrap_expression,
 };
 use crate::fix::style::{line_ending_at, line_indent, FileStyle};
 use crate::fix::{Edit, Fix};
@@ -72,7 +71,7 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
         if returns_step_result(context, handler_return.statement, expression) {
             continue;
         }
-        let reads = handler_reads(context, handler_return.statement, expression, tree, lang);
+        let reads = handler_reads(context, handler_return.statement, expression, lang);
         if reads.is_empty() {
             continue;
         }
@@ -185,15 +184,13 @@ fn handler_reads<'t>(
     context: &HandlerContext<'_, 't>,
     statement: Node<'t>,
     expression: Node<'t>,
-    tree: &'t Tree,
     lang: Lang,
 ) -> Vec<Read<'t>> {
     use streaming_iterator::StreamingIterator;
     let source = context.source;
     let query = &crate::analysis::queries::Queries::get(lang).reads;
     let mut cursor = tree_sitter::QueryCursor::new();
-    cursor.set_byte_range(expression.byte_range());
-    let mut captures = cursor.captures(query, tree.root_node(), source.as_bytes());
+    let mut captures = cursor.captures(query, expression, source.as_bytes());
     let mut reads: Vec<Read<'t>> = Vec::new();
     while let Some((m, index)) = captures.next() {
         let node = m.captures[*index].node;
@@ -397,7 +394,7 @@ fn plan_fix(
     let source = context.source;
     let statement = handler_return.statement;
     let callee = context.binding.run_callee()?;
-    let style = FileStyle::detect(source, names.quote);
+    let style = context.style.style(source, names.quote);
     let nl = line_ending_at(source, statement.start_byte());
     let statement_text = text(statement, source);
     let semi = if statement_text.ends_with(';') {

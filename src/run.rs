@@ -9,6 +9,7 @@
 //! ([`crate::printer`]), how a file is replaced ([`crate::write`]).
 
 use std::collections::HashSet;
+use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Component, Path, PathBuf};
@@ -202,7 +203,12 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     let checked = check_files(config, &resolver, cwd.as_deref())?;
     let mut reports = checked.reports;
     match config.mode {
-        Mode::Write => reports.iter_mut().for_each(apply_rewrite),
+        Mode::Write => {
+            let scope = WriteScope::new(&config.paths);
+            reports
+                .iter_mut()
+                .for_each(|report| apply_rewrite(report, &scope));
+        }
         Mode::Interactive => interactive::ask(&mut reports, config, &mut io::stdin().lock())?,
         Mode::DryRun | Mode::Check => {}
     }
@@ -528,18 +534,60 @@ fn report_for(mut report: FileReport, text: &str, outcome: FileOutcome) -> Optio
     (!empty).then_some(report)
 }
 
+/// Where `--write` may write: a symbolic link met during the walk is written through
+/// only when its target lies inside one of the trees the user named; a file named on
+/// the command line is written through its links wherever they lead (SPEC 6).
+pub(crate) struct WriteScope {
+    /// The paths the user named, as given.
+    named: Vec<PathBuf>,
+    /// The same, resolved: the trees a walked link may lead into.
+    roots: Vec<PathBuf>,
+}
+
+impl WriteScope {
+    pub(crate) fn new(paths: &[PathBuf]) -> WriteScope {
+        WriteScope {
+            named: paths.to_vec(),
+            roots: paths
+                .iter()
+                .filter_map(|p| fs::canonicalize(p).ok())
+                .collect(),
+        }
+    }
+
+    /// Why `path` must not be written, if it must not. A scope of no paths refuses nothing.
+    fn refuses(&self, path: &Path) -> Option<String> {
+        if self.roots.is_empty() || self.named.iter().any(|named| named == path) {
+            return None;
+        }
+        let target = fs::canonicalize(path).ok()?;
+        let inside = self.roots.iter().any(|root| target.starts_with(root));
+        (!inside).then(|| {
+            format!(
+                "not written: a symbolic link leads outside the paths given, to {} \
+                 (name the file on the command line to write through it)",
+                target.display()
+            )
+        })
+    }
+}
+
 /// `--write`: replace the file; on failure keep it, say why, and mark nothing fixed.
-fn apply_rewrite(report: &mut FileReport) {
+fn apply_rewrite(report: &mut FileReport, scope: &WriteScope) {
     let Some(rewrite) = &report.rewrite else {
         return;
     };
-    let written = crate::write::replace_file(
-        &report.path,
-        rewrite.original.as_bytes(),
-        rewrite.fixed.as_bytes(),
-    );
+    let written = match scope.refuses(&report.path) {
+        Some(reason) => Err(reason),
+        None => crate::write::replace_file(
+            &report.path,
+            rewrite.original.as_bytes(),
+            rewrite.fixed.as_bytes(),
+        )
+        .map_err(|err| err.to_string()),
+    };
     if let Err(err) = written {
-        report.error = Some(err.to_string());
+        report.error = Some(err);
         report.rewrite = None;
         report
             .findings

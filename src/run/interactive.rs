@@ -10,7 +10,7 @@
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
-use super::{apply_rewrite, Config, FileReport};
+use super::{apply_rewrite, Config, FileReport, WriteScope};
 use crate::printer::diff;
 
 /// One answer to "apply the fixes to this file?".
@@ -48,11 +48,18 @@ pub fn ask(
     let stdout = io::stdout();
     let color = config.color.enabled(stdout.is_terminal());
     let mut out = stdout.lock();
-    ask_with(reports, input, &mut out, color)
+    ask_with(
+        reports,
+        &WriteScope::new(&config.paths),
+        input,
+        &mut out,
+        color,
+    )
 }
 
 fn ask_with(
     reports: &mut [FileReport],
+    scope: &WriteScope,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
     color: bool,
@@ -96,7 +103,7 @@ fn ask_with(
             }
         };
         if accept {
-            apply_rewrite(report);
+            apply_rewrite(report, scope);
         } else {
             decline(report);
         }
@@ -154,7 +161,14 @@ mod tests {
     fn run(answers: &str, count: usize) -> (Vec<FileReport>, String) {
         let mut reports: Vec<FileReport> = (0..count).map(|i| report(&format!("{i}.ts"))).collect();
         let mut out = Vec::new();
-        ask_with(&mut reports, &mut answers.as_bytes(), &mut out, false).unwrap();
+        ask_with(
+            &mut reports,
+            &WriteScope::new(&[]),
+            &mut answers.as_bytes(),
+            &mut out,
+            false,
+        )
+        .unwrap();
         (reports, String::from_utf8(out).unwrap())
     }
 

@@ -146,6 +146,8 @@ pub struct Summary {
     pub manual: usize,
     /// Findings that have no fix and no reason (`unused-suppression`).
     pub unfixable: usize,
+    /// Of the findings whose fix waits for a flag, those that wait for `--unsafe-fixes`.
+    pub waiting_unsafe: usize,
     /// Findings silenced by `// inngest-fix-ignore`.
     pub suppressed: usize,
     /// Files and paths that could not be read, checked or written.
@@ -166,6 +168,10 @@ impl Summary {
             self.fixed += usize::from(finding.fixed);
             self.manual += usize::from(finding.reason.is_some());
             self.unfixable += usize::from(!finding.fixable && finding.reason.is_none());
+            let waiting = finding.fixable && !finding.fixed && finding.reason.is_none();
+            self.waiting_unsafe += usize::from(
+                waiting && crate::rules::flag_for_waiting_fix(finding.rule) == "--unsafe-fixes",
+            );
         }
     }
 

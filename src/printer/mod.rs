@@ -152,12 +152,19 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         let waiting = summary
             .findings
             .saturating_sub(summary.fixed + summary.manual + summary.unfixable);
-        if waiting > 0 {
+        let waiting_returns = waiting.saturating_sub(summary.waiting_unsafe);
+        if waiting_returns > 0 {
             parts.push(if options.all_returns {
-                format!("{waiting} not fixed")
+                format!("{waiting_returns} not fixed")
             } else {
-                format!("{waiting} fixable with --all-returns")
+                format!("{waiting_returns} fixable with --all-returns")
             });
+        }
+        if summary.waiting_unsafe > 0 {
+            parts.push(format!(
+                "{} fixable with --unsafe-fixes",
+                summary.waiting_unsafe
+            ));
         }
         if !parts.is_empty() {
             line.push_str(&format!(" ({})", parts.join(", ")));

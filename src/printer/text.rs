@@ -116,8 +116,9 @@ fn finding_state(finding: &Finding, options: &PrintOptions) -> Option<(String, &
         };
         return Some((text.to_string(), style::GREEN));
     }
-    if finding.fixable && !options.all_returns {
-        return Some(("fixable with --all-returns".to_string(), style::CYAN));
+    let flag = crate::rules::flag_for_waiting_fix(finding.rule);
+    if finding.fixable && !(options.all_returns && flag == "--all-returns") {
+        return Some((format!("fixable with {flag}"), style::CYAN));
     }
     None
 }
@@ -248,5 +249,19 @@ mod tests {
         };
         let line = diagnostic_line("a.ts", &finding(3, false, None), &options, false);
         assert!(line.ends_with("(fixable with --all-returns)"), "{line}");
+    }
+
+    #[test]
+    fn waiting_unsafe_fix_points_at_unsafe_fixes() {
+        let options = PrintOptions {
+            mode: Mode::Check,
+            color_out: false,
+            color_err: false,
+            all_returns: true,
+        };
+        let mut waiting = finding(3, false, None);
+        waiting.rule = crate::rules::nondeterminism_outside_step::NAME;
+        let line = diagnostic_line("a.ts", &waiting, &options, false);
+        assert!(line.ends_with("(fixable with --unsafe-fixes)"), "{line}");
     }
 }

@@ -114,6 +114,16 @@ pub fn check_tree(tree: &Tree, source: &str, lang: Lang, settings: &Settings) ->
     }
 }
 
+/// The flag that lets a finding's existing fix apply, when the fix waits for one:
+/// `--unsafe-fixes` for fixes that need review, else `--all-returns` (non-trailing returns).
+pub fn flag_for_waiting_fix(rule: &str) -> &'static str {
+    if rule == nondeterminism_outside_step::NAME {
+        "--unsafe-fixes"
+    } else {
+        "--all-returns"
+    }
+}
+
 /// A rule that reads one handler at a time.
 type HandlerRule = fn(&HandlerContext, &Tree, Lang, &mut Vec<Diagnostic>);
 

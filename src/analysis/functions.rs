@@ -35,6 +35,9 @@ pub struct Handler<'t> {
     pub is_async: bool,
 }
 
+/// The method name `queries/functions.scm` matches.
+const METHOD: &[u8] = b"createFunction";
+
 /// Every Inngest function of a file, in source order. A handler shared by several
 /// functions is listed once, under the first.
 pub fn find<'t>(tree: &'t Tree, source: &str, lang: Lang) -> Vec<InngestFunction<'t>> {
@@ -53,22 +56,33 @@ pub fn find_with<'t>(
     let function_capture = Queries::capture(query, "function");
     let arguments_capture = Queries::capture(query, "arguments");
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
     let mut calls = Vec::new();
-    while let Some(m) = matches.next() {
-        let mut call = None;
-        let mut arguments = None;
-        for capture in m.captures {
-            if capture.index == function_capture {
-                call = Some(capture.node);
-            } else if capture.index == arguments_capture {
-                arguments = Some(capture.node);
+    // The query runs only around each occurrence of the name: a cursor over the whole
+    // tree would visit every node of the file to find a handful of calls.
+    for at in memchr::memmem::find_iter(source.as_bytes(), METHOD) {
+        cursor.set_byte_range(at..at + METHOD.len());
+        let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
+        while let Some(m) = matches.next() {
+            let mut call = None;
+            let mut arguments = None;
+            for capture in m.captures {
+                if capture.index == function_capture {
+                    call = Some(capture.node);
+                } else if capture.index == arguments_capture {
+                    arguments = Some(capture.node);
+                }
+            }
+            if let (Some(call), Some(arguments)) = (call, arguments) {
+                if !calls
+                    .iter()
+                    .any(|(c, _): &(Node, Node)| c.id() == call.id())
+                {
+                    calls.push((call, arguments));
+                }
             }
         }
-        if let (Some(call), Some(arguments)) = (call, arguments) {
-            calls.push((call, arguments));
-        }
     }
+    calls.sort_by_key(|(call, _)| call.start_byte());
     if !wrappers.is_empty() {
         wrapper_calls(tree.root_node(), source, wrappers, &mut calls);
         calls.sort_by_key(|(call, _)| call.start_byte());

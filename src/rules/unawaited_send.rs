@@ -36,24 +36,26 @@ use tree_sitter::{Node, Tree};
 
 use super::{await_fix, callee_text, dropped_promise, function_statement_start, Diagnostic};
 use crate::analysis::functions::InngestFunction;
-use crate::analysis::{code_children, contains, for_each_descendant, text, unwrap_expression};
+use crate::analysis::{code_children, contains, text, unwrap_expression};
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "unawaited-send";
 
 /// Report every dropped `send` on an Inngest client in the file.
 pub fn check(functions: &[InngestFunction], tree: &Tree, source: &str, out: &mut Vec<Diagnostic>) {
-    // Both walks below visit the whole tree: skip them in the many files without a `.send`.
-    if memchr::memmem::find(source.as_bytes(), b".send").is_none() {
+    // Candidates are found from the text (each `send` that is a called property), not by
+    // visiting every node of the file.
+    let candidates = send_calls(tree, source);
+    if candidates.is_empty() {
         return;
     }
     let clients = client_names(functions, tree, source);
-    for_each_descendant(tree.root_node(), |node| {
-        if node.kind() != "call_expression" || !is_client_send(node, &clients, source) {
-            return;
+    for node in candidates {
+        if !is_client_send(node, &clients, source) {
+            continue;
         }
         let Some(dropped) = dropped_promise(node, source) else {
-            return;
+            continue;
         };
         let (fix, manual_reason) = match await_fix(node, dropped) {
             Ok(fix) => (Some(fix), None),
@@ -76,7 +78,7 @@ pub fn check(functions: &[InngestFunction], tree: &Tree, source: &str, out: &mut
             fix,
             manual_reason,
         });
-    });
+    }
 }
 
 /// `X.send(…)` where `X` is one of `clients`.
@@ -96,7 +98,28 @@ fn is_client_send(call: Node, clients: &[String], source: &str) -> bool {
     is_send && receiver.is_some_and(|r| clients.iter().any(|c| c == r))
 }
 
-/// The names under which the file reaches an Inngest client.
+/// The calls `X.send(…)` of a file, in source order, found from the text.
+fn send_calls<'t>(tree: &'t Tree, source: &str) -> Vec<Node<'t>> {
+    let root = tree.root_node();
+    memchr::memmem::find_iter(source.as_bytes(), b"send")
+        .filter_map(|at| {
+            let property = root.descendant_for_byte_range(at, at + 4)?;
+            if property.kind() != "property_identifier" || text(property, source) != "send" {
+                return None;
+            }
+            let member = property.parent()?;
+            let call = member.parent()?;
+            let is_callee = call.kind() == "call_expression"
+                && call
+                    .child_by_field_name("function")
+                    .is_some_and(|f| f.id() == member.id());
+            is_callee.then_some(call)
+        })
+        .collect()
+}
+
+/// The names under which the file reaches an Inngest client. Clients are module-level:
+/// only top-level statements (exported or not) are read.
 fn client_names(functions: &[InngestFunction], tree: &Tree, source: &str) -> Vec<String> {
     let mut names = vec!["inngest".to_string()];
     let mut add = |name: &str| {
@@ -113,7 +136,19 @@ fn client_names(functions: &[InngestFunction], tree: &Tree, source: &str) -> Vec
             add(text(unwrap_expression(receiver), source));
         }
     }
-    for_each_descendant(tree.root_node(), |node| match node.kind() {
+    let top_level = code_children(tree.root_node()).flat_map(|statement| {
+        let declaration = (statement.kind() == "export_statement")
+            .then(|| statement.child_by_field_name("declaration"))
+            .flatten();
+        let declarators: Vec<Node> = match declaration.unwrap_or(statement) {
+            d if matches!(d.kind(), "lexical_declaration" | "variable_declaration") => {
+                code_children(d).collect()
+            }
+            d => vec![d],
+        };
+        declarators
+    });
+    top_level.for_each(|node| match node.kind() {
         // `const client = new Inngest({ id: "shop" })`
         "variable_declarator" => {
             let value = node.child_by_field_name("value").map(unwrap_expression);

@@ -13,7 +13,7 @@ use tree_sitter::{Node, QueryCursor};
 use super::functions::Handler;
 use super::queries::Queries;
 use super::steps::HandlerSteps;
-use super::{code_children, is_function};
+use super::{code_children, enclosing_function};
 use crate::Lang;
 
 /// A return statement of a handler itself.
@@ -45,7 +45,7 @@ pub fn find<'t>(
     let mut found = Vec::new();
     while let Some((m, index)) = captures.next() {
         let statement = m.captures[*index].node;
-        if nearest_function(statement).map(|f| f.id()) != Some(handler.function.id()) {
+        if enclosing_function(statement).map(|f| f.id()) != Some(handler.function.id()) {
             continue;
         }
         found.push(HandlerReturn {
@@ -57,17 +57,6 @@ pub fn find<'t>(
         });
     }
     found
-}
-
-fn nearest_function(node: Node) -> Option<Node> {
-    let mut current = node.parent();
-    while let Some(n) = current {
-        if is_function(n) {
-            return Some(n);
-        }
-        current = n.parent();
-    }
-    None
 }
 
 fn in_loop_with_steps(statement: Node, body: Node, steps: &HandlerSteps) -> bool {

@@ -14,14 +14,10 @@ pub struct FileStyle {
 
 impl FileStyle {
     /// Detect the style of `source`. `preferred_quote` (the quote of the handler's
-    /// existing step IDs) wins over the file's imports.
+    /// existing step IDs) wins over the file's imports. For many fixes in one file, keep
+    /// a [`StyleCache`] instead.
     pub fn detect(source: &str, preferred_quote: Option<char>) -> FileStyle {
-        FileStyle {
-            indent_unit: indent_unit(source),
-            quote: preferred_quote
-                .or_else(|| import_quote(source))
-                .unwrap_or('\''),
-        }
+        StyleCache::default().style(source, preferred_quote)
     }
 }
 
@@ -35,7 +31,7 @@ pub struct StyleCache {
 
 impl StyleCache {
     /// The style of `source` (always the same text for one cache); `preferred_quote`
-    /// wins over the file's imports, as in [`FileStyle::detect`].
+    /// (the quote of the handler's existing step IDs) wins over the file's imports.
     pub fn style(&self, source: &str, preferred_quote: Option<char>) -> FileStyle {
         FileStyle {
             indent_unit: self.indent_unit.get_or_init(|| indent_unit(source)).clone(),

@@ -50,7 +50,7 @@ use crate::analysis::scope::resolve;
 use crate::analysis::{
     any_descendant, code_children, contains, for_each_descendant, text, unwrap_expression,
 };
-use crate::fix::style::{line_ending_at, line_indent, FileStyle};
+use crate::fix::style::{line_ending_at, line_indent};
 use crate::fix::{Edit, Fix};
 use crate::Lang;
 
@@ -412,34 +412,6 @@ fn plan_fix(
         .trim_end()
         .len()
         .max(expression.end_byte());
-    let moved = Moved {
-        start: moved_start,
-        end: moved_end,
-    };
-    build_fix(
-        context, statement, tree, names, &callee, &style, nl, semi, moved,
-    )
-}
-
-/// The byte range of the return's expression text that moves into the step.
-struct Moved {
-    start: usize,
-    end: usize,
-}
-
-#[allow(clippy::too_many_arguments)]
-fn build_fix(
-    context: &HandlerContext,
-    statement: Node,
-    tree: &Tree,
-    names: &mut Names,
-    callee: &str,
-    style: &FileStyle,
-    nl: &str,
-    semi: &str,
-    moved: Moved,
-) -> Option<Fix> {
-    let source = context.source;
     let unit = style.indent_unit.as_str();
     let quote = style.quote;
     let parent = statement.parent()?;
@@ -498,7 +470,7 @@ fn build_fix(
         .strip_prefix(original_indent)
         .unwrap_or(unit)
         .to_string();
-    let moved = reindent(source, tree, moved.start, moved.end, &delta);
+    let moved = reindent(source, tree, moved_start, moved_end, &delta);
 
     let replacement = format!(
         "{prefix}const {variable} = await {callee}({quote}{step_id}{quote}, async () => {{{nl}\

@@ -96,12 +96,14 @@ pub struct Args {
     #[arg(long, help_heading = "Mode")]
     pub check: bool,
 
-    /// Show each file's fixes as a diff and ask whether to apply them.
+    /// Show each fix as a diff and ask whether to apply it.
     ///
-    /// Answers are read from stdin, one line each: y (apply this file's fixes), n (skip
-    /// the file), a (apply this and every remaining file), q (quit: skip the rest).
-    /// Accepted files are written as --write writes them; fixes are offered per file,
-    /// the unit that the tool verifies (re-parse and idempotency).
+    /// A file with one fix is asked about once; a file with several, fix by fix (each
+    /// diff shows that fix alone). Answers are read from stdin, one line each: y (apply),
+    /// n (skip), a (apply this and everything after it), q (quit: skip the rest). The
+    /// accepted fixes of a file are applied together, verified like every fix
+    /// (re-parse, and a second pass finds exactly the skipped ones), and written as
+    /// --write writes them.
     #[arg(short = 'i', long, help_heading = "Mode", conflicts_with_all = ["stdin_filename", "format"])]
     pub interactive: bool,
 

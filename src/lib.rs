@@ -82,3 +82,14 @@ pub fn prefilter(bytes: &[u8]) -> bool {
 pub fn check_source(source: &str, lang: Lang, settings: &Settings) -> FileOutcome {
     fix::check_and_fix(source, lang, settings)
 }
+
+/// [`check_source`], applying only the fixes of the findings `accept` keeps (by index in
+/// [`FileOutcome::findings`]); see [`fix::check_and_fix_accepting`].
+pub fn check_source_accepting(
+    source: &str,
+    lang: Lang,
+    settings: &Settings,
+    accept: &dyn Fn(usize) -> bool,
+) -> FileOutcome {
+    fix::check_and_fix_accepting(source, lang, settings, accept)
+}

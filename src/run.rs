@@ -215,7 +215,9 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
                 .iter_mut()
                 .for_each(|report| apply_rewrite(report, &scope));
         }
-        Mode::Interactive => interactive::ask(&mut reports, config, &mut io::stdin().lock())?,
+        Mode::Interactive => {
+            interactive::ask(&mut reports, config, &resolver, &mut io::stdin().lock())?
+        }
         Mode::DryRun | Mode::Check => {}
     }
     let mut summary = Summary {

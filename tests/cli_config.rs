@@ -379,6 +379,78 @@ fn interactive_applies_the_accepted_files_only() {
     assert_eq!(read("c.ts"), read("a.ts"));
 }
 
+/// A handler with two fixable trailing returns, one per branch.
+const TWO_FIXES: &str = r#"import { inngest } from "./client";
+export const fn = inngest.createFunction(
+  { id: "branches" },
+  { event: "demo/run" },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    if (event.data.flag) {
+      return { a, flag: true };
+    } else {
+      return { a, id: event.data.id };
+    }
+  },
+);
+"#;
+
+#[test]
+fn interactive_asks_fix_by_fix_and_writes_only_the_accepted_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "two.ts", TWO_FIXES);
+    let output = inngest_fix(root)
+        .args(["--no-config", "--interactive", "two.ts"])
+        .write_stdin("n\ny\n")
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        out.contains("[1/2] Apply fix 1 of 2 to two.ts (line 8)?"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[2/2] Apply fix 2 of 2 to two.ts (line 10)?"),
+        "{out}"
+    );
+    // Each diff shows one fix alone.
+    assert_eq!(out.matches("+    const finalReturn").count(), 0, "{out}");
+    assert_eq!(out.matches("+      const finalReturn").count(), 2, "{out}");
+    let written = fs::read_to_string(root.join("two.ts")).unwrap();
+    assert_eq!(
+        written.matches("finalize-and-return").count(),
+        1,
+        "{written}"
+    );
+    assert!(
+        written.contains("      return { a, flag: true };"),
+        "{written}"
+    );
+    assert!(
+        written.contains("        return { a, id: event.data.id };"),
+        "{written}"
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("two.ts:8:7: unsafe-trailing-return"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("(skipped)") && stderr.contains("(fixed)"),
+        "{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(1), "the declined fix remains");
+    // What is left is exactly the declined fix: --write finishes the job.
+    let rest = inngest_fix(root)
+        .args(["--no-config", "--write", "two.ts"])
+        .output()
+        .unwrap();
+    assert_eq!(rest.status.code(), Some(0));
+    let done = fs::read_to_string(root.join("two.ts")).unwrap();
+    assert_eq!(done.matches("finalize-and-return").count(), 2, "{done}");
+}
+
 // ---------------------------------------------------------------- README
 
 const START: &str = "<!-- cli-reference:start -->";

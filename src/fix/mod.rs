@@ -107,6 +107,19 @@ const BOM: &str = "\u{feff}";
 
 /// Analyse one file, plan its fixes, apply and verify them (see [`crate::check_source`]).
 pub fn check_and_fix(source: &str, lang: Lang, settings: &Settings) -> FileOutcome {
+    check_and_fix_accepting(source, lang, settings, &|_| true)
+}
+
+/// [`check_and_fix`], applying only the fixes of the findings `accept` keeps (by index
+/// in [`FileOutcome::findings`]); the others are reported as not fixed. Verification
+/// then expects the second pass to find exactly the declined fixes again, and nothing
+/// more. `--interactive` uses it to apply the fixes a user accepted one by one.
+pub fn check_and_fix_accepting(
+    source: &str,
+    lang: Lang,
+    settings: &Settings,
+    accept: &dyn Fn(usize) -> bool,
+) -> FileOutcome {
     let (bom, text) = match source.strip_prefix(BOM) {
         Some(rest) => (BOM, rest),
         None => ("", source),
@@ -146,9 +159,12 @@ pub fn check_and_fix(source: &str, lang: Lang, settings: &Settings) -> FileOutco
     let mut to_apply: Vec<&Edit> = Vec::new();
     let mut applied_findings = Vec::new();
     let lines = LineIndex::new(text);
+    let mut declined = 0;
     for (index, diagnostic) in checked.diagnostics.iter().enumerate() {
         let suppressed = is_suppressed(text, diagnostic);
-        let applies = diagnostic.fix_applies && !suppressed;
+        let would_apply = diagnostic.fix_applies && !suppressed && diagnostic.fix.is_some();
+        let applies = would_apply && accept(index);
+        declined += usize::from(would_apply && !applies);
         if applies {
             if let Some(fix) = &diagnostic.fix {
                 to_apply.extend(fix.edits.iter());
@@ -176,7 +192,7 @@ pub fn check_and_fix(source: &str, lang: Lang, settings: &Settings) -> FileOutco
         return outcome;
     }
     match apply(text, &to_apply)
-        .and_then(|fixed| verify(&tree, &fixed, lang, settings).map(|()| fixed))
+        .and_then(|fixed| verify(&tree, &fixed, lang, settings, declined).map(|()| fixed))
     {
         Ok(fixed) => outcome.fixed_source = Some(format!("{bom}{fixed}")),
         Err(problem) => {
@@ -227,6 +243,7 @@ fn verify(
     fixed: &str,
     lang: Lang,
     settings: &Settings,
+    declined: usize,
 ) -> Result<(), String> {
     let Some(tree) = language::parse(fixed, lang) else {
         return Err("the fixed text does not parse".to_string());
@@ -244,8 +261,11 @@ fn verify(
         .iter()
         .filter(|d| d.fix_applies && settings.rule_enabled(d.rule) && !is_suppressed(fixed, d))
         .count();
-    if left > 0 {
-        return Err(format!("a second pass would fix {left} more return(s)"));
+    if left > declined {
+        return Err(format!(
+            "a second pass would fix {} more return(s)",
+            left - declined
+        ));
     }
     Ok(())
 }

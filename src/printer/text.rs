@@ -49,11 +49,13 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
             }
         };
         for finding in report.findings.iter().filter(|f| !f.suppressed) {
-            let state = if report.declined && finding.fixable && finding.reason.is_none() {
-                Some(("skipped".to_string(), style::CYAN))
-            } else {
-                finding_state(finding, &self.options)
-            };
+            let state =
+                if report.declined && finding.fixable && !finding.fixed && finding.reason.is_none()
+                {
+                    Some(("skipped".to_string(), style::CYAN))
+                } else {
+                    finding_state(finding, &self.options)
+                };
             let line = line_with_state(&report.display_path, finding, state, color);
             writeln!(diagnostics, "{line}")?;
         }

@@ -1,17 +1,20 @@
 //! `--interactive`: show each file's fixes as a diff and ask whether to apply them, like
 //! `ast-grep -i`.
 //!
-//! Fixes are offered per file: the file's fixed text is what the tool verified (it
-//! re-parses with no new errors, and a second run finds nothing to fix), while an
-//! arbitrary subset of its hunks was never checked. Accepted files are written as
-//! `--write` writes them; declined ones are left alone and their findings reported as
-//! not fixed. Answers come one per line from stdin (a terminal, or a pipe in scripts and
+//! A file with one fix is offered whole; a file with several is offered fix by fix,
+//! each shown as the diff of the file with only that fix applied. What is written is
+//! always a text the library built and verified: the accepted fixes applied together,
+//! re-parsed, and checked again so that the second pass finds exactly the declined
+//! fixes and nothing more ([`crate::check_source_accepting`]). Accepted fixes are
+//! written as `--write` writes them; declined ones are reported as skipped. Answers come one per line from stdin (a terminal, or a pipe in scripts and
 //! tests); the end of input means quit.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
-use super::{apply_rewrite, Config, FileReport, WriteScope};
+use super::{apply_rewrite, Config, FileReport, Rewrite, WriteScope};
+use crate::config::Resolver;
 use crate::printer::diff;
+use crate::{check_source_accepting, FileOutcome, Lang};
 
 /// One answer to "apply the fixes to this file?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,78 +41,208 @@ impl Answer {
     }
 }
 
-/// Ask about every report that has a fix, reading answers from `input`, and write the
-/// accepted ones. The diffs and questions go to stdout.
+/// Ask about every fix, reading answers from `input`, and write what was accepted. The
+/// diffs and questions go to stdout.
 pub fn ask(
     reports: &mut [FileReport],
     config: &Config,
+    resolver: &Resolver,
     input: &mut dyn BufRead,
 ) -> anyhow::Result<()> {
     let stdout = io::stdout();
     let color = config.color.enabled(stdout.is_terminal());
     let mut out = stdout.lock();
+    // Checks the file again, applying only some of its fixes (and verifying them).
+    let recheck = |report: &FileReport, accept: &dyn Fn(usize) -> bool| {
+        let lang = Lang::from_path(&report.path)?;
+        let resolved = resolver.for_path(&report.path, false).ok()?;
+        let original = &report.rewrite.as_ref()?.original;
+        Some(check_source_accepting(
+            original,
+            lang,
+            &resolved.settings,
+            accept,
+        ))
+    };
     ask_with(
         reports,
         &WriteScope::new(&config.paths),
+        &recheck,
         input,
         &mut out,
         color,
     )
 }
 
+/// Checks a report's file again, applying the fixes of the findings the filter keeps.
+type Recheck<'a> = dyn Fn(&FileReport, &dyn Fn(usize) -> bool) -> Option<FileOutcome> + 'a;
+
+/// The fixes of one file that the user is asked about: indices into its findings.
+fn offered(report: &FileReport) -> Vec<usize> {
+    let fixes: Vec<usize> = (0..report.findings.len())
+        .filter(|&i| report.findings[i].fixed)
+        .collect();
+    // One question for the file when it has at most one fix.
+    if fixes.len() > 1 {
+        fixes
+    } else {
+        Vec::new()
+    }
+}
+
 fn ask_with(
     reports: &mut [FileReport],
     scope: &WriteScope,
+    recheck: &Recheck,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
     color: bool,
 ) -> anyhow::Result<()> {
-    let total = reports.iter().filter(|r| r.rewrite.is_some()).count();
+    let total: usize = reports
+        .iter()
+        .filter(|r| r.rewrite.is_some())
+        .map(|r| offered(r).len().max(1))
+        .sum();
     let mut asked = 0;
-    let mut all = false;
-    let mut quit = false;
+    let mut answers = Answers::default();
     for report in reports.iter_mut() {
-        let Some(rewrite) = &report.rewrite else {
+        let Some(rewrite) = report.rewrite.clone() else {
             continue;
         };
-        asked += 1;
-        let accept = if quit {
-            false
-        } else if all {
-            true
-        } else {
-            diff::write_diff(
-                out,
-                &report.display_path,
-                &rewrite.original,
-                &rewrite.fixed,
-                color,
-            )?;
+        let fixes = offered(report);
+        if fixes.is_empty() {
+            asked += 1;
+            if answers.asking() {
+                diff::write_diff(
+                    out,
+                    &report.display_path,
+                    &rewrite.original,
+                    &rewrite.fixed,
+                    color,
+                )?;
+            }
             let question = format!(
                 "[{asked}/{total}] Apply the fixes to {}? [y]es, [n]o, [a]ll, [q]uit: ",
                 report.display_path
             );
-            match read_answer(input, out, &question)? {
-                Answer::Yes => true,
-                Answer::No => false,
-                Answer::All => {
-                    all = true;
-                    true
-                }
-                Answer::Quit => {
-                    quit = true;
-                    false
-                }
+            if answers.answer(input, out, &question)? {
+                apply_rewrite(report, scope);
+            } else {
+                decline(report);
             }
-        };
-        if accept {
+            continue;
+        }
+        let mut accepted = Vec::new();
+        for (k, &index) in fixes.iter().enumerate() {
+            asked += 1;
+            // Shown alone: the file with only this fix applied (and verified).
+            let alone = if !answers.asking() {
+                None
+            } else {
+                match recheck(report, &|j| j == index).and_then(|o| o.fixed_source) {
+                    Some(alone) => Some(alone),
+                    None => continue, // cannot be applied alone: not offered
+                }
+            };
+            if let Some(alone) = &alone {
+                diff::write_diff(out, &report.display_path, &rewrite.original, alone, color)?;
+            }
+            let question = format!(
+                "[{asked}/{total}] Apply fix {} of {} to {} (line {})? [y]es, [n]o, [a]ll, [q]uit: ",
+                k + 1,
+                fixes.len(),
+                report.display_path,
+                report.findings[index].range.line
+            );
+            if answers.answer(input, out, &question)? {
+                accepted.push(index);
+            }
+        }
+        if accepted.len() == fixes.len() {
             apply_rewrite(report, scope);
-        } else {
+        } else if accepted.is_empty() {
             decline(report);
+        } else {
+            apply_some(report, &rewrite.original, &accepted, recheck, scope);
         }
     }
     out.flush()?;
     Ok(())
+}
+
+/// The answers so far: after "all" every fix is accepted, after "quit" none is.
+#[derive(Default)]
+struct Answers {
+    all: bool,
+    quit: bool,
+}
+
+impl Answers {
+    /// Whether a question is still asked (neither "all" nor "quit" was answered).
+    fn asking(&self) -> bool {
+        !(self.all || self.quit)
+    }
+
+    /// Ask `question`, or answer it from an earlier "all" or "quit".
+    fn answer(
+        &mut self,
+        input: &mut dyn BufRead,
+        out: &mut dyn Write,
+        question: &str,
+    ) -> io::Result<bool> {
+        if self.quit {
+            return Ok(false);
+        }
+        if self.all {
+            return Ok(true);
+        }
+        Ok(match read_answer(input, out, question)? {
+            Answer::Yes => true,
+            Answer::No => false,
+            Answer::All => {
+                self.all = true;
+                true
+            }
+            Answer::Quit => {
+                self.quit = true;
+                false
+            }
+        })
+    }
+}
+
+/// Write the file with only the `accepted` fixes; the others print as skipped.
+fn apply_some(
+    report: &mut FileReport,
+    original: &str,
+    accepted: &[usize],
+    recheck: &Recheck,
+    scope: &WriteScope,
+) {
+    let outcome = recheck(report, &|j| accepted.contains(&j));
+    match outcome {
+        Some(outcome) if outcome.internal_error.is_none() => {
+            let Some(fixed) = outcome.fixed_source else {
+                decline(report);
+                return;
+            };
+            report.findings = outcome.findings;
+            report.rewrite = Some(Rewrite {
+                original: original.to_string(),
+                fixed,
+            });
+            report.declined = true;
+            apply_rewrite(report, scope);
+        }
+        _ => {
+            decline(report);
+            report.error = Some(
+                "internal error: the accepted fixes do not verify without the others; \
+                 the file was left alone"
+                    .to_string(),
+            );
+        }
+    }
 }
 
 /// Ask until the answer is one of the four; the end of input is [`Answer::Quit`].
@@ -141,7 +274,6 @@ fn decline(report: &mut FileReport) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::Rewrite;
     use std::path::PathBuf;
 
     fn report(name: &str) -> FileReport {
@@ -164,6 +296,7 @@ mod tests {
         ask_with(
             &mut reports,
             &WriteScope::new(&[]),
+            &|_, _| None,
             &mut answers.as_bytes(),
             &mut out,
             false,

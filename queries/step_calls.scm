@@ -6,7 +6,7 @@
   function: (member_expression
     object: (_) @step.binding
     property: (property_identifier) @step.tool
-    (#match? @step.tool "^(run|sleep|sleepUntil|waitForEvent|waitForSignal|invoke|sendEvent|sendSignal|fetch)$"))
+    (#any-of? @step.tool "run" "sleep" "sleepUntil" "waitForEvent" "waitForSignal" "invoke" "sendEvent" "sendSignal" "fetch"))
   arguments: (arguments) @step.arguments) @step.call
 
 ; `step.ai.infer(…)`, `step.ai.wrap(…)`, `step.realtime.publish(…)`
@@ -16,8 +16,8 @@
       object: (_) @step.binding
       property: (property_identifier) @step.namespace)
     property: (property_identifier) @step.tool
-    (#match? @step.namespace "^(ai|realtime)$")
-    (#match? @step.tool "^(infer|wrap|publish)$"))
+    (#any-of? @step.namespace "ai" "realtime")
+    (#any-of? @step.tool "infer" "wrap" "publish"))
   arguments: (arguments) @step.arguments) @step.call
 
 ; Bare tools destructured from the step binding: `({ step: { run } }) => run(…)`

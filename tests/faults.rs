@@ -297,3 +297,61 @@ fn a_walked_symlink_is_not_written_through_to_outside_the_tree() {
         .file_type()
         .is_symlink());
 }
+
+/// Unreadable files and directories: one line each, the run goes on, exit 2. Root reads
+/// everything, so as root the tool runs as `nobody` through `setpriv`.
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_directories_are_errors_and_the_run_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = tempfile::tempdir().unwrap();
+    let root = sandbox.path();
+    fs::set_permissions(root, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::write(root.join("locked.ts"), inngest_file(0, 1)).unwrap();
+    fs::set_permissions(root.join("locked.ts"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::create_dir(root.join("closed")).unwrap();
+    fs::write(root.join("closed/inside.ts"), inngest_file(1, 1)).unwrap();
+    fs::set_permissions(root.join("closed"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::write(root.join("open.ts"), inngest_file(2, 1)).unwrap();
+    fs::set_permissions(root.join("open.ts"), fs::Permissions::from_mode(0o644)).unwrap();
+
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
+    let mut command = if is_root {
+        if Command::new("setpriv").arg("--version").output().is_err() {
+            eprintln!("note: running as root without setpriv: permissions cannot be tested");
+            return;
+        }
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_inngest-fix"));
+        c
+    } else {
+        tool()
+    };
+    let output = command
+        .args(["--check", "--no-config", "."])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    // Let the tempdir clean up.
+    fs::set_permissions(root.join("closed"), fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("inngest-fix: error: locked.ts: permission denied"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("inngest-fix: error: closed: permission denied"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("open.ts:"),
+        "the readable file is still checked: {stdout}"
+    );
+}

@@ -9,17 +9,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-/// A handler with one unsafe trailing return.
-const DEMO: &str = r#"import { inngest } from "./client";
-export const fn = inngest.createFunction(
-  { id: "demo" },
-  { event: "demo/run" },
-  async ({ event, step }) => {
-    const a = await step.run("a", async () => 1);
-    return { a, id: event.data.id };
-  },
-);
-"#;
+mod common;
+use common::{inngest_fix, stdout_of, write, DEMO};
 
 /// [`DEMO`] as `--write` leaves it.
 const DEMO_FIXED: &str = r#"import { inngest } from "./client";
@@ -54,28 +45,8 @@ const PLAIN: &str = "export const add = (a: number, b: number) => a + b;\n";
 /// Mentions the entry point but defines no Inngest function.
 const MENTION: &str = "// calls inngest.createFunction elsewhere\nexport const x = 1;\n";
 
-fn inngest_fix(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_inngest-fix"));
-    cmd.current_dir(dir)
-        .env_remove("NO_COLOR")
-        .arg("--color=never");
-    cmd
-}
-
-fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
-    let path = dir.join(path);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).unwrap();
-    }
-    fs::write(path, contents).unwrap();
-}
-
 fn read(dir: &Path, path: &str) -> String {
     fs::read_to_string(dir.join(path)).unwrap()
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
 }
 
 /// The JSON document of a run with `--format json`.

@@ -10,17 +10,8 @@ use assert_cmd::Command;
 use clap::CommandFactory;
 use serde_json::Value;
 
-/// A handler with one unsafe trailing return (fixable).
-const DEMO: &str = r#"import { inngest } from "./client";
-export const fn = inngest.createFunction(
-  { id: "demo" },
-  { event: "demo/run" },
-  async ({ event, step }) => {
-    const a = await step.run("a", async () => 1);
-    return { a, id: event.data.id };
-  },
-);
-"#;
+mod common;
+use common::{inngest_fix, stdout_of, write, DEMO};
 
 /// The same handler behind a wrapper the tool does not know by default.
 const WRAPPED: &str = r#"import { defineJob } from "./jobs";
@@ -33,28 +24,9 @@ export const fn = defineJob(
 );
 "#;
 
-fn inngest_fix(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_inngest-fix"));
-    cmd.current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("CI")
-        .arg("--color=never");
-    cmd
-}
-
-fn write(dir: &Path, path: &str, contents: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, contents).unwrap();
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
-}
-
 /// `--check --format json`: the findings' paths and rules, and the diff's step IDs.
 fn findings(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
-    let out = stdout(
+    let out = stdout_of(
         inngest_fix(dir)
             .args(["--check", "--format=json"])
             .args(args),
@@ -87,14 +59,14 @@ fn closest_config_wins_per_file() {
         "step-id = \"pkg-step\"\nvar-name = \"result\"\n",
     );
     write(root, "pkg/deep/b.ts", DEMO);
-    let diff = stdout(inngest_fix(root).arg("."));
+    let diff = stdout_of(inngest_fix(root).arg("."));
     let (a, b) = diff.split_once("+++ b/pkg/deep/b.ts").unwrap();
     assert!(a.contains("step.run(\"root-step\""), "{a}");
     assert!(a.contains("const finalReturn ="), "{a}");
     assert!(b.contains("step.run(\"pkg-step\""), "{b}");
     assert!(b.contains("const result ="), "{b}");
     // The same from inside the package, and for a file named on the command line.
-    let diff = stdout(inngest_fix(&root.join("pkg")).arg("deep/b.ts"));
+    let diff = stdout_of(inngest_fix(&root.join("pkg")).arg("deep/b.ts"));
     assert!(diff.contains("step.run(\"pkg-step\""), "{diff}");
 }
 
@@ -111,7 +83,7 @@ fn package_json_is_the_fallback() {
     write(root, "app/src/a.ts", DEMO);
     write(root, "lib/package.json", r#"{"name": "lib"}"#);
     write(root, "lib/b.ts", DEMO);
-    let diff = stdout(inngest_fix(root).arg("."));
+    let diff = stdout_of(inngest_fix(root).arg("."));
     let (app, lib) = diff.split_once("+++ b/lib/b.ts").unwrap();
     assert!(app.contains("\"from-package\""), "{app}");
     assert!(
@@ -132,9 +104,9 @@ fn flags_win_over_the_config() {
     write(root, "a.ts", DEMO);
     assert_eq!(findings(root, &["."]), [], "the file ignores the rule");
     let diff =
-        stdout(inngest_fix(root).args(["--ignore", "unused-suppression", "--step-id", "cli"]));
+        stdout_of(inngest_fix(root).args(["--ignore", "unused-suppression", "--step-id", "cli"]));
     assert!(diff.contains("step.run(\"cli\""), "{diff}");
-    let diff = stdout(inngest_fix(root).args(["--no-config"]));
+    let diff = stdout_of(inngest_fix(root).args(["--no-config"]));
     assert!(diff.contains("\"finalize-and-return\""), "{diff}");
 }
 
@@ -204,7 +176,7 @@ fn show_config_says_what_applies() {
         "pkg/inngest-fix.toml",
         "var-name = \"out\"\nexclude = [\"gen\"]\n",
     );
-    let out = stdout(inngest_fix(root).args(["--show-config", "pkg", "--all-returns"]));
+    let out = stdout_of(inngest_fix(root).args(["--show-config", "pkg", "--all-returns"]));
     let (header, body) = out.split_once('\n').unwrap();
     assert!(header.starts_with("# configuration file: "), "{out}");
     assert!(header.ends_with("inngest-fix.toml"), "{out}");
@@ -214,7 +186,7 @@ fn show_config_says_what_applies() {
     assert_eq!(shown["all-returns"].as_bool(), Some(true), "flags included");
     assert_eq!(shown["exclude"].as_array().map(Vec::len), Some(1));
     assert!(body.contains("# select: every rule"));
-    let out = stdout(inngest_fix(root).args(["--show-config", "--no-config"]));
+    let out = stdout_of(inngest_fix(root).args(["--show-config", "--no-config"]));
     assert!(out.starts_with("# no configuration file"), "{out}");
 }
 
@@ -274,7 +246,7 @@ fn select_and_ignore_choose_rules() {
 #[test]
 fn explain_prints_the_rule_docs() {
     let dir = tempfile::tempdir().unwrap();
-    let out = stdout(inngest_fix(dir.path()).args(["--explain", "unused-suppression"]));
+    let out = stdout_of(inngest_fix(dir.path()).args(["--explain", "unused-suppression"]));
     assert!(
         out.starts_with("# unused-suppression\n\n## What it does\n"),
         "{out}"
@@ -289,7 +261,7 @@ fn explain_prints_the_rule_docs() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("unsafe-trailing-return"), "{stderr}");
-    let list = stdout(inngest_fix(dir.path()).arg("--list-rules"));
+    let list = stdout_of(inngest_fix(dir.path()).arg("--list-rules"));
     assert!(list
         .lines()
         .any(|l| l.trim_start().starts_with("unsafe-trailing-return ")));

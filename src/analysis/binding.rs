@@ -6,88 +6,150 @@ use tree_sitter::{Node, Tree};
 
 use super::{code_children, text};
 
-/// How a handler reaches its step tools.
+/// What a name of the step binding holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StepBinding {
-    /// `{ step }`, `{ step: s }`, or an imported `step`: tools are `name.run(…)`.
-    Object { name: String },
-    /// A plain context parameter `ctx`: tools are `ctx.step.run(…)`.
-    ContextMember { context: String },
-    /// `{ step: { run, sleep: nap } }`: bare tool functions, as (tool, local name) pairs.
-    Tools { tools: Vec<(String, String)> },
+pub enum Holds {
+    /// The step object: tools are `name.run(…)` (`{ step }`, `{ step: s }`, an imported
+    /// `step`, an alias `const tools = step`).
+    Object,
+    /// The handler's context: tools are `ctx.step.run(…)`.
+    Context,
+    /// One bare tool (`run` of `{ step: { run } }` or `const { run } = step`).
+    Tool(String),
+}
+
+/// One name under which a handler reaches its step tools.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepName {
+    /// The local name.
+    pub name: String,
+    /// What it holds.
+    pub holds: Holds,
+    /// The id of the node whose scope declares it (the handler for its parameters, a
+    /// block for an alias made in the body); `None` for the module's `step` import.
+    pub scope: Option<usize>,
+    /// Where the declaration starts: the name is initialised after it.
+    pub declared_at: usize,
+}
+
+/// How a handler reaches its step tools: the names from its first parameter first, then
+/// the aliases its body makes (`const { run } = step`, `const s = ctx.step`,
+/// `const { step } = ctx`), then the v4 `import { step } from "inngest"`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StepBinding {
+    /// Every name, in that order.
+    pub names: Vec<StepName>,
 }
 
 impl StepBinding {
     /// The step binding of `function`, if it has one.
     pub fn of_handler(function: Node, tree: &Tree, source: &str) -> Option<StepBinding> {
-        from_first_parameter(function, source).or_else(|| imported_step(tree, source))
+        let mut binding = StepBinding::default();
+        from_first_parameter(function, source, &mut binding);
+        aliases_in_body(function, source, &mut binding);
+        if let Some(name) = imported_step(tree, source) {
+            if !binding.names.iter().any(|n| n.name == name) {
+                binding.names.push(StepName {
+                    name,
+                    holds: Holds::Object,
+                    scope: None,
+                    declared_at: 0,
+                });
+            }
+        }
+        (!binding.names.is_empty()).then_some(binding)
+    }
+
+    fn push(&mut self, name: &str, holds: Holds, scope: Option<usize>, declared_at: usize) {
+        if !self
+            .names
+            .iter()
+            .any(|n| n.name == name && n.holds == holds)
+        {
+            self.names.push(StepName {
+                name: name.to_string(),
+                holds,
+                scope,
+                declared_at,
+            });
+        }
+    }
+
+    fn holds_of(&self, name: &str) -> Option<&Holds> {
+        self.names.iter().find(|n| n.name == name).map(|n| &n.holds)
     }
 
     /// Whether `node` (the receiver of a `.run(…)` call) is this binding.
     pub fn is_receiver(&self, node: Node, source: &str) -> bool {
-        match self {
-            StepBinding::Object { name } => {
-                node.kind() == "identifier" && text(node, source) == name
-            }
-            StepBinding::ContextMember { context } => is_context_step(node, context, source),
-            StepBinding::Tools { .. } => false,
+        let node = super::unwrap_expression(node);
+        match node.kind() {
+            "identifier" => self
+                .names
+                .iter()
+                .any(|n| n.holds == Holds::Object && n.name == text(node, source)),
+            "member_expression" => self.is_context_step(node, source),
+            _ => false,
         }
+    }
+
+    /// `ctx.step` (or `ctx?.step`) for a context name `ctx`.
+    pub fn is_context_step(&self, node: Node, source: &str) -> bool {
+        node.kind() == "member_expression"
+            && node.child_by_field_name("object").is_some_and(|o| {
+                o.kind() == "identifier" && self.holds_of(text(o, source)) == Some(&Holds::Context)
+            })
+            && node
+                .child_by_field_name("property")
+                .is_some_and(|p| text(p, source) == "step")
     }
 
     /// The tool a bare function name stands for (`run` for `{ step: { run: r } }`'s `r`).
     pub fn bare_tool(&self, name: &str) -> Option<&str> {
-        match self {
-            StepBinding::Tools { tools } => tools
-                .iter()
-                .find(|(_, local)| local == name)
-                .map(|(tool, _)| tool.as_str()),
+        self.names.iter().find_map(|n| match &n.holds {
+            Holds::Tool(tool) if n.name == name => Some(tool.as_str()),
             _ => None,
-        }
+        })
     }
 
     /// Whether a value handed to a call carries the binding (`helper(step)`,
     /// `helper({ step })`, `helper(ctx)`, `helper(run)`).
     pub fn is_handed(&self, node: Node, source: &str) -> bool {
-        let name = text(node, source);
-        match self {
-            StepBinding::Object { name: binding } => {
-                matches!(node.kind(), "identifier" | "shorthand_property_identifier")
-                    && name == binding
+        let node = super::unwrap_expression(node);
+        match node.kind() {
+            "identifier" | "shorthand_property_identifier" => {
+                self.holds_of(text(node, source)).is_some()
             }
-            StepBinding::ContextMember { context } => {
-                (matches!(node.kind(), "identifier" | "shorthand_property_identifier")
-                    && name == context)
-                    || is_context_step(node, context, source)
-            }
-            StepBinding::Tools { tools } => {
-                matches!(node.kind(), "identifier" | "shorthand_property_identifier")
-                    && tools.iter().any(|(_, local)| local == name)
-            }
+            "member_expression" => self.is_context_step(node, source),
+            _ => false,
         }
     }
 
     /// How the finalize step is called: `step.run`, `ctx.step.run`, or the bare local
     /// name of `run`. `None` when `run` is not reachable (`{ step: { sleep } }`).
     pub fn run_callee(&self) -> Option<String> {
-        match self {
-            StepBinding::Object { name } => Some(format!("{name}.run")),
-            StepBinding::ContextMember { context } => Some(format!("{context}.step.run")),
-            StepBinding::Tools { tools } => tools
-                .iter()
-                .find(|(tool, _)| tool == "run")
-                .map(|(_, local)| local.clone()),
-        }
+        self.names.iter().find_map(callee_of)
+    }
+
+    /// The callee of the finalize step for a return at `at`: the first name that is in
+    /// scope there and means the handler's binding (not a local of the same name
+    /// declared between it and the return, and initialised before it).
+    pub fn run_callee_at(&self, at: Node, handler: Node, source: &str) -> Option<String> {
+        self.names.iter().find_map(|n| {
+            let callee = callee_of(n)?;
+            let scope = super::scope::resolve(at, handler, &n.name, source).map(|s| s.id());
+            let initialised = n.declared_at <= at.start_byte();
+            (scope == n.scope && initialised).then_some(callee)
+        })
     }
 }
 
-fn is_context_step(node: Node, context: &str, source: &str) -> bool {
-    node.kind() == "member_expression"
-        && node
-            .child_by_field_name("object")
-            .is_some_and(|o| o.kind() == "identifier" && text(o, source) == context)
-        && node
-            .child_by_field_name("property")
-            .is_some_and(|p| text(p, source) == "step")
+fn callee_of(name: &StepName) -> Option<String> {
+    match &name.holds {
+        Holds::Object => Some(format!("{}.run", name.name)),
+        Holds::Context => Some(format!("{}.step.run", name.name)),
+        Holds::Tool(tool) if tool == "run" => Some(name.name.clone()),
+        Holds::Tool(_) => None,
+    }
 }
 
 /// The pattern of a function's first parameter (`{ event, step }`, `ctx`).
@@ -104,89 +166,226 @@ pub fn first_parameter_pattern(function: Node) -> Option<Node> {
     }
 }
 
-fn from_first_parameter(function: Node, source: &str) -> Option<StepBinding> {
-    let mut pattern = first_parameter_pattern(function)?;
+fn from_first_parameter(function: Node, source: &str, binding: &mut StepBinding) {
+    let Some(mut pattern) = first_parameter_pattern(function) else {
+        return;
+    };
     if pattern.kind() == "assignment_pattern" {
-        pattern = pattern.child_by_field_name("left")?;
+        match pattern.child_by_field_name("left") {
+            Some(left) => pattern = left,
+            None => return,
+        }
     }
+    let scope = Some(function.id());
+    let at = function.start_byte();
     match pattern.kind() {
-        "identifier" => Some(StepBinding::ContextMember {
-            context: text(pattern, source).to_string(),
-        }),
-        "object_pattern" => step_in_object_pattern(pattern, source),
-        _ => None,
+        "identifier" => binding.push(text(pattern, source), Holds::Context, scope, at),
+        "object_pattern" => context_pattern(pattern, source, binding, scope, at),
+        _ => {}
     }
 }
 
-fn step_in_object_pattern(pattern: Node, source: &str) -> Option<StepBinding> {
+/// The names a pattern destructured from the handler's context binds: `{ step }`,
+/// `{ step: s }`, `{ step: { run } }`, and `...rest` (which still holds `step`).
+fn context_pattern(
+    pattern: Node,
+    source: &str,
+    binding: &mut StepBinding,
+    scope: Option<usize>,
+    at: usize,
+) {
     for member in code_children(pattern) {
         match member.kind() {
             "shorthand_property_identifier_pattern" if text(member, source) == "step" => {
-                return Some(StepBinding::Object {
-                    name: "step".to_string(),
-                });
+                binding.push("step", Holds::Object, scope, at);
             }
             "object_assignment_pattern" => {
-                let left = member.child_by_field_name("left")?;
-                if text(left, source) == "step" {
-                    return Some(StepBinding::Object {
-                        name: "step".to_string(),
-                    });
+                if let Some(left) = member.child_by_field_name("left") {
+                    if text(left, source) == "step" {
+                        binding.push("step", Holds::Object, scope, at);
+                    }
+                }
+            }
+            "rest_pattern" => {
+                if let Some(name) = code_children(member).find(|c| c.kind() == "identifier") {
+                    binding.push(text(name, source), Holds::Context, scope, at);
                 }
             }
             "pair_pattern" => {
-                let key = member.child_by_field_name("key")?;
+                let Some(key) = member.child_by_field_name("key") else {
+                    continue;
+                };
                 if text(key, source).trim_matches(|c| c == '"' || c == '\'') != "step" {
                     continue;
                 }
-                let mut value = member.child_by_field_name("value")?;
-                if value.kind() == "assignment_pattern" {
-                    value = value.child_by_field_name("left")?;
-                }
-                return match value.kind() {
-                    "identifier" => Some(StepBinding::Object {
-                        name: text(value, source).to_string(),
-                    }),
-                    "object_pattern" => Some(StepBinding::Tools {
-                        tools: tools_in_pattern(value, source),
-                    }),
-                    _ => None,
+                let Some(mut value) = member.child_by_field_name("value") else {
+                    continue;
                 };
+                if value.kind() == "assignment_pattern" {
+                    match value.child_by_field_name("left") {
+                        Some(left) => value = left,
+                        None => continue,
+                    }
+                }
+                match value.kind() {
+                    "identifier" => binding.push(text(value, source), Holds::Object, scope, at),
+                    "object_pattern" => tools_pattern(value, source, binding, scope, at),
+                    _ => {}
+                }
             }
             _ => {}
         }
     }
-    None
 }
 
-fn tools_in_pattern(pattern: Node, source: &str) -> Vec<(String, String)> {
-    let mut tools = Vec::new();
+/// The tools a pattern destructured from the step object binds: `{ run, sleep: nap }`.
+fn tools_pattern(
+    pattern: Node,
+    source: &str,
+    binding: &mut StepBinding,
+    scope: Option<usize>,
+    at: usize,
+) {
     for member in code_children(pattern) {
         match member.kind() {
             "shorthand_property_identifier_pattern" => {
-                let name = text(member, source).to_string();
-                tools.push((name.clone(), name));
+                let name = text(member, source);
+                binding.push(name, Holds::Tool(name.to_string()), scope, at);
+            }
+            "object_assignment_pattern" => {
+                if let Some(left) = member.child_by_field_name("left") {
+                    let name = text(left, source);
+                    binding.push(name, Holds::Tool(name.to_string()), scope, at);
+                }
             }
             "pair_pattern" => {
                 let key = member.child_by_field_name("key");
-                let value = member.child_by_field_name("value");
+                let mut value = member.child_by_field_name("value");
+                if let Some(v) = value.filter(|v| v.kind() == "assignment_pattern") {
+                    value = v.child_by_field_name("left");
+                }
                 if let (Some(key), Some(value)) = (key, value) {
-                    if value.kind() == "identifier" {
-                        tools.push((
-                            text(key, source).to_string(),
-                            text(value, source).to_string(),
-                        ));
+                    let tool = text(key, source).trim_matches(|c| c == '"' || c == '\'');
+                    match value.kind() {
+                        "identifier" => binding.push(
+                            text(value, source),
+                            Holds::Tool(tool.to_string()),
+                            scope,
+                            at,
+                        ),
+                        // `{ ai: { infer } }`: a namespace of tools.
+                        "object_pattern" => tools_pattern(value, source, binding, scope, at),
+                        _ => {}
                     }
                 }
             }
             _ => {}
         }
     }
-    tools
 }
 
-/// `import { step } from "inngest"` (or `{ step as s }`): the v4 global step.
-fn imported_step(tree: &Tree, source: &str) -> Option<StepBinding> {
+/// Aliases the handler body makes of its binding, until none is new:
+/// `const tools = step`, `const s = ctx.step`, `const { step } = ctx`,
+/// `const { run } = step`, `const run = step.run` (or `step.run.bind(step)`), and the
+/// same as assignments (`s = step`).
+fn aliases_in_body(function: Node, source: &str, binding: &mut StepBinding) {
+    let mut pairs: Vec<(Node, Node)> = Vec::new();
+    super::for_each_descendant(function, |node| match node.kind() {
+        "variable_declarator" => {
+            if let (Some(name), Some(value)) = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            ) {
+                pairs.push((name, value));
+            }
+        }
+        "assignment_expression" => {
+            if let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) {
+                pairs.push((left, right));
+            }
+        }
+        _ => {}
+    });
+    if pairs.is_empty() {
+        return;
+    }
+    loop {
+        let before = binding.names.len();
+        for (pattern, value) in &pairs {
+            let value = super::unwrap_expression(*value);
+            let holds = holds_of_value(binding, value, source);
+            let Some(holds) = holds else {
+                continue;
+            };
+            let scope = super::scope::resolve(
+                *pattern,
+                function,
+                first_name(*pattern, source).unwrap_or(""),
+                source,
+            )
+            .map(|s| s.id());
+            let at = pattern.start_byte();
+            match (pattern.kind(), holds) {
+                ("identifier", holds) => binding.push(text(*pattern, source), holds, scope, at),
+                ("object_pattern", Holds::Context) => {
+                    context_pattern(*pattern, source, binding, scope, at)
+                }
+                ("object_pattern", Holds::Object) => {
+                    tools_pattern(*pattern, source, binding, scope, at)
+                }
+                _ => {}
+            }
+        }
+        if binding.names.len() == before {
+            return;
+        }
+    }
+}
+
+/// The first name a pattern binds, to find its scope.
+fn first_name<'s>(pattern: Node, source: &'s str) -> Option<&'s str> {
+    let mut names = Vec::new();
+    super::scope::pattern_names(pattern, &mut names);
+    names.first().map(|n| text(*n, source))
+}
+
+/// What a value holds when it is the binding or a part of it.
+fn holds_of_value(binding: &StepBinding, value: Node, source: &str) -> Option<Holds> {
+    match value.kind() {
+        "identifier" => binding.holds_of(text(value, source)).cloned(),
+        "member_expression" => {
+            if binding.is_context_step(value, source) {
+                return Some(Holds::Object);
+            }
+            let object = value.child_by_field_name("object")?;
+            let property = text(value.child_by_field_name("property")?, source);
+            if binding.is_receiver(object, source) {
+                return Some(Holds::Tool(property.to_string()));
+            }
+            None
+        }
+        // `step.run.bind(step)`
+        "call_expression" => {
+            let function = value.child_by_field_name("function")?;
+            if function.kind() != "member_expression"
+                || function
+                    .child_by_field_name("property")
+                    .map_or(true, |p| text(p, source) != "bind")
+            {
+                return None;
+            }
+            holds_of_value(binding, function.child_by_field_name("object")?, source)
+        }
+        _ => None,
+    }
+}
+
+/// `import { step } from "inngest"` (or `{ step as s }`): the v4 global step, by its
+/// local name.
+pub fn imported_step(tree: &Tree, source: &str) -> Option<String> {
     for statement in code_children(tree.root_node()) {
         if statement.kind() != "import_statement" {
             continue;
@@ -205,9 +404,7 @@ fn imported_step(tree: &Tree, source: &str) -> Option<StepBinding> {
                 let name = specifier.child_by_field_name("name");
                 if name.is_some_and(|n| text(n, source) == "step") {
                     let local = specifier.child_by_field_name("alias").or(name)?;
-                    return Some(StepBinding::Object {
-                        name: text(local, source).to_string(),
-                    });
+                    return Some(text(local, source).to_string());
                 }
             }
         }

@@ -7,6 +7,7 @@
 //! any judgement: that is the rules' job.
 
 pub mod binding;
+pub mod flow;
 pub mod functions;
 pub mod mutations;
 pub mod queries;

@@ -53,41 +53,99 @@ impl<'t> StepBodyWrite<'t> {
 
 /// Writes inside `bodies` to names the body does not declare: assignments, compound
 /// assignments, `++`/`--`, `delete`, member writes, mutating method calls
-/// (`push`, `splice`, `set`, `add`, `delete`…) and `Object.assign(x, …)`. In source
-/// order; `bodies` must be in source order too (outer bodies before the ones they hold).
-pub fn step_body_writes<'t>(bodies: &[Node<'t>], source: &str) -> Vec<StepBodyWrite<'t>> {
+/// (`push`, `splice`, `set`, `add`, `delete`…) and `Object.assign(x, …)`; also the
+/// writes of the handler's own functions that a body calls or passes on
+/// (`const bump = () => { n++ }` … `step.run("x", () => bump())`), transitively, to
+/// names those functions do not declare. In source order; `bodies` must be in source
+/// order too (outer bodies before the ones they hold).
+pub fn step_body_writes<'t>(
+    handler: Node<'t>,
+    bodies: &[Node<'t>],
+    source: &str,
+) -> Vec<StepBodyWrite<'t>> {
     let mut found = Vec::new();
     for body in bodies {
-        for_each_descendant(*body, |node| {
-            let target = match node.kind() {
-                "assignment_expression" | "augmented_assignment_expression" => {
-                    node.child_by_field_name("left")
-                }
-                "update_expression" => node.child_by_field_name("argument"),
-                "unary_expression" if node.child(0).is_some_and(|op| op.kind() == "delete") => {
-                    node.child_by_field_name("argument")
-                }
-                "call_expression" => mutated_by_call(node, source),
-                _ => None,
-            };
-            let Some(root) = target.and_then(root_identifier) else {
-                return;
-            };
-            // A write in a step body nested in another is found from both: keep the
-            // outer body, the one whose replay loses it.
-            let seen = found
-                .iter()
-                .any(|w: &StepBodyWrite| w.target.id() == root.id());
-            if !seen && resolve(root, *body, text(root, source), source).is_none() {
-                found.push(StepBodyWrite {
-                    target: root,
-                    body: *body,
-                });
+        // The body itself, then every handler function it reaches, each once.
+        let mut pending = vec![*body];
+        let mut visited: Vec<usize> = Vec::new();
+        while let Some(code) = pending.pop() {
+            if visited.contains(&code.id()) {
+                continue;
             }
-        });
+            visited.push(code.id());
+            for_each_descendant(code, |node| {
+                if node.kind() == "identifier" {
+                    if let Some(helper) = local_function(node, code, handler, source) {
+                        pending.push(helper);
+                    }
+                }
+                let Some(root) = written_root(node, source) else {
+                    return;
+                };
+                // A write in a step body nested in another is found from both: keep the
+                // outer body, the one whose replay loses it.
+                let seen = found
+                    .iter()
+                    .any(|w: &StepBodyWrite| w.target.id() == root.id());
+                if !seen && resolve(root, code, text(root, source), source).is_none() {
+                    found.push(StepBodyWrite {
+                        target: root,
+                        body: *body,
+                    });
+                }
+            });
+        }
     }
     found.sort_by_key(|w| w.target.start_byte());
     found
+}
+
+/// The name a node writes to, when it is a write: `count` of `count += 1`, `rows` of
+/// `rows.push(x)`, `state` of `state.done = true`.
+fn written_root<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let target = match node.kind() {
+        "assignment_expression" | "augmented_assignment_expression" => {
+            node.child_by_field_name("left")
+        }
+        "update_expression" => node.child_by_field_name("argument"),
+        "unary_expression" if node.child(0).is_some_and(|op| op.kind() == "delete") => {
+            node.child_by_field_name("argument")
+        }
+        "call_expression" => mutated_by_call(node, source),
+        _ => None,
+    };
+    target.and_then(root_identifier)
+}
+
+/// The function a name used inside `code` refers to, when it is declared in the handler
+/// outside `code` (`function bump() {…}`, `const bump = () => {…}`).
+fn local_function<'t>(
+    name: Node<'t>,
+    code: Node<'t>,
+    handler: Node<'t>,
+    source: &str,
+) -> Option<Node<'t>> {
+    let identifier = text(name, source);
+    if resolve(name, code, identifier, source).is_some() {
+        return None;
+    }
+    let scope = resolve(name, handler, identifier, source)?;
+    let mut declared = Vec::new();
+    super::scope::declared_names(scope, source, &mut declared);
+    let declaration = declared
+        .into_iter()
+        .find(|d| text(*d, source) == identifier)?;
+    let parent = declaration.parent()?;
+    let function = match parent.kind() {
+        "function_declaration" | "generator_function_declaration" => Some(parent),
+        "variable_declarator" => parent
+            .child_by_field_name("value")
+            .map(unwrap_expression)
+            .filter(|v| super::is_function(*v)),
+        _ => None,
+    }?;
+    // A function declared inside `code` is part of it already.
+    (!super::contains(code, function)).then_some(function)
 }
 
 /// The object a call mutates: `x.push(…)`, `x.y.set(…)`, `Object.assign(x, …)`.

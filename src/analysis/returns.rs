@@ -2,8 +2,8 @@
 //!
 //! A handler's own returns are those whose nearest enclosing function is the handler
 //! (returns of nested callbacks and step bodies belong to those). A return is *after
-//! steps* when a step call starts before it or it is inside a loop whose body runs
-//! steps, and *trailing* when it is in tail position: the last statement of the body,
+//! steps* when some path to it runs a step first or it is inside a loop whose body may
+//! run one ([`super::flow`]), and *trailing* when it is in tail position: the last statement of the body,
 //! or of an `if`/`else` branch, `try` or `catch` block, or `switch` case that is itself
 //! in tail position.
 
@@ -52,29 +52,10 @@ pub fn find<'t>(
             statement,
             argument: code_children(statement).next(),
             trailing: is_tail(statement, body),
-            after_steps: steps.any_before(statement.start_byte())
-                || in_loop_with_steps(statement, body, steps),
+            after_steps: super::flow::after_steps(statement, body, steps),
         });
     }
     found
-}
-
-fn in_loop_with_steps(statement: Node, body: Node, steps: &HandlerSteps) -> bool {
-    let mut current = statement.parent();
-    while let Some(n) = current {
-        if n.id() == body.id() {
-            return false;
-        }
-        let is_loop = matches!(
-            n.kind(),
-            "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
-        );
-        if is_loop && steps.any_within(n) {
-            return true;
-        }
-        current = n.parent();
-    }
-    false
 }
 
 /// Whether `node` is the last statement of its parent (comments and `;` aside).

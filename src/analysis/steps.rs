@@ -110,7 +110,7 @@ pub fn find<'t>(
         let id = call
             .child_by_field_name("arguments")
             .and_then(|args| code_children(args).next())
-            .and_then(|first| string_literal(first, source));
+            .and_then(|first| step_id_literal(first, source));
         calls.push(StepCall { call, tool, id });
     }
     // A tool call that is also handed the binding was found twice; keep the tool.
@@ -125,4 +125,39 @@ pub fn find<'t>(
         .filter(|arg| is_function(*arg))
         .collect();
     HandlerSteps { calls, bodies }
+}
+
+/// The step ID a tool's first argument gives as a literal: `"x"`, or the object form
+/// `{ id: "x", name: … }`.
+pub fn step_id_literal(first: Node, source: &str) -> Option<String> {
+    let first = super::unwrap_expression(first);
+    if first.kind() != "object" {
+        return string_literal(first, source);
+    }
+    code_children(first).find_map(|member| {
+        if member.kind() != "pair" {
+            return None;
+        }
+        let key = text(member.child_by_field_name("key")?, source);
+        (key.trim_matches(|c| c == '"' || c == '\'') == "id")
+            .then(|| string_literal(member.child_by_field_name("value")?, source))?
+    })
+}
+
+/// The node holding a tool call's step ID literal: the string, or the `id` value of
+/// the object form.
+pub fn step_id_node<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let first =
+        super::unwrap_expression(code_children(call.child_by_field_name("arguments")?).next()?);
+    if first.kind() != "object" {
+        return Some(first);
+    }
+    code_children(first).find_map(|member| {
+        if member.kind() != "pair" {
+            return None;
+        }
+        let key = text(member.child_by_field_name("key")?, source);
+        (key.trim_matches(|c| c == '"' || c == '\'') == "id")
+            .then(|| member.child_by_field_name("value"))?
+    })
 }

@@ -57,17 +57,18 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
     let handler = context.handler.function;
     // Each write with the scope declaring its variable, kept when that scope belongs
     // to the handler and lies outside every step body.
-    let writes: Vec<(StepBodyWrite, Node)> = step_body_writes(&context.steps.bodies, source)
-        .into_iter()
-        .filter_map(|write| {
-            let scope = resolve(write.target, handler, write.name(source), source)?;
-            context
-                .steps
-                .body_containing(scope)
-                .is_none()
-                .then_some((write, scope))
-        })
-        .collect();
+    let writes: Vec<(StepBodyWrite, Node)> =
+        step_body_writes(context.handler.function, &context.steps.bodies, source)
+            .into_iter()
+            .filter_map(|write| {
+                let scope = resolve(write.target, handler, write.name(source), source)?;
+                context
+                    .steps
+                    .body_containing(scope)
+                    .is_none()
+                    .then_some((write, scope))
+            })
+            .collect();
     if writes.is_empty() {
         return;
     }

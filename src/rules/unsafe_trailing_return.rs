@@ -75,8 +75,13 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
         if reads.is_empty() {
             continue;
         }
-        let mutations = mutations
-            .get_or_insert_with(|| step_body_writes(&context.steps.bodies, context.source));
+        let mutations = mutations.get_or_insert_with(|| {
+            step_body_writes(
+                context.handler.function,
+                &context.steps.bodies,
+                context.source,
+            )
+        });
         let manual_reason = manual_reason(context, handler_return, expression, &reads, mutations);
         let fix = match manual_reason {
             Some(_) => None,

@@ -119,11 +119,27 @@ fn enter(parent: Node, child: Node, state: u8, steps: &HandlerSteps) -> u8 {
 
 /// How control leaves `statement` entered in `state`.
 fn flow(statement: Node, state: u8, steps: &HandlerSteps) -> Exits {
+    flow_at(statement, state, steps, 0)
+}
+
+/// Past this nesting depth (nesting comes from the user's file) a statement is taken to
+/// complete normally, after a step if it holds one: conservative, and no deep recursion.
+const MAX_DEPTH: usize = 16;
+
+fn flow_at(statement: Node, state: u8, steps: &HandlerSteps, depth: usize) -> Exits {
     if state == 0 {
         return Exits::default();
     }
     let has = |n: Node| steps.any_within(n);
     let stepped_if = |n: Option<Node>| n.filter(|n| has(*n)).map_or(0, |_| STEPPED);
+    if depth > MAX_DEPTH {
+        return Exits {
+            normal: state | stepped_if(Some(statement)),
+            jump: state,
+        };
+    }
+    let flow = |n: Node, state: u8, steps: &HandlerSteps| flow_at(n, state, steps, depth + 1);
+    let flow_clause = |n: Node, state: u8, steps: &HandlerSteps| clause_at(n, state, steps, depth + 1);
     match statement.kind() {
         "return_statement" | "throw_statement" => Exits::default(),
         "break_statement" | "continue_statement" => Exits {
@@ -248,6 +264,10 @@ fn flow(statement: Node, state: u8, steps: &HandlerSteps) -> Exits {
 
 /// A `case`/`default` clause as a block of its statements.
 fn flow_clause(clause: Node, state: u8, steps: &HandlerSteps) -> Exits {
+    clause_at(clause, state, steps, 0)
+}
+
+fn clause_at(clause: Node, state: u8, steps: &HandlerSteps, depth: usize) -> Exits {
     let value = clause.child_by_field_name("value");
     let mut exits = Exits {
         normal: state,
@@ -257,7 +277,7 @@ fn flow_clause(clause: Node, state: u8, steps: &HandlerSteps) -> Exits {
         if value.is_some_and(|v| v.id() == statement.id()) {
             continue;
         }
-        let next = flow(statement, exits.normal, steps);
+        let next = flow_at(statement, exits.normal, steps, depth + 1);
         exits.normal = next.normal;
         exits.jump |= next.jump;
     }

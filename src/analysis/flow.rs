@@ -139,7 +139,8 @@ fn flow_at(statement: Node, state: u8, steps: &HandlerSteps, depth: usize) -> Ex
         };
     }
     let flow = |n: Node, state: u8, steps: &HandlerSteps| flow_at(n, state, steps, depth + 1);
-    let flow_clause = |n: Node, state: u8, steps: &HandlerSteps| clause_at(n, state, steps, depth + 1);
+    let flow_clause =
+        |n: Node, state: u8, steps: &HandlerSteps| clause_at(n, state, steps, depth + 1);
     match statement.kind() {
         "return_statement" | "throw_statement" => Exits::default(),
         "break_statement" | "continue_statement" => Exits {

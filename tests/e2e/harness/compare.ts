@@ -113,7 +113,12 @@ for (const [caseKey, runs] of byCase) {
     }
   }
   const check = `case ${caseKey.split("::")[0]} ${name}`;
-  if (problems.length) fail(check, problems); else pass(check, notes.length ? notes.join("; ") : `${runs.length} run(s), unchanged as expected`);
+  // A PASS line says what it proved, then what was observed.
+  const claim = runs.some((r) => r.expect !== null)
+    ? "same result after the rewrite, with one finalize step more"
+    : "left alone: same result, same steps";
+  if (problems.length) fail(check, problems);
+  else pass(`${check}: ${claim}`, notes.length ? notes.join("; ") : `${runs.length} run(s)`);
 }
 
 // ---- 2. the tool changed exactly the files it should ----
@@ -127,7 +132,7 @@ for (const sub of subdirs) {
     const changed = textA === null || !textB.equals(textA);
     const shouldChange = before.some((r) => r.file === rel && r.expect !== null);
     if (changed === shouldChange) {
-      pass(`file ${rel}`, shouldChange ? "rewritten" : "left byte-identical");
+      pass(`file ${rel}: ${shouldChange ? "rewritten, as its fixable returns need" : "left byte-identical, nothing in it to fix"}`);
     } else if (shouldChange) {
       fail(`file ${rel}`, ["expected the tool to rewrite this file, it is unchanged (no-op tool?)"]);
     } else {
@@ -150,10 +155,10 @@ if (db.length === 0 && rawBefore !== "") {
 } else if (db.length) {
   fail("tsc before", [`the fixtures must type-check under strict; ${db.length} diagnostic(s):`, ...db.slice(0, 5)]);
 } else {
-  pass("tsc --noEmit strict before", "0 diagnostics");
+  pass("tsc --noEmit strict before: the fixtures type-check", "0 diagnostics");
 }
 const fresh = minus(da, db);
 if (fresh.length) fail("tsc after", [`${fresh.length} new diagnostic(s) after the rewrite:`, ...fresh.slice(0, 10)]);
-else pass("tsc --noEmit strict after", `${da.length} diagnostics, none new`);
+else pass("tsc --noEmit strict after: the rewritten code type-checks as before", `${da.length} diagnostics, none new`);
 
 process.exit(failed ? 1 : 0);

@@ -11,6 +11,7 @@ const oneLine = (w: string) => w.replace(/=+|\u001b\[[0-9;]*m/g, " ").replace(/\
 
 const [leg, defsPath] = process.argv.slice(2);
 let failed = 0;
+// A PASS line says what it proved first, then what was observed: `PASS v4 <claim> (<facts>)`.
 const pass = (c: string, n: string) => say(`PASS ${leg} ${c} (${n})`);
 const fail = (c: string, why: string) => { failed++; say(`FAIL ${leg} ${c}: ${why}`); };
 const show = (o: Outcome) =>
@@ -22,7 +23,7 @@ async function main() {
 
   // Proof 1: moving a step call into the finalize step nests steps.
   {
-    const check = "proof nested-step: moving a step call into the finalize step";
+    const check = "nested step";
     const orig = await execute(d.nestedOriginal, data, NEST_TIMEOUT_MS);
     const moved = await execute(d.nestedMoved, data, NEST_TIMEOUT_MS);
     const warned = moved.nestingWarnings.length > 0;
@@ -32,14 +33,24 @@ async function main() {
     } else if (!broke) {
       fail(check, `the moved version ran cleanly (${show(moved)}): the SDK no longer objects`);
     } else {
-      const w = warned ? `SDK warned ${moved.nestingWarnings.some((x) => x.includes("NESTING_STEPS")) ? "NESTING_STEPS" : ""}: ${oneLine(moved.nestingWarnings[0])}` : "no warning";
-      pass(check, `original ${show(orig)}; moved: ${w}; ${show(moved)}`);
+      // What went wrong, in the README's words ("makes the SDK warn and can hang the run").
+      const harms = [
+        warned ? "the SDK warned" : "",
+        moved.timedOut ? "the run never finished" : moved.error ? "the run failed" : "",
+        !moved.timedOut && !moved.error && JSON.stringify(moved.result) !== JSON.stringify(orig.result) ? "the result changed" : "",
+      ].filter(Boolean);
+      const code = moved.nestingWarnings.some((x) => x.includes("NESTING_STEPS")) ? "NESTING_STEPS: " : "";
+      const warning = warned ? `; warning ${code}${oneLine(moved.nestingWarnings[0])}` : "";
+      pass(
+        `${check}: moved into the finalize step, ${harms.join(" and ")}, as the README documents`,
+        `unmoved: ${show(orig)}; moved: ${show(moved)}${warning}`,
+      );
     }
   }
 
   // Proof 2: a variable assigned in a step body is lost on replay.
   {
-    const check = "proof mutated-in-step: value assigned inside a step body";
+    const check = "mutation in step";
     // A naive single pass: every step callback runs once, in order.
     const naiveStep = { run: async (_id: unknown, cb: () => unknown) => cb() };
     const naive = await d.mutationHandler({ event: { name: "e2e/test", data: {} }, step: naiveStep });
@@ -49,18 +60,21 @@ async function main() {
     if (plain.timedOut || plain.error) fail(check, `engine run failed: ${show(plain)}`);
     else if (JSON.stringify(plain.result) === naiveS) fail(check, `replay kept the value (${naiveS}): nothing is lost`);
     else if (JSON.stringify(wrapped.result) === naiveS) fail(check, `wrapping in a finalize step restored the value ${naiveS}: the rewrite would be a fix`);
-    else pass(check, `naive single pass ${naiveS}, real SDK ${JSON.stringify(plain.result)}, with finalize step ${JSON.stringify(wrapped.result)}`);
+    else pass(
+      `${check}: a value written inside a step body is lost on replay and a finalize step does not bring it back, as the README documents`,
+      `one pass returns ${naiveS}, the real SDK ${JSON.stringify(plain.result)}, with a finalize step ${JSON.stringify(wrapped.result)}`,
+    );
   }
 
   // Caveat checked: step output is JSON, so could a finalize step turn a
   // returned `undefined` into null? The SDK already resolves both to null.
   {
-    const check = "caveat undefined-return: plain vs finalize step";
+    const check = "undefined return";
     const orig = await execute(d.undefinedOriginal, {}, NEST_TIMEOUT_MS);
     const wrapped = await execute(d.undefinedWrapped, {}, NEST_TIMEOUT_MS);
     if (orig.error || wrapped.error || orig.timedOut || wrapped.timedOut) fail(check, `${show(orig)} / ${show(wrapped)}`);
     else if (JSON.stringify(orig.result) !== JSON.stringify(wrapped.result)) fail(check, `function returning undefined resolves to ${JSON.stringify(orig.result)}, via finalize step to ${JSON.stringify(wrapped.result)}`);
-    else pass(check, `both resolve to ${JSON.stringify(orig.result)}`);
+    else pass(`${check}: returning undefined directly or through a finalize step gives the same result`, `both ${JSON.stringify(orig.result)}`);
   }
   process.exit(failed ? 1 : 0);
 }

@@ -13,12 +13,11 @@ use crate::printer::{ColorChoice, Format};
 use crate::run::{Config, Mode};
 use crate::walk::WalkOptions;
 
-const ABOUT: &str = "Wrap unsafe trailing returns of Inngest handlers in a final step.";
+const ABOUT: &str = "A linter and codemod for Inngest functions: it finds the code that \
+breaks when a run replays, and fixes what it can prove safe.";
 
 const LONG_ABOUT: &str = "\
-Wrap unsafe trailing returns of Inngest handlers in a final step.
-
-An Inngest handler runs again from the top on every step. Code outside steps re-runs on
+The codemod (rule unsafe-trailing-return): an Inngest handler runs again from the top on every step. Code outside steps re-runs on
 each replay, so a `return` after steps that reads handler variables can return values that
 were computed again, differently, or not at all. inngest-fix finds those returns in
 TypeScript and JavaScript files and rewrites each one to build its value inside one last
@@ -30,7 +29,16 @@ TypeScript and JavaScript files and rewrites each one to build its value inside 
     return finalReturn;
 
 By default it prints the fixes as a unified diff (apply it with `git apply`, or run again
-with --write). Returns it cannot fix safely are reported for manual review with the reason.";
+with --write). Findings it cannot fix safely are reported for manual review with the reason.";
+
+/// `--help`: what the tool is, its rules, then the long description.
+fn long_about() -> String {
+    let rules: Vec<&str> = crate::rule_docs::names().collect();
+    format!(
+        "{ABOUT}\n\nRules (`--explain RULE` documents each): {}.\n\n{LONG_ABOUT}",
+        rules.join(", ")
+    )
+}
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -40,6 +48,7 @@ Exit codes:
 
 Formats (--format):
   text        path:line:col: rule message lines; the unified diff in --dry-run
+  concise     one path:line:col: rule message (state) line per finding
   json        one document: {\"version\":1,\"findings\":[…],\"summary\":{…}}
   json-lines  one JSON object per finding, one line each, then one summary object
   sarif       SARIF 2.1.0, with fixes (for GitHub code scanning and other SARIF viewers)
@@ -58,7 +67,7 @@ the createFunction call (`// inngest-fix-ignore: RULE -- reason` names the rule)
     name = "inngest-fix",
     version,
     about = ABOUT,
-    long_about = LONG_ABOUT,
+    long_about = long_about(),
     after_help = AFTER_HELP,
     group(ArgGroup::new("mode").args(["dry_run", "write", "check", "interactive"])),
 )]
@@ -81,7 +90,7 @@ pub struct Args {
     /// The diff's paths are relative to the current directory, so `git apply` and
     /// `patch -p1` run from there apply it, with the same result as --write. Diagnostics
     /// go to stderr.
-    #[arg(long, help_heading = "Mode")]
+    #[arg(long, visible_alias = "diff", help_heading = "Mode")]
     pub dry_run: bool,
 
     /// Apply the fixes in place.
@@ -89,7 +98,7 @@ pub struct Args {
     /// Each file is written through a temporary file in its directory and renamed over
     /// the original, keeping its permissions; a file that changed on disk since it was
     /// read is left alone and reported. Diagnostics go to stderr.
-    #[arg(long, help_heading = "Mode")]
+    #[arg(long, visible_alias = "fix", help_heading = "Mode")]
     pub write: bool,
 
     /// Print the findings on stdout, change nothing, exit 1 if there are any.
@@ -146,7 +155,8 @@ pub struct Args {
 
     /// Check only these rules (comma-separated; `ALL` for every rule).
     ///
-    /// Replaces the configuration's `select`. See --list-rules.
+    /// Replaces the configuration's `select`. See --list-rules; a misspelt name gets the
+    /// closest one as "did you mean".
     #[arg(
         long,
         value_name = "RULE,…",
@@ -156,10 +166,12 @@ pub struct Args {
     )]
     pub select: Option<Vec<String>>,
 
-    /// Never check these rules (comma-separated); wins over --select.
+    /// Never check these rules (comma-separated; `ALL` for every rule).
     ///
-    /// Replaces the configuration's `ignore`. `--ignore unused-suppression` turns off
-    /// the reports of suppression comments that silence nothing.
+    /// Replaces the configuration's `ignore`. As in ruff, a rule named wins over `ALL`
+    /// (`--ignore ALL --select nested-step` checks nested-step only), and between two
+    /// names or two `ALL`s, --ignore wins. `--ignore unused-suppression` turns off the
+    /// reports of suppression comments that silence nothing.
     #[arg(
         long,
         value_name = "RULE,…",
@@ -192,14 +204,28 @@ pub struct Args {
     )]
     pub show_config: Option<PathBuf>,
 
-    /// How to print findings: text, json, json-lines, sarif or github.
+    /// How to print findings: text, concise, json, json-lines, sarif or github.
     ///
-    /// Every format but text prints only findings on stdout, in every mode (no diff):
+    /// Every format but text and concise prints only findings on stdout, in every mode (no diff):
     /// json one document, json-lines one object per line, sarif a SARIF 2.1.0 log with
     /// fixes, github workflow-command annotations. Error lines and the summary still go
     /// to stderr (github also prints errors as ::error annotations on stdout).
-    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Text, help_heading = "Output")]
+    #[arg(
+        long,
+        visible_alias = "output-format",
+        value_name = "FORMAT",
+        value_enum,
+        default_value_t = Format::Text,
+        help_heading = "Output"
+    )]
     pub format: Format,
+
+    /// Print findings (and the diff) only, no summary line; `-qq`: print nothing, only
+    /// the exit code tells.
+    ///
+    /// The fixed source of --stdin-filename is still written to stdout.
+    #[arg(short, long, action = clap::ArgAction::Count, help_heading = "Output")]
+    pub quiet: u8,
 
     /// When to use colours: auto (when printing to a terminal and NO_COLOR is unset),
     /// always, or never.
@@ -316,6 +342,7 @@ impl Args {
             mode,
             format: self.format,
             color: self.color,
+            quiet: self.quiet,
             overrides,
             walk: WalkOptions {
                 no_ignore: self.no_ignore,
@@ -417,11 +444,7 @@ pub fn parse_rule(value: &str) -> Result<String, String> {
     if value == "ALL" || crate::rule_docs::is_known(value) {
         Ok(value.to_string())
     } else {
-        let known: Vec<&str> = crate::rule_docs::names().collect();
-        Err(format!(
-            "unknown rule {value:?} (rules: {}, or ALL)",
-            known.join(", ")
-        ))
+        Err(crate::rule_docs::unknown_rule(value, &["ALL"]))
     }
 }
 

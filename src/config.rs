@@ -117,18 +117,48 @@ pub struct Resolver {
     cache: Mutex<HashMap<PathBuf, Result<Arc<Resolved>, ConfigError>>>,
 }
 
-/// A configuration file that cannot be used: one line, with the file's path.
+/// A configuration file that cannot be used: one line, with the file's path and, when
+/// known, the line and column of the problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     /// The file.
     pub path: PathBuf,
+    /// Where in the file: 1-based line and column (columns count characters).
+    pub location: Option<(usize, usize)>,
     /// Why, one line.
     pub reason: String,
 }
 
+impl ConfigError {
+    fn new(path: PathBuf, reason: String) -> Self {
+        ConfigError {
+            path,
+            location: None,
+            reason,
+        }
+    }
+
+    /// One line without the path, for a report about the file:
+    /// `invalid configuration at line 2, column 1: unknown key …`.
+    pub fn describe(&self) -> String {
+        match self.location {
+            Some((line, column)) => format!(
+                "invalid configuration at line {line}, column {column}: {}",
+                self.reason
+            ),
+            None => format!("invalid configuration: {}", self.reason),
+        }
+    }
+}
+
 impl std::fmt::Display for ConfigError {
+    /// `path:line:col: reason`, as compilers print it (editors jump to it).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.reason)
+        write!(f, "{}", self.path.display())?;
+        if let Some((line, column)) = self.location {
+            write!(f, ":{line}:{column}")?;
+        }
+        write!(f, ": {}", self.reason)
     }
 }
 
@@ -153,7 +183,13 @@ impl Resolver {
         } else {
             absolute.parent().unwrap_or(&absolute)
         };
-        self.for_dir(dir)
+        // Errors name the file as the user would: relative to the current directory.
+        self.for_dir(dir).map_err(|mut err| {
+            if let Ok(relative) = err.path.strip_prefix(&self.cwd) {
+                err.path = relative.to_path_buf();
+            }
+            err
+        })
     }
 
     fn for_dir(&self, dir: &Path) -> Result<Arc<Resolved>, ConfigError> {
@@ -166,7 +202,9 @@ impl Resolver {
             read_config_in(dir)
         };
         let resolved = match found {
-            Ok(Some((source, file))) => resolve(Some(source), file, &self.overrides).map(Arc::new),
+            Ok(Some((source, file, text))) => {
+                resolve(Some((source, &text)), file, &self.overrides).map(Arc::new)
+            }
             Ok(None) => match dir.parent() {
                 Some(parent) if !self.overrides.no_config => self.for_dir(parent),
                 _ => resolve(None, FileConfig::default(), &self.overrides).map(Arc::new),
@@ -201,82 +239,150 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// The configuration file of one directory, not looking further up.
-fn read_config_in(dir: &Path) -> Result<Option<(PathBuf, FileConfig)>, ConfigError> {
+fn read_config_in(dir: &Path) -> Result<Option<(PathBuf, FileConfig, String)>, ConfigError> {
     let toml_path = dir.join(FILE_NAME);
     if toml_path.is_file() {
         let text = read(&toml_path)?;
         let file = toml::from_str::<FileConfig>(&text).map_err(|err| ConfigError {
             path: toml_path.clone(),
-            reason: explain_toml_error(&err),
+            location: err.span().map(|span| line_and_column(&text, span.start)),
+            reason: explain(err.message().trim()),
         })?;
-        return Ok(Some((toml_path, file)));
+        return Ok(Some((toml_path, file, text)));
     }
     let package_path = dir.join("package.json");
     if package_path.is_file() {
         let text = read(&package_path)?;
-        let invalid = |reason: String| ConfigError {
-            path: package_path.clone(),
-            reason,
-        };
         let package: serde_json::Value =
-            serde_json::from_str(&text).map_err(|err| invalid(format!("not valid JSON: {err}")))?;
+            serde_json::from_str(&text).map_err(|err| ConfigError {
+                path: package_path.clone(),
+                location: Some((err.line(), err.column())),
+                reason: format!("not valid JSON: {}", json_message(&err)),
+            })?;
         if let Some(value) = package.get(PACKAGE_JSON_KEY) {
             let file = FileConfig::deserialize(value).map_err(|err| {
-                invalid(format!(
-                    "invalid \"{PACKAGE_JSON_KEY}\" key: {}",
-                    hint(&err.to_string())
-                ))
+                let message = err.to_string();
+                ConfigError {
+                    path: package_path.clone(),
+                    location: unknown_key(&message).and_then(|key| json_key_location(&text, key)),
+                    reason: format!("in \"{PACKAGE_JSON_KEY}\": {}", explain(&message)),
+                }
             })?;
-            return Ok(Some((package_path, file)));
+            return Ok(Some((package_path, file, text)));
         }
     }
     Ok(None)
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|err| ConfigError {
-        path: path.to_path_buf(),
-        reason: crate::walk::io_reason(&err),
-    })
+    std::fs::read_to_string(path)
+        .map_err(|err| ConfigError::new(path.to_path_buf(), crate::walk::io_reason(&err)))
 }
 
-/// A TOML error on one line: the message and where.
-fn explain_toml_error(err: &toml::de::Error) -> String {
-    let message = hint(err.message().trim());
-    match err.span() {
-        Some(span) => format!("{message} (at byte {})", span.start),
+/// The keys a configuration file may hold, as users write them.
+pub const KEYS: [&str; 8] = [
+    "step-id",
+    "var-name",
+    "all-returns",
+    "select",
+    "ignore",
+    "unsafe-fixes",
+    "exclude",
+    "wrappers",
+];
+
+/// A deserializer's message in the user's words: an unknown key gets the closest known
+/// one ("did you mean") or the list of keys, and keys users try from other tools get
+/// what to use instead.
+fn explain(message: &str) -> String {
+    let Some(key) = unknown_key(message) else {
+        return message.to_string();
+    };
+    if key == "clients" {
+        return "unknown key `clients`: every receiver of `.createFunction` is already an \
+                Inngest client, use `wrappers` for functions of other names"
+            .to_string();
+    }
+    match crate::suggest::closest(key, KEYS) {
+        Some(known) => format!("unknown key `{key}`; did you mean `{known}`?"),
+        None => format!("unknown key `{key}` (the keys are {})", KEYS.join(", ")),
+    }
+}
+
+/// The key named by serde's "unknown field `key`, expected …" message.
+fn unknown_key(message: &str) -> Option<&str> {
+    let rest = message.split_once("unknown field `")?.1;
+    Some(&rest[..rest.find('`')?])
+}
+
+/// serde_json's message without its trailing "at line L column C" (the location is
+/// given apart).
+fn json_message(err: &serde_json::Error) -> String {
+    let message = err.to_string();
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
         None => message,
     }
 }
 
-/// A key users may try that this tool does not have, with what to use instead.
-fn hint(message: &str) -> String {
-    if message.contains("`clients`") {
-        format!(
-            "{message}; every receiver of `.createFunction` is already an Inngest client, \
-             use `wrappers` for functions of other names"
-        )
-    } else {
-        message.to_string()
-    }
+/// Where `"key"` is written in a package.json, after the `"inngest-fix"` key (serde_json
+/// gives no position for errors in a value it has already parsed).
+fn json_key_location(text: &str, key: &str) -> Option<(usize, usize)> {
+    let section = text.find(&format!("\"{PACKAGE_JSON_KEY}\""))?;
+    let at = section + text[section..].find(&format!("\"{key}\""))?;
+    Some(line_and_column(text, at))
 }
 
-/// Layer `overrides` over `file`, validating both.
+/// Where `value` is written after `key` (the key itself when `value` is empty or not
+/// found), in TOML or JSON: the line and column of its first character.
+fn value_location(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
+    let section = text.find(&format!("\"{PACKAGE_JSON_KEY}\"")).unwrap_or(0);
+    let key_at = section + text[section..].find(key)?;
+    let after_key = &text[key_at..];
+    let quoted = [format!("\"{value}\""), format!("'{value}'")]
+        .iter()
+        .find_map(|q| after_key.find(q.as_str()).map(|at| at + 1));
+    let value_at = match quoted.or_else(|| after_key.find(value)) {
+        Some(at) if !value.is_empty() => key_at + at,
+        _ => key_at,
+    };
+    Some(line_and_column(text, value_at))
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = 1 + before.matches('\n').count();
+    (line, 1 + before[line_start..].chars().count())
+}
+
+/// Layer `overrides` over `file` (read from `source`: its path and text), validating both.
 fn resolve(
-    source: Option<PathBuf>,
+    source: Option<(PathBuf, &str)>,
     file: FileConfig,
     overrides: &Overrides,
 ) -> Result<Resolved, ConfigError> {
-    let invalid = |reason: String| ConfigError {
-        path: source.clone().unwrap_or_default(),
-        reason,
+    // An invalid value is located by its key and the value written after it.
+    let invalid_value = |key: &str, value: &str, reason: String| ConfigError {
+        path: source
+            .as_ref()
+            .map(|(path, _)| path.clone())
+            .unwrap_or_default(),
+        location: source
+            .as_ref()
+            .and_then(|(_, text)| value_location(text, key, value)),
+        reason: format!("{key}: {reason}"),
     };
+    let invalid = |key: &str, reason: String| invalid_value(key, "", reason);
+    let source = source.as_ref().map(|(path, _)| path.clone());
     let defaults = Settings::default();
     let step_id = match &overrides.step_id {
         Some(id) => id.clone(),
         None => match &file.step_id {
             Some(id) => {
-                crate::cli::parse_step_id(id).map_err(|e| invalid(format!("step-id: {e}")))?
+                crate::cli::parse_step_id(id).map_err(|e| invalid_value("step-id", id, e))?
             }
             None => defaults.step_id,
         },
@@ -285,14 +391,14 @@ fn resolve(
         Some(name) => name.clone(),
         None => match &file.var_name {
             Some(name) => {
-                crate::cli::parse_var_name(name).map_err(|e| invalid(format!("var-name: {e}")))?
+                crate::cli::parse_var_name(name).map_err(|e| invalid_value("var-name", name, e))?
             }
             None => defaults.var_name,
         },
     };
     for (key, names) in [("select", &file.select), ("ignore", &file.ignore)] {
         for name in names.iter().flatten() {
-            crate::cli::parse_rule(name).map_err(|e| invalid(format!("{key}: {e}")))?;
+            crate::cli::parse_rule(name).map_err(|e| invalid_value(key, name, e))?;
         }
     }
     let excludes = match (&file.exclude, &source) {
@@ -302,12 +408,12 @@ fn resolve(
             for glob in globs {
                 builder
                     .add_line(None, glob)
-                    .map_err(|e| invalid(format!("exclude: invalid glob {glob:?}: {e}")))?;
+                    .map_err(|e| invalid_value("exclude", glob, format!("invalid glob: {e}")))?;
             }
             Some(
                 builder
                     .build()
-                    .map_err(|e| invalid(format!("exclude: {e}")))?,
+                    .map_err(|e| invalid("exclude", e.to_string()))?,
             )
         }
         _ => None,
@@ -368,7 +474,7 @@ mod tests {
         )
         .unwrap();
         let resolved = resolve(
-            Some("/r/inngest-fix.toml".into()),
+            Some(("/r/inngest-fix.toml".into(), "")),
             file.clone(),
             &Overrides::default(),
         )
@@ -393,7 +499,14 @@ mod tests {
     #[test]
     fn unknown_keys_and_bad_values_are_errors() {
         let err = toml::from_str::<FileConfig>("clients = [\"app\"]").unwrap_err();
-        assert!(explain_toml_error(&err).contains("use `wrappers`"), "{err}");
+        assert!(explain(err.message()).contains("use `wrappers`"), "{err}");
+        let err = toml::from_str::<FileConfig>("stepid = \"x\"").unwrap_err();
+        assert_eq!(
+            explain(err.message()),
+            "unknown key `stepid`; did you mean `step-id`?"
+        );
+        let err = toml::from_str::<FileConfig>("colour = true").unwrap_err();
+        assert!(explain(err.message()).contains("(the keys are step-id, "));
         let file = FileConfig {
             var_name: Some("2x".to_string()),
             ..FileConfig::default()
@@ -405,6 +518,48 @@ mod tests {
         };
         let err = resolve(None, file, &Overrides::default()).unwrap_err();
         assert!(err.reason.contains("no-such-rule"), "{err}");
+        let text = "# rules\nignore = [\"nested-step\", \"nestd-step\"]\n";
+        let file: FileConfig = toml::from_str(text).unwrap();
+        let err = resolve(Some(("c.toml".into(), text)), file, &Overrides::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c.toml:2:27: ignore: unknown rule `nestd-step`; did you mean `nested-step`?"
+        );
+    }
+
+    #[test]
+    fn errors_say_where() {
+        assert_eq!(line_and_column("a\nbé = 1\n", 6), (2, 4));
+        assert_eq!(line_and_column("", 0), (1, 1));
+        let root = dir();
+        std::fs::write(
+            root.path().join(FILE_NAME),
+            "step-id = \"x\"\nvar_name = \"y\"\n",
+        )
+        .unwrap();
+        let err = read_config_in(root.path()).unwrap_err();
+        assert_eq!(err.location, Some((2, 1)));
+        assert_eq!(
+            err.reason,
+            "unknown key `var_name`; did you mean `var-name`?"
+        );
+        std::fs::remove_file(root.path().join(FILE_NAME)).unwrap();
+        std::fs::write(
+            root.path().join("package.json"),
+            "{\n  \"name\": \"a\",\n  \"inngest-fix\": {\n    \"al-returns\": true\n  }\n}\n",
+        )
+        .unwrap();
+        let err = read_config_in(root.path()).unwrap_err();
+        assert_eq!(err.location, Some((4, 5)));
+        assert!(err.reason.ends_with("did you mean `all-returns`?"), "{err}");
+        std::fs::write(root.path().join("package.json"), "{\n  \"name\": \n}").unwrap();
+        let err = read_config_in(root.path()).unwrap_err();
+        assert_eq!(err.location, Some((3, 1)));
+        assert!(
+            err.to_string()
+                .contains("package.json:3:1: not valid JSON: "),
+            "{err}"
+        );
     }
 
     #[test]

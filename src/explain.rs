@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use crate::rule_docs;
 use crate::run::Exit;
 
-/// Print `rule`'s documentation; for an unknown rule, say so and list the known ones
+/// Print `rule`'s documentation; for an unknown rule, say so with the closest name
 /// (exit 2, a usage error).
 pub fn explain(rule: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exit> {
     match rule_docs::doc(rule) {
@@ -18,11 +18,8 @@ pub fn explain(rule: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             Ok(Exit::Clean)
         }
         None => {
-            writeln!(
-                err,
-                "inngest-fix: error: unknown rule {rule:?}; the rules are:"
-            )?;
-            list_rules(err)?;
+            let reason = rule_docs::unknown_rule(rule, &[]);
+            writeln!(err, "inngest-fix: error: {reason}")?;
             Ok(Exit::Error)
         }
     }
@@ -55,12 +52,15 @@ mod tests {
     }
 
     #[test]
-    fn unknown_rule_lists_the_known_ones() {
+    fn unknown_rule_suggests_the_closest() {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        assert_eq!(explain("nope", &mut out, &mut err).unwrap(), Exit::Error);
+        let exit = explain("nested-steps", &mut out, &mut err).unwrap();
+        assert_eq!(exit, Exit::Error);
         let err = String::from_utf8(err).unwrap();
-        assert!(err.contains("unknown rule \"nope\""));
-        assert!(err.contains("unused-suppression"));
+        assert_eq!(
+            err,
+            "inngest-fix: error: unknown rule `nested-steps`; did you mean `nested-step`?\n"
+        );
         assert!(out.is_empty());
     }
 }

@@ -23,6 +23,15 @@ pub fn is_known(rule: &str) -> bool {
     doc(rule).is_some()
 }
 
+/// What to say about a rule name that names no rule: the closest rule (or one of
+/// `also`, such as `ALL`) as "did you mean", else where the list is.
+pub fn unknown_rule(name: &str, also: &[&'static str]) -> String {
+    match crate::suggest::closest(name, names().chain(also.iter().copied())) {
+        Some(known) => format!("unknown rule `{name}`; did you mean `{known}`?"),
+        None => format!("unknown rule `{name}` (`inngest-fix --list-rules` lists the rules)"),
+    }
+}
+
 /// The text of one `## Heading` section of a rule's documentation, trimmed.
 pub fn section(doc: &'static str, heading: &str) -> Option<&'static str> {
     let marker = format!("## {heading}\n");
@@ -64,6 +73,15 @@ mod tests {
         assert!(is_known("unsafe-trailing-return"));
         assert!(is_known("unused-suppression"));
         assert!(!is_known("unsafe_trailing_return"));
+        assert_eq!(
+            unknown_rule("unsafe-trailing-retrun", &[]),
+            "unknown rule `unsafe-trailing-retrun`; did you mean `unsafe-trailing-return`?"
+        );
+        assert_eq!(
+            unknown_rule("all", &["ALL"]),
+            "unknown rule `all`; did you mean `ALL`?"
+        );
+        assert!(unknown_rule("nope", &[]).ends_with("(`inngest-fix --list-rules` lists the rules)"));
         assert!(summary(doc("unsafe-trailing-return").unwrap()).starts_with("Finds the `return`"));
     }
 }

@@ -51,6 +51,8 @@ pub struct Config {
     pub format: Format,
     /// When to colour output.
     pub color: ColorChoice,
+    /// `-q`: no summary line; `-qq` (2): nothing printed at all.
+    pub quiet: u8,
     /// The flags that win over configuration files.
     pub overrides: Overrides,
     /// Which files to walk.
@@ -232,14 +234,24 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
         .for_path(Path::new("."), true)
         .is_ok_and(|r| r.settings.all_returns);
     let options = print_options(config, config.mode, all_returns);
-    let out = Box::new(io::BufWriter::new(io::stdout().lock()));
-    let err = Box::new(io::BufWriter::new(io::stderr().lock()));
+    let (out, err) = output_streams(config);
     let mut printer = printer::new_printer(config.format, options, out, err);
     for report in &reports {
         printer.file(report)?;
     }
     printer.finish(&summary)?;
     Ok(summary.exit(config.mode))
+}
+
+/// Buffered stdout and stderr, or two sinks under `-qq`.
+fn output_streams(config: &Config) -> (Box<dyn Write>, Box<dyn Write>) {
+    if config.quiet >= 2 {
+        return (Box::new(io::sink()), Box::new(io::sink()));
+    }
+    (
+        Box::new(io::BufWriter::new(io::stdout().lock())),
+        Box::new(io::BufWriter::new(io::stderr().lock())),
+    )
 }
 
 fn print_options(config: &Config, mode: Mode, all_returns: bool) -> PrintOptions {
@@ -252,6 +264,7 @@ fn print_options(config: &Config, mode: Mode, all_returns: bool) -> PrintOptions
         color_out: config.color.enabled(io::stdout().is_terminal()),
         color_err: config.color.enabled(io::stderr().is_terminal()),
         all_returns,
+        quiet: config.quiet > 0,
     }
 }
 
@@ -281,7 +294,7 @@ fn check_files(
     let scanned = AtomicUsize::new(0);
     let matched = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::channel::<Checked>();
-    let show_progress = Progress::wanted();
+    let show_progress = config.quiet == 0 && Progress::wanted();
     let files = Files {
         config,
         resolver,
@@ -362,7 +375,7 @@ impl Files<'_> {
                     .lock()
                     .is_ok_and(|mut seen| seen.insert(err.path.clone()));
                 let display_path = display_path(&err.path, self.cwd);
-                let reason = format!("invalid configuration: {}", err.reason);
+                let reason = err.describe();
                 return first.then(|| Checked {
                     report: FileReport::failed(err.path, display_path, reason),
                     identity: None,
@@ -651,8 +664,8 @@ fn run_stdin(config: &Config, filename: &Path) -> anyhow::Result<Exit> {
     };
     let options = print_options(config, mode, settings.all_returns);
     if mode == Mode::Check {
-        let out = Box::new(io::BufWriter::new(io::stdout().lock()));
-        let mut printer = printer::new_printer(config.format, options, out, Box::new(io::stderr()));
+        let (out, err) = output_streams(config);
+        let mut printer = printer::new_printer(config.format, options, out, err);
         printer.file(&report)?;
         printer.finish(&summary)?;
     } else {
@@ -667,12 +680,14 @@ fn run_stdin(config: &Config, filename: &Path) -> anyhow::Result<Exit> {
             color_out: options.color_err,
             ..options
         };
-        let mut printer = printer::new_printer(
-            config.format,
-            err,
-            Box::new(io::stderr()),
-            Box::new(io::stderr()),
-        );
+        let stderr = || -> Box<dyn Write> {
+            if config.quiet >= 2 {
+                Box::new(io::sink())
+            } else {
+                Box::new(io::stderr())
+            }
+        };
+        let mut printer = printer::new_printer(config.format, err, stderr(), stderr());
         printer.file(&report)?;
         printer.finish(&summary)?;
     }

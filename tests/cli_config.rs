@@ -260,7 +260,7 @@ fn explain_prints_the_rule_docs() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("unsafe-trailing-return"), "{stderr}");
+    assert!(stderr.contains("unknown rule `nope`"), "{stderr}");
     let list = stdout_of(inngest_fix(dir.path()).arg("--list-rules"));
     assert!(list
         .lines()

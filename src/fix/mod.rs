@@ -42,11 +42,18 @@ pub struct Settings {
 impl Settings {
     /// Whether `rule` runs under `select` and `ignore`.
     pub fn rule_enabled(&self, rule: &str) -> bool {
-        let selected = self
-            .select
-            .as_ref()
-            .map_or(true, |names| names.iter().any(|n| n == rule || n == "ALL"));
-        selected && !self.ignore.iter().any(|n| n == rule)
+        // As in ruff: a rule named beats `ALL`; between equals, `ignore` wins.
+        let names = |list: &[String], name: &str| list.iter().any(|n| n == name);
+        let select = self.select.as_deref();
+        if names(&self.ignore, rule) {
+            false
+        } else if select.is_some_and(|s| names(s, rule)) {
+            true
+        } else if names(&self.ignore, "ALL") {
+            false
+        } else {
+            select.map_or(true, |s| names(s, "ALL"))
+        }
     }
 }
 
@@ -311,5 +318,36 @@ impl<'a> LineIndex<'a> {
             end_line,
             end_column,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enabled(select: Option<&[&str]>, ignore: &[&str], rule: &str) -> bool {
+        let list = |names: &[&str]| names.iter().map(|n| n.to_string()).collect();
+        Settings {
+            select: select.map(list),
+            ignore: list(ignore),
+            ..Settings::default()
+        }
+        .rule_enabled(rule)
+    }
+
+    #[test]
+    fn select_and_ignore_all_work_as_in_ruff() {
+        let rule = "nested-step";
+        assert!(enabled(None, &[], rule));
+        assert!(enabled(Some(&["ALL"]), &[], rule));
+        assert!(!enabled(None, &["ALL"], rule), "--ignore ALL ignores all");
+        assert!(!enabled(Some(&["ALL"]), &["ALL"], rule));
+        assert!(
+            enabled(Some(&["nested-step"]), &["ALL"], rule),
+            "a rule named beats ALL"
+        );
+        assert!(!enabled(Some(&["ALL"]), &["nested-step"], rule));
+        assert!(!enabled(Some(&["nested-step"]), &["nested-step"], rule));
+        assert!(!enabled(Some(&["unused-suppression"]), &[], rule));
     }
 }

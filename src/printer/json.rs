@@ -155,6 +155,7 @@ mod tests {
             color_out: false,
             color_err: false,
             all_returns: false,
+            quiet: false,
         };
         let mut printer = JsonPrinter::new(options, Vec::new(), Vec::new());
         let range = SourceRange {

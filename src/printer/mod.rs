@@ -27,6 +27,8 @@ use crate::run::{FileReport, Mode, Summary};
 pub enum Format {
     /// `path:line:col: rule message` lines, and the unified diff in `--dry-run`.
     Text,
+    /// One `path:line:col: rule message (state)` line per finding, and the diff in `--dry-run`.
+    Concise,
     /// One JSON document on stdout (`{"version":1,"findings":[…],"summary":{…}}`).
     Json,
     /// One JSON object per finding, one per line, then a summary object.
@@ -74,6 +76,8 @@ pub struct PrintOptions {
     pub color_err: bool,
     /// `--all-returns` is on: no finding waits for it.
     pub all_returns: bool,
+    /// `-q`: no summary line.
+    pub quiet: bool,
 }
 
 /// A format's printer. It is fed every file that has something to report, in path
@@ -93,7 +97,7 @@ pub fn new_printer<'a>(
     err: Box<dyn Write + 'a>,
 ) -> Box<dyn Printer + 'a> {
     match format {
-        Format::Text => Box::new(text::TextPrinter::new(options, out, err)),
+        Format::Text | Format::Concise => Box::new(text::TextPrinter::new(options, out, err)),
         Format::Json => Box::new(json::JsonPrinter::new(options, out, err)),
         Format::JsonLines => Box::new(json_lines::JsonLinesPrinter::new(options, out, err)),
         Format::Sarif => Box::new(sarif::SarifPrinter::new(options, out, err)),
@@ -119,6 +123,9 @@ pub fn write_summary(
     summary: &Summary,
     options: &PrintOptions,
 ) -> io::Result<()> {
+    if options.quiet {
+        return Ok(());
+    }
     writeln!(err, "{}", summary_line(summary, options))
 }
 
@@ -128,7 +135,7 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
     let mut line = format!(
         "Scanned {} ({} with Inngest functions) in {}: ",
         plural(summary.files_scanned, "file", "files"),
-        summary.files_matched,
+        number(summary.files_matched),
         elapsed(summary.elapsed),
     );
     if summary.findings == 0 {
@@ -142,18 +149,21 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         let mut parts = Vec::new();
         if summary.fixed > 0 {
             parts.push(match options.mode {
-                Mode::Write | Mode::Interactive => format!("{} fixed", summary.fixed),
-                Mode::DryRun | Mode::Check => format!("{} fixable with --write", summary.fixed),
+                Mode::Write | Mode::Interactive => format!("{} fixed", number(summary.fixed)),
+                Mode::DryRun | Mode::Check => {
+                    format!("{} fixable with --write", number(summary.fixed))
+                }
             });
         }
         if summary.manual > 0 {
-            parts.push(format!("{} for manual review", summary.manual));
+            parts.push(format!("{} for manual review", number(summary.manual)));
         }
         let waiting = summary
             .findings
             .saturating_sub(summary.fixed + summary.manual + summary.unfixable);
         let waiting_returns = waiting.saturating_sub(summary.waiting_unsafe);
         if waiting_returns > 0 {
+            let waiting_returns = number(waiting_returns);
             parts.push(if options.all_returns {
                 format!("{waiting_returns} not fixed")
             } else {
@@ -163,14 +173,14 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         if summary.waiting_unsafe > 0 {
             parts.push(format!(
                 "{} fixable with --unsafe-fixes",
-                summary.waiting_unsafe
+                number(summary.waiting_unsafe)
             ));
         }
         if !parts.is_empty() {
             line.push_str(&format!(" ({})", parts.join(", ")));
         }
     }
-    line.push_str(&format!(", {} suppressed, ", summary.suppressed));
+    line.push_str(&format!(", {} suppressed, ", number(summary.suppressed)));
     if summary.errors == 0 {
         line.push_str("no errors.");
     } else {
@@ -182,7 +192,21 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
 }
 
 fn plural(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
+    format!("{} {}", number(count), if count == 1 { one } else { many })
+}
+
+/// A count as every human-readable output writes it: digits in groups of three,
+/// `1,785` (JSON and SARIF keep plain numbers).
+pub fn number(count: usize) -> String {
+    let digits = count.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 fn elapsed(duration: Duration) -> String {
@@ -224,6 +248,7 @@ mod tests {
             color_out: false,
             color_err: false,
             all_returns: false,
+            quiet: false,
         }
     }
 
@@ -258,6 +283,27 @@ mod tests {
         assert_eq!(
             summary_line(&summary, &options(Mode::Check)),
             "Scanned 1 file (0 with Inngest functions) in 0ms: no findings, 0 suppressed, 1 error."
+        );
+    }
+
+    #[test]
+    fn numbers_are_grouped_everywhere() {
+        assert_eq!(number(0), "0");
+        assert_eq!(number(999), "999");
+        assert_eq!(number(1785), "1,785");
+        assert_eq!(number(1_234_567), "1,234,567");
+        let summary = Summary {
+            files_scanned: 20_000,
+            files_matched: 1785,
+            findings: 1785,
+            fixed: 1785,
+            elapsed: Duration::from_millis(620),
+            ..Summary::default()
+        };
+        assert_eq!(
+            summary_line(&summary, &options(Mode::Check)),
+            "Scanned 20,000 files (1,785 with Inngest functions) in 620ms: 1,785 findings \
+             (1,785 fixable with --write), 0 suppressed, no errors."
         );
     }
 

@@ -1,9 +1,9 @@
 //! The progress indicator on stderr while files are checked (SPEC 5).
 //!
 //! Owns: a small thread that, once a run has taken longer than a moment, shows an
-//! indicatif spinner with `Scanning… N files` on stderr until the walk ends, then clears
-//! it. The walk streams, so there is no total to show a bar against: the count of files
-//! scanned and the elapsed time are what is known. It is only started when stderr is a
+//! indicatif spinner with `Scanning… 12,345 files (4,100 files/s, 3s)` on stderr until
+//! the walk ends, then clears it. The walk streams, so there is no total to show a bar
+//! against: the count of files scanned, the rate and the elapsed time are what is known. It is only started when stderr is a
 //! terminal and the run is not in CI (`CI` set), see [`Progress::wanted`]; nothing else
 //! writes to stderr during the walk (reports are printed after it), so it is never torn.
 
@@ -11,7 +11,9 @@ use std::ffi::OsStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::{Scope, ScopedJoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use super::number;
 
 /// How long a run goes before the line appears: short runs print nothing.
 const DELAY: Duration = Duration::from_millis(400);
@@ -73,6 +75,7 @@ fn wanted_given(stderr_is_terminal: bool, ci: Option<&OsStr>, term: Option<&OsSt
 }
 
 fn draw_until_stopped(stopped: &mpsc::Receiver<()>, files: &AtomicUsize) {
+    let started = Instant::now();
     if !matches!(stopped.recv_timeout(DELAY), Err(RecvTimeoutError::Timeout)) {
         return;
     }
@@ -80,13 +83,14 @@ fn draw_until_stopped(stopped: &mpsc::Receiver<()>, files: &AtomicUsize) {
         None,
         indicatif::ProgressDrawTarget::stderr_with_hz(10),
     );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} Scanning… {human_pos} files ({per_sec}, {elapsed})",
-    ) {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg}") {
         bar.set_style(style);
     }
     loop {
-        bar.set_position(files.load(Ordering::Relaxed) as u64);
+        bar.set_message(progress_line(
+            files.load(Ordering::Relaxed),
+            started.elapsed(),
+        ));
         bar.tick();
         if !matches!(stopped.recv_timeout(TICK), Err(RecvTimeoutError::Timeout)) {
             break;
@@ -95,9 +99,38 @@ fn draw_until_stopped(stopped: &mpsc::Receiver<()>, files: &AtomicUsize) {
     bar.finish_and_clear();
 }
 
+/// `Scanning… 12,345 files (4,100 files/s, 3s)`: numbers as the summary writes them,
+/// the rate in whole files per second since the run started.
+fn progress_line(files: usize, elapsed: Duration) -> String {
+    let seconds = elapsed.as_secs_f64();
+    let rate = if seconds > 0.0 {
+        (files as f64 / seconds).round() as usize
+    } else {
+        0
+    };
+    format!(
+        "Scanning… {} files ({} files/s, {}s)",
+        number(files),
+        number(rate),
+        elapsed.as_secs()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_line_counts_files_per_second() {
+        assert_eq!(
+            progress_line(12_345, Duration::from_millis(3_010)),
+            "Scanning… 12,345 files (4,101 files/s, 3s)"
+        );
+        assert_eq!(
+            progress_line(0, Duration::ZERO),
+            "Scanning… 0 files (0 files/s, 0s)"
+        );
+    }
 
     #[test]
     fn shown_on_terminals_outside_ci_only() {

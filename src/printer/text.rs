@@ -178,6 +178,7 @@ mod tests {
             color_out: false,
             color_err: false,
             all_returns: false,
+            quiet: false,
         };
         let mut printer = TextPrinter::new(options, Vec::new(), Vec::new());
         printer.file(report).unwrap();
@@ -248,6 +249,7 @@ mod tests {
             color_out: false,
             color_err: false,
             all_returns: false,
+            quiet: false,
         };
         let line = diagnostic_line("a.ts", &finding(3, false, None), &options, false);
         assert!(line.ends_with("(fixable with --all-returns)"), "{line}");
@@ -260,6 +262,7 @@ mod tests {
             color_out: false,
             color_err: false,
             all_returns: true,
+            quiet: false,
         };
         let mut waiting = finding(3, false, None);
         waiting.rule = crate::rules::nondeterminism_outside_step::NAME;

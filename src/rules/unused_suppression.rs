@@ -62,18 +62,18 @@ pub fn check(
         if names_only_disabled_rules {
             continue;
         }
-        let unknown: Vec<&str> = directive
+        let unknown: Vec<String> = directive
             .rules
             .iter()
-            .map(String::as_str)
             .filter(|rule| !crate::rule_docs::is_known(rule))
+            .map(|rule| crate::rule_docs::unknown_rule(rule, &[]))
             .collect();
         let message = if unknown.is_empty() {
             "suppression comment silences no finding".to_string()
         } else {
             format!(
-                "suppression comment silences no finding (unknown rule {})",
-                unknown.join(", ")
+                "suppression comment silences nothing: {}",
+                unknown.join("; ")
             )
         };
         out.push(Diagnostic {

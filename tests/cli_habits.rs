@@ -1,0 +1,325 @@
+//! What a ruff, eslint or biome user expects from a linter's command line: the flags
+//! they type from habit, quiet modes, `ALL` in rule lists, "did you mean" for misspelt
+//! names, configuration errors that say where, counts written one way, and a `--help`
+//! and README that say what the tool is and how to install it.
+
+use std::fs;
+use std::path::Path;
+
+use predicates::prelude::*;
+
+mod common;
+use common::{inngest_fix, stdout_of, write, DEMO};
+
+/// A directory holding one file with one fixable finding ([`DEMO`]).
+fn demo_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/fn.ts", DEMO);
+    dir
+}
+
+/// stdout, stderr and exit code of a run.
+fn run(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
+    let output = inngest_fix(dir).args(args).output().unwrap();
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+        output.status.code(),
+    )
+}
+
+/// Elapsed times differ from run to run: `in 12ms` / `in 1.20s` become `in TIME`.
+fn without_time(text: &str) -> String {
+    text.lines()
+        .map(|line| match (line.find(" in "), line.find(": ")) {
+            (Some(start), Some(end)) if line.starts_with("Scanned ") && start < end => {
+                format!("{} in TIME{}\n", &line[..start], &line[end..])
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- flags from habit
+
+#[test]
+fn fix_is_write() {
+    let (with_write, with_fix) = (demo_dir(), demo_dir());
+    let (_, write_err, write_code) = run(with_write.path(), &["--write"]);
+    let (_, fix_err, fix_code) = run(with_fix.path(), &["--fix"]);
+    assert_eq!((write_code, fix_code), (Some(0), Some(0)));
+    assert_eq!(without_time(&write_err), without_time(&fix_err));
+    let read = |dir: &tempfile::TempDir| fs::read_to_string(dir.path().join("src/fn.ts")).unwrap();
+    assert_eq!(read(&with_fix), read(&with_write));
+    assert!(read(&with_fix).contains("finalize-and-return"));
+}
+
+#[test]
+fn diff_is_dry_run() {
+    let dir = demo_dir();
+    let (dry_out, _, dry_code) = run(dir.path(), &["--dry-run"]);
+    let (diff_out, _, diff_code) = run(dir.path(), &["--diff"]);
+    assert_eq!((dry_code, diff_code), (Some(1), Some(1)));
+    assert!(
+        diff_out.starts_with("--- a/src/fn.ts\n+++ b/src/fn.ts\n"),
+        "{diff_out}"
+    );
+    assert_eq!(diff_out, dry_out);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("src/fn.ts")).unwrap(),
+        DEMO
+    );
+    inngest_fix(dir.path())
+        .args(["--diff", "--fix"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
+#[test]
+fn output_format_is_format() {
+    let dir = demo_dir();
+    let by_format = stdout_of(inngest_fix(dir.path()).args(["--check", "--format", "json"]));
+    let by_output_format =
+        stdout_of(inngest_fix(dir.path()).args(["--check", "--output-format=json"]));
+    assert!(by_format.starts_with("{\n  \"version\": 1,"), "{by_format}");
+    assert_eq!(by_output_format, by_format);
+}
+
+#[test]
+fn quiet_prints_findings_only_and_qq_nothing() {
+    let dir = demo_dir();
+    let (out, err, code) = run(dir.path(), &["--check", "-q"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with("src/fn.ts:7:5: unsafe-trailing-return "),
+        "{out}"
+    );
+    assert_eq!(err, "", "no summary line");
+    let (out, err, code) = run(dir.path(), &["--quiet"]);
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("--- a/src/fn.ts"), "the diff stays: {out}");
+    assert!(!err.contains("Scanned"), "{err}");
+    for args in [
+        &["--check", "-qq"][..],
+        &["-qq"],
+        &["-q", "-q", "--format", "json"],
+    ] {
+        let (out, err, code) = run(dir.path(), args);
+        assert_eq!(
+            (out.as_str(), err.as_str(), code),
+            ("", "", Some(1)),
+            "{args:?}"
+        );
+    }
+    let (out, err, code) = run(dir.path(), &["--fix", "-qq"]);
+    assert_eq!((out.as_str(), err.as_str(), code), ("", "", Some(0)));
+    let (out, err, code) = run(dir.path(), &["--check", "-qq", "missing.ts"]);
+    assert_eq!((out.as_str(), err.as_str(), code), ("", "", Some(2)));
+}
+
+#[test]
+fn select_and_ignore_all_work_as_in_ruff() {
+    let dir = demo_dir();
+    let stale = DEMO.replace(
+        "    const a = await",
+        "    // inngest-fix-ignore\n    const a = await",
+    );
+    write(dir.path(), "src/stale.ts", &stale);
+    let rules = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--check", "-q"];
+        all.extend(args);
+        let (out, _, _) = run(dir.path(), &all);
+        out.lines()
+            .map(|line| line.split(' ').nth(1).unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(
+        rules(&[]),
+        [
+            "unsafe-trailing-return",
+            "unused-suppression",
+            "unsafe-trailing-return"
+        ]
+    );
+    assert_eq!(rules(&["--ignore", "ALL"]), Vec::<String>::new());
+    assert_eq!(
+        rules(&["--ignore", "ALL", "--select", "unused-suppression"]),
+        ["unused-suppression"],
+        "a rule named wins over ALL"
+    );
+    assert_eq!(
+        rules(&["--select", "ALL", "--ignore", "unsafe-trailing-return"]),
+        ["unused-suppression"]
+    );
+    inngest_fix(dir.path())
+        .args(["--check", "--ignore=ALL"])
+        .assert()
+        .code(0);
+}
+
+// ---------------------------------------------------------------- did you mean
+
+#[test]
+fn misspelt_rules_get_did_you_mean_everywhere() {
+    let dir = demo_dir();
+    let (out, err, code) = run(dir.path(), &["--explain", "unsafe-trailing-retrun"]);
+    assert_eq!((out.as_str(), code), ("", Some(2)));
+    assert_eq!(
+        err,
+        "inngest-fix: error: unknown rule `unsafe-trailing-retrun`; \
+         did you mean `unsafe-trailing-return`?\n"
+    );
+    let (_, err, _) = run(dir.path(), &["--explain", "frobnicate"]);
+    assert_eq!(
+        err,
+        "inngest-fix: error: unknown rule `frobnicate` (`inngest-fix --list-rules` lists the rules)\n",
+        "no rule is close: no guess, and no dump of every rule"
+    );
+    for flag in ["--select", "--ignore"] {
+        let (_, err, code) = run(dir.path(), &[flag, "nested_step"]);
+        assert_eq!(code, Some(2));
+        assert!(
+            err.contains("unknown rule `nested_step`; did you mean `nested-step`?"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("unawaited-send"),
+            "no list of every rule: {err}"
+        );
+    }
+    let (_, err, _) = run(dir.path(), &["--select", "all"]);
+    assert!(err.contains("did you mean `ALL`?"), "{err}");
+
+    // In a suppression comment: the unused-suppression finding says which rule was meant.
+    let typo = DEMO.replace(
+        "    return { a",
+        "    // inngest-fix-ignore: unsafe-trailing-retrun\n    return { a",
+    );
+    write(dir.path(), "src/fn.ts", &typo);
+    let out = stdout_of(inngest_fix(dir.path()).args(["--check", "--format=concise"]));
+    assert!(
+        out.contains(
+            "src/fn.ts:7:8: unused-suppression suppression comment silences nothing: unknown \
+             rule `unsafe-trailing-retrun`; did you mean `unsafe-trailing-return`?"
+        ),
+        "{out}"
+    );
+}
+
+// ---------------------------------------------------------------- configuration errors
+
+#[test]
+fn config_errors_say_line_column_and_did_you_mean() {
+    let dir = demo_dir();
+    write(
+        dir.path(),
+        "inngest-fix.toml",
+        "# settings\nstepid = \"wrap-up\"\n",
+    );
+    let (out, err, code) = run(dir.path(), &["--check"]);
+    assert_eq!((out.as_str(), code), ("", Some(2)));
+    assert_eq!(
+        err,
+        "inngest-fix: error: inngest-fix.toml:2:1: unknown key `stepid`; did you mean `step-id`?\n"
+    );
+    write(
+        dir.path(),
+        "inngest-fix.toml",
+        "select = [\n  \"unsafe-trailing-return\",\n  \"nestedstep\",\n]\n",
+    );
+    let (_, err, _) = run(dir.path(), &["--check"]);
+    assert_eq!(
+        err,
+        "inngest-fix: error: inngest-fix.toml:3:4: select: unknown rule `nestedstep`; \
+         did you mean `nested-step`?\n"
+    );
+    // Found during the walk, in package.json: one line for the file, the run goes on.
+    write(dir.path(), "inngest-fix.toml", "");
+    write(
+        dir.path(),
+        "pkg/package.json",
+        "{\n  \"name\": \"pkg\",\n  \"inngest-fix\": { \"var_name\": \"out\" }\n}\n",
+    );
+    write(dir.path(), "pkg/fn.ts", DEMO);
+    let (out, err, code) = run(dir.path(), &["--check", "-q"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "inngest-fix: error: pkg/package.json: invalid configuration at line 3, column 20: \
+         in \"inngest-fix\": unknown key `var_name`; did you mean `var-name`?\n"
+    );
+    assert!(out.contains("src/fn.ts:7:5"), "{out}");
+}
+
+// ---------------------------------------------------------------- numbers
+
+#[test]
+fn counts_are_grouped_in_threes() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..1_000 {
+        write(dir.path(), &format!("f{i}.ts"), "export const x = 1;\n");
+    }
+    write(dir.path(), "demo.ts", DEMO);
+    let (_, err, _) = run(dir.path(), &["--check"]);
+    assert!(
+        err.starts_with("Scanned 1,001 files (1 with Inngest functions) in "),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------- help and README
+
+#[test]
+fn help_says_what_the_tool_is_and_lists_its_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    for flag in ["-h", "--help"] {
+        let help = stdout_of(inngest_fix(dir.path()).arg(flag));
+        assert!(
+            help.starts_with("A linter and codemod for Inngest functions"),
+            "{help}"
+        );
+        for alias in ["--fix", "--diff", "--output-format", "--quiet"] {
+            assert!(help.contains(alias), "{flag} shows {alias}");
+        }
+    }
+    let help = stdout_of(inngest_fix(dir.path()).arg("--help"));
+    let rules = stdout_of(inngest_fix(dir.path()).arg("--list-rules"));
+    for line in rules.lines() {
+        let rule = line.split_whitespace().next().unwrap();
+        assert!(help.contains(rule), "--help names the rule {rule}");
+    }
+}
+
+#[test]
+fn readme_says_how_to_install_without_placeholders() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let install = readme
+        .split("\n## Install\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README.md has an Install section");
+    assert!(
+        install.contains("cargo install --locked --path ."),
+        "{install}"
+    );
+    assert!(
+        install.contains("cargo install --locked --git URL"),
+        "{install}"
+    );
+    // Every code block can be pasted: no `<this repository>`-style placeholders.
+    for (i, block) in readme.split("```").enumerate().filter(|(i, _)| i % 2 == 1) {
+        if block.starts_with("text\n$ inngest-fix --help") {
+            continue; // the generated reference shows clap's `<ARG>` value names
+        }
+        for line in block.lines() {
+            let placeholder = line.contains("<this") || line.contains("<a tag");
+            assert!(!placeholder, "code block {i}: {line}");
+        }
+    }
+    for flag in ["--fix", "--diff", "--output-format", "-qq", "--select ALL"] {
+        assert!(readme.contains(flag), "the README's usage shows {flag}");
+    }
+}

@@ -10,6 +10,7 @@
 //! [`github`]. [`progress`] is the indicator shown while files are checked.
 
 pub mod diff;
+pub mod frame;
 pub mod github;
 pub mod json;
 pub mod json_lines;
@@ -222,6 +223,8 @@ fn elapsed(duration: Duration) -> String {
 pub(crate) mod style {
     pub const BOLD: &str = "\x1b[1m";
     pub const BOLD_RED: &str = "\x1b[1;31m";
+    pub const BOLD_BLUE: &str = "\x1b[1;34m";
+    pub const BOLD_CYAN: &str = "\x1b[1;36m";
     pub const RED: &str = "\x1b[31m";
     pub const GREEN: &str = "\x1b[32m";
     pub const CYAN: &str = "\x1b[36m";

@@ -70,8 +70,14 @@ the createFunction call (`// inngest-fix-ignore: RULE -- reason` names the rule)
     long_about = long_about(),
     after_help = AFTER_HELP,
     group(ArgGroup::new("mode").args(["dry_run", "write", "check", "interactive"])),
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true,
 )]
 pub struct Args {
+    /// `server`: run as a language server instead of checking files.
+    #[command(subcommand)]
+    pub subcommand: Option<Subcommand>,
+
     /// Files and directories to check.
     ///
     /// Directories are walked recursively, honouring .gitignore, .ignore and hidden-file
@@ -280,6 +286,8 @@ pub struct Args {
 /// What the command line asks for.
 #[derive(Debug)]
 pub enum Command {
+    /// `inngest-fix server`.
+    Server,
     /// Check (and fix) files.
     Run(Config),
     /// `--explain RULE`.
@@ -321,6 +329,9 @@ impl Args {
 
     /// What to do.
     pub fn into_command(self) -> Command {
+        if let Some(Subcommand::Server) = self.subcommand {
+            return Command::Server;
+        }
         if let Some(rule) = self.explain {
             return Command::Explain(rule);
         }
@@ -353,6 +364,17 @@ impl Args {
             stdin_filename: self.stdin_filename,
         }
     }
+}
+
+/// What `inngest-fix` can run instead of checking files.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Subcommand {
+    /// Run as a language server on stdin/stdout, for editors.
+    ///
+    /// Publishes the findings of open TypeScript and JavaScript documents as you type, and
+    /// offers their fixes and suppressions as code actions; see the README for VS Code,
+    /// Neovim, Zed and Helix. To check a directory named `server`, write `./server`.
+    Server,
 }
 
 /// A step ID goes into a string literal as is: no quotes, backslashes, `${` or newlines.

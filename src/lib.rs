@@ -18,6 +18,7 @@ pub mod printer;
 pub mod rule_docs;
 pub mod rules;
 pub mod run;
+pub mod server;
 pub mod suggest;
 pub mod suppression;
 pub mod walk;

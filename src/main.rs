@@ -1,5 +1,5 @@
 //! The `inngest-fix` binary: parse the command line, hand off to [`inngest_fix::run`]
-//! (or to `--explain`, `--list-rules`, `--show-config`), turn the outcome into an exit
+//! (or to [`inngest_fix::server`], `--explain`, `--list-rules`, `--show-config`), turn the outcome into an exit
 //! code.
 
 use std::io::{self, Write};
@@ -15,6 +15,11 @@ use inngest_fix::run::Exit;
 fn main() -> ExitCode {
     // clap exits with 2 on a usage error, and 0 after --help and --version.
     let outcome = match Args::parse().into_command() {
+        Command::Server => inngest_fix::server::run_stdio().map(|end| match end {
+            inngest_fix::server::End::Clean => Exit::Clean,
+            // `exit` without `shutdown`: exit code 1, as the protocol asks.
+            inngest_fix::server::End::Abrupt => Exit::FindingsRemain,
+        }),
         Command::Run(config) => inngest_fix::run::run(&config),
         Command::Explain(rule) => {
             explain::explain(&rule, &mut io::stdout(), &mut io::stderr()).map_err(Into::into)

@@ -1,0 +1,158 @@
+//! The documents the editor has open, as it last sent them, and when each is due for
+//! analysis.
+//!
+//! Owns: the unsaved text of each open document (full-text sync: every change sends the
+//! whole text), its version, its language, and the debounce: a document is analysed once
+//! the user has stopped typing for [`DEBOUNCE`]. Does not own: the analysis
+//! ([`super::diagnose`]).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use lsp_types::Url;
+
+use crate::Lang;
+
+/// How long after the last change a document is analysed. Opening a document analyses
+/// it at once.
+pub const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// One open document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The text as the editor holds it, saved or not.
+    pub text: String,
+    /// The editor's version of that text.
+    pub version: i32,
+    /// The grammar to parse it with; `None` for a file the CLI would not look at
+    /// (a `.d.ts`, another language).
+    pub lang: Option<Lang>,
+    /// The file on disk it belongs to (for its configuration); `None` for an unsaved
+    /// buffer.
+    pub path: Option<PathBuf>,
+    /// When it is due for analysis; `None` when its diagnostics are current.
+    pub due: Option<Instant>,
+}
+
+impl Document {
+    /// A document the editor opened, with the protocol's language id as the fallback
+    /// when its name does not say (an untitled buffer).
+    pub fn new(uri: &Url, text: String, version: i32, language_id: &str) -> Self {
+        let path = uri.to_file_path().ok().filter(|_| uri.scheme() == "file");
+        let lang = match &path {
+            Some(path) => Lang::from_path(path),
+            None => lang_of_language_id(language_id),
+        };
+        Document {
+            text,
+            version,
+            lang,
+            path,
+            due: Some(Instant::now()),
+        }
+    }
+}
+
+/// The grammar for an editor's language id, as `.ts` and `.js` files are parsed.
+fn lang_of_language_id(language_id: &str) -> Option<Lang> {
+    match language_id {
+        "typescript" => Some(Lang::TypeScript),
+        "typescriptreact" | "javascript" | "javascriptreact" => Some(Lang::Tsx),
+        _ => None,
+    }
+}
+
+/// Every open document, by URI.
+#[derive(Debug, Default)]
+pub struct Documents {
+    open: HashMap<Url, Document>,
+}
+
+impl Documents {
+    /// `didOpen`: analyse now.
+    pub fn open(&mut self, uri: Url, document: Document) {
+        self.open.insert(uri, document);
+    }
+
+    /// `didChange` with the whole new text: analyse after [`DEBOUNCE`]. A change to a
+    /// document that is not open is ignored (the client broke the protocol).
+    pub fn change(&mut self, uri: &Url, text: String, version: i32) {
+        if let Some(document) = self.open.get_mut(uri) {
+            document.text = text;
+            document.version = version;
+            document.due = Some(Instant::now() + DEBOUNCE);
+        }
+    }
+
+    /// `didClose`: forget it.
+    pub fn close(&mut self, uri: &Url) -> Option<Document> {
+        self.open.remove(uri)
+    }
+
+    /// The document, if open.
+    pub fn get(&self, uri: &Url) -> Option<&Document> {
+        self.open.get(uri)
+    }
+
+    /// When the next document is due, if any is.
+    pub fn next_due(&self) -> Option<Instant> {
+        self.open.values().filter_map(|d| d.due).min()
+    }
+
+    /// The documents due by `now`, marked as current.
+    pub fn take_due(&mut self, now: Instant) -> Vec<(Url, Document)> {
+        let mut due = Vec::new();
+        for (uri, document) in &mut self.open {
+            if document.due.is_some_and(|at| at <= now) {
+                document.due = None;
+                due.push((uri.clone(), document.clone()));
+            }
+        }
+        due
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(name: &str) -> Url {
+        Url::parse(&format!("file:///project/{name}")).unwrap()
+    }
+
+    #[test]
+    fn a_change_waits_for_the_debounce_and_an_open_does_not() {
+        let mut documents = Documents::default();
+        let a = uri("a.ts");
+        documents.open(a.clone(), Document::new(&a, "x".into(), 1, "typescript"));
+        let now = Instant::now();
+        assert_eq!(documents.take_due(now).len(), 1);
+        assert!(documents.take_due(now).is_empty());
+        documents.change(&a, "y".into(), 2);
+        assert!(documents.take_due(now).is_empty());
+        let later = now + DEBOUNCE * 2;
+        let due = documents.take_due(later);
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].1.text, "y");
+        assert_eq!(due[0].1.version, 2);
+    }
+
+    #[test]
+    fn the_language_comes_from_the_name_then_the_language_id() {
+        let ts = uri("a.ts");
+        assert_eq!(
+            Document::new(&ts, String::new(), 1, "x").lang,
+            Some(Lang::TypeScript)
+        );
+        let dts = uri("a.d.ts");
+        assert_eq!(
+            Document::new(&dts, String::new(), 1, "typescript").lang,
+            None
+        );
+        let untitled = Url::parse("untitled:Untitled-1").unwrap();
+        let document = Document::new(&untitled, String::new(), 1, "javascript");
+        assert_eq!(document.lang, Some(Lang::Tsx));
+        assert_eq!(document.path, None);
+    }
+}

@@ -196,3 +196,23 @@ pub fn hover(analysis: &Analysis, text: &str, position: Position) -> Option<Hove
         range: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_analysis_becomes_one_diagnostic() {
+        let crashed = run_guarded(|| -> FileOutcome { panic!("boom at byte 12") });
+        let Err(message) = crashed else {
+            panic!("the panic was not caught");
+        };
+        assert_eq!(message, "boom at byte 12");
+        let published = diagnostics(&Analysis::Crashed(message), "const x = 1;\n");
+        assert_eq!(published.len(), 1);
+        assert_eq!(published[0].severity, Some(DiagnosticSeverity::ERROR));
+        assert!(published[0]
+            .message
+            .starts_with("internal error: the analysis of this file failed (boom at byte 12)"));
+    }
+}

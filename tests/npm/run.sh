@@ -67,7 +67,7 @@ npx --offline inngest-fix --check handler.ts >check.out 2>check.err || status=$?
 expected=$("$binary" --check handler.ts 2>/dev/null || true)
 [[ "$(cat check.out)" == "$expected" ]] || fail "npx inngest-fix --check printed other findings than the binary"
 grep -q '^handler.ts:[0-9]*:[0-9]*: unsafe-trailing-return' check.out || fail "no finding in: $(cat check.out)"
-echo "tests/npm: PASS npx inngest-fix --check: exit 1, $(wc -l <check.out) findings as the binary reports them"
+echo "tests/npm: PASS npx inngest-fix --check: exit 1, $(grep -c "^handler.ts:" check.out) findings as the binary reports them"
 
 # An editor may start the server through the launcher: stdin and stdout must pass
 # through untouched, and `shutdown` + `exit` end it with code 0.

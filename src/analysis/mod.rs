@@ -9,6 +9,7 @@
 pub mod binding;
 pub mod flow;
 pub mod functions;
+pub mod json;
 pub mod mutations;
 pub mod queries;
 pub mod returns;

@@ -7,7 +7,9 @@
 pub mod duplicate_step_id;
 pub mod mutation_in_step;
 pub mod nested_step;
+pub mod non_json_step_result;
 pub mod nondeterminism_outside_step;
+pub mod side_effect_outside_step;
 pub mod unawaited_send;
 pub mod unawaited_step;
 pub mod unsafe_trailing_return;
@@ -84,13 +86,15 @@ pub fn check_tree(tree: &Tree, source: &str, lang: Lang, settings: &Settings) ->
                 returns: &returns,
                 style: &style,
             };
-            let rules: [HandlerRule; 6] = [
+            let rules: [HandlerRule; 8] = [
                 unsafe_trailing_return::check,
                 mutation_in_step::check,
                 nested_step::check,
                 nondeterminism_outside_step::check,
                 unawaited_step::check,
                 duplicate_step_id::check,
+                side_effect_outside_step::check,
+                non_json_step_result::check,
             ];
             for check in rules {
                 check(&context, tree, lang, &mut diagnostics);
@@ -117,7 +121,7 @@ pub fn check_tree(tree: &Tree, source: &str, lang: Lang, settings: &Settings) ->
 /// The flag that lets a finding's existing fix apply, when the fix waits for one:
 /// `--unsafe-fixes` for fixes that need review, else `--all-returns` (non-trailing returns).
 pub fn flag_for_waiting_fix(rule: &str) -> &'static str {
-    if rule == nondeterminism_outside_step::NAME {
+    if rule == nondeterminism_outside_step::NAME || rule == side_effect_outside_step::NAME {
         "--unsafe-fixes"
     } else {
         "--all-returns"

@@ -1,0 +1,684 @@
+//! Rule `side-effect-outside-step`.
+//!
+//! ## What it does
+//! Finds, in a handler that runs steps, an awaited call outside any step body: a
+//! database query, a `fetch`, an SDK call, `inngest.send(…)`. Only awaits of the
+//! handler's own code are looked at (not those inside callbacks it defines).
+//!
+//! Not findings: awaits of step tools (through any binding), of
+//! `Promise.all`/`Promise.allSettled`/`Promise.race`/`Promise.any` over step calls, of a
+//! helper handed `step` (or a function of the handler or file that runs steps), of the
+//! handler's own `logger`, and awaits that have no effect outside the process: an
+//! already-created promise (`await pending`), `new Promise(…)`, `import(…)`,
+//! `Promise.resolve(…)`, reading a response body (`res.json()`, `res.text()`), and
+//! waiting (`sleep(…)`, `delay(…)`, `setTimeout(…)` from `timers/promises`).
+//!
+//! ## Why is this bad?
+//! An Inngest handler runs again from the top for every step: code outside step bodies
+//! runs on every one of those requests, while step bodies run once and their results
+//! are memoized. A query outside a step runs once per step of the run (and a write
+//! repeats: an email sent twice, a row inserted twice, a counter bumped twice); an
+//! error in it is not retried as a step. Inngest's guidance: never start a side effect
+//! outside a step; send events with `step.sendEvent`, not `inngest.send`.
+//!
+//! ## Example
+//! ```ts
+//! const user = await getUser(event.data.userId);
+//! await step.run("send-welcome", () => sendWelcome(user.email));
+//! ```
+//! Use instead:
+//! ```ts
+//! const user = await step.run("get-user", () => getUser(event.data.userId));
+//! await step.run("send-welcome", () => sendWelcome(user.email));
+//! ```
+//!
+//! ## Fix safety
+//! Needs review: applied only with `--unsafe-fixes`. The fix wraps the call in its own
+//! step, `await step.run("get-user", () => getUser(id))`, with an ID derived from the
+//! callee (`-2`, `-3`… when taken in the handler). It adds one step per evaluation and
+//! the result now comes back through JSON, so it is offered only where that cannot
+//! matter: the result is unused, returned, or bound to a `const` that is only read
+//! through properties, in conditions, templates, object literals and array or string
+//! methods (never passed whole to another function, never used as a `Date`, `Map`, `Set`
+//! or class instance), and the call has no `await` or step inside. `inngest.send(…)` is
+//! not wrapped: use `step.sendEvent` instead. Everything else is left for manual review.
+
+use tree_sitter::{Node, Tree};
+
+use super::{function_statement_start, Diagnostic, HandlerContext};
+use crate::analysis::binding::StepBinding;
+use crate::analysis::scope::resolve;
+use crate::analysis::{
+    any_descendant, code_children, enclosing_function, for_each_descendant, text, unwrap_expression,
+};
+use crate::fix::{Edit, Fix};
+use crate::Lang;
+
+/// The rule's name, as users write it in suppressions and `--select`.
+pub const NAME: &str = "side-effect-outside-step";
+
+/// Report every awaited side effect outside the step bodies of one handler.
+pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
+    let source = context.source;
+    let handler = context.handler.function;
+    let mut awaited = Vec::new();
+    for_each_descendant(handler, |node| {
+        if node.kind() == "await_expression"
+            && enclosing_function(node).is_some_and(|f| f.id() == handler.id())
+            && context.steps.body_containing(node).is_none()
+        {
+            awaited.push(node);
+        }
+    });
+    let mut taken: Vec<String> = context
+        .steps
+        .calls
+        .iter()
+        .filter_map(|c| c.id.clone())
+        .collect();
+    let quote = context.steps.calls.iter().find_map(|c| {
+        let first = code_children(c.call.child_by_field_name("arguments")?).next()?;
+        (first.kind() == "string").then(|| text(first, source).chars().next())?
+    });
+    for await_node in awaited {
+        let Some(call) = code_children(await_node).next().map(unwrap_expression) else {
+            continue;
+        };
+        if call.kind() != "call_expression" || is_harmless(context, tree, call) {
+            continue;
+        }
+        let callee = callee_name(call, source);
+        let is_send = is_inngest_send(call, source);
+        let fix = if is_send {
+            Err("no automatic fix: send it with `step.sendEvent(id, payload)` instead".to_string())
+        } else {
+            why_no_fix(context, await_node, call).map_or_else(
+                || {
+                    let id = first_free(&step_id_for(call, source), &taken);
+                    taken.push(id.clone());
+                    wrap(context, call, &id, quote).ok_or_else(|| {
+                        "no automatic fix: the handler destructures no `run` from `step`"
+                            .to_string()
+                    })
+                },
+                Err,
+            )
+        };
+        let mut message = if is_send {
+            format!(
+                "`{callee}(…)` runs outside any step: the event is sent again every time the \
+                 handler replays; use `step.sendEvent`"
+            )
+        } else {
+            format!(
+                "`await {callee}(…)` runs outside any step: it runs again every time the \
+                 handler replays"
+            )
+        };
+        if fix.is_ok() && !context.settings.unsafe_fixes {
+            message.push_str(" (`--unsafe-fixes` wraps it in a step)");
+        }
+        let (fix, manual_reason) = match fix {
+            Ok(fix) => (Some(fix), None),
+            Err(reason) => (None, Some(reason)),
+        };
+        out.push(Diagnostic {
+            rule: NAME,
+            range: await_node.byte_range(),
+            message,
+            function_id: context.function.id.clone(),
+            function_start: function_statement_start(context.function.call),
+            fix_applies: fix.is_some() && context.settings.unsafe_fixes,
+            fix,
+            manual_reason,
+        });
+    }
+}
+
+/// Method names that only read a response body already fetched.
+const BODY_READERS: &[&str] = &["json", "text", "arrayBuffer", "blob", "formData"];
+/// Functions that only wait.
+const WAITS: &[&str] = &["sleep", "delay", "wait", "setTimeout", "setImmediate"];
+/// `Promise` statics.
+const PROMISE_COMBINATORS: &[&str] = &["all", "allSettled", "race", "any"];
+
+/// Whether the awaited `call` has no effect a replay repeats, or runs steps itself.
+fn is_harmless(context: &HandlerContext, tree: &Tree, call: Node) -> bool {
+    let source = context.source;
+    let handler = context.handler.function;
+    if context.steps.is_step_call(call) {
+        return true;
+    }
+    let Some(function) = call.child_by_field_name("function") else {
+        return true;
+    };
+    let function = unwrap_expression(function);
+    match function.kind() {
+        "import" => true,
+        "identifier" => {
+            let name = text(function, source);
+            if WAITS.contains(&name) {
+                return true;
+            }
+            match resolve(function, handler, name, source) {
+                // A function of the handler: harmless when it runs steps.
+                Some(scope) => {
+                    declared_function(scope, name, source).is_some_and(|f| {
+                        context.steps.any_within(f) || reaches_step(f, context.binding, source)
+                    }) || is_step_alias(context, scope, name)
+                }
+                None => module_function_reaches_step(tree.root_node(), name, context, source),
+            }
+        }
+        "member_expression" => {
+            let Some(object) = function
+                .child_by_field_name("object")
+                .map(unwrap_expression)
+            else {
+                return true;
+            };
+            let property = function
+                .child_by_field_name("property")
+                .map_or("", |p| text(p, source));
+            let object_text = text(object, source);
+            if object_text == "Promise" {
+                // `Promise.resolve(…)`, or a combinator over steps.
+                return !PROMISE_COMBINATORS.contains(&property) || context.steps.any_within(call);
+            }
+            if BODY_READERS.contains(&property) && object.kind() == "identifier" {
+                return true;
+            }
+            if object.kind() == "identifier" {
+                let name = text(object, source);
+                if let Some(scope) = resolve(object, handler, name, source) {
+                    if is_step_alias(context, scope, name) {
+                        return true;
+                    }
+                }
+            }
+            is_handler_logger(context, object)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `name`, declared in `scope`, is taken from the step binding:
+/// `const { run } = step`, `const tools = step`, `const s = ctx.step`,
+/// `const { step } = ctx`.
+fn is_step_alias(context: &HandlerContext, scope: Node, name: &str) -> bool {
+    let source = context.source;
+    let mut declared = Vec::new();
+    crate::analysis::scope::declared_names(scope, source, &mut declared);
+    let Some(declarator) = declared
+        .into_iter()
+        .find(|n| text(*n, source) == name)
+        .and_then(|n| {
+            let mut node = n;
+            while let Some(parent) = node.parent() {
+                if parent.kind() == "variable_declarator" {
+                    return Some(parent);
+                }
+                node = parent;
+            }
+            None
+        })
+    else {
+        return false;
+    };
+    let Some(value) = declarator
+        .child_by_field_name("value")
+        .map(unwrap_expression)
+    else {
+        return false;
+    };
+    let value = text(value, source);
+    match context.binding {
+        StepBinding::Object { name } => value == name,
+        StepBinding::ContextMember { context } => {
+            let pattern = declarator
+                .child_by_field_name("name")
+                .map_or("", |p| text(p, source));
+            value == format!("{context}.step")
+                || (value == context.as_str() && (name == "step" || pattern.contains("step:")))
+        }
+        StepBinding::Tools { .. } => false,
+    }
+}
+
+/// Whether `object` is the handler's own `logger` (`logger.info`, `ctx.logger.info`).
+fn is_handler_logger(context: &HandlerContext, object: Node) -> bool {
+    let source = context.source;
+    let handler = context.handler.function;
+    match object.kind() {
+        "identifier" => {
+            text(object, source) == "logger"
+                && resolve(object, handler, "logger", source)
+                    .is_some_and(|s| s.id() == handler.id())
+        }
+        "member_expression" => {
+            let is_logger = object
+                .child_by_field_name("property")
+                .is_some_and(|p| text(p, source) == "logger");
+            let on_context = object.child_by_field_name("object").is_some_and(|o| {
+                o.kind() == "identifier"
+                    && resolve(o, handler, text(o, source), source)
+                        .is_some_and(|s| s.id() == handler.id())
+            });
+            is_logger && on_context
+        }
+        _ => false,
+    }
+}
+
+/// The function `name` declares in `scope`: a function declaration, or a `const` holding
+/// an arrow function or function expression.
+fn declared_function<'t>(scope: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
+    let mut declared = Vec::new();
+    crate::analysis::scope::declared_names(scope, source, &mut declared);
+    let name_node = declared.into_iter().find(|n| text(*n, source) == name)?;
+    let parent = name_node.parent()?;
+    match parent.kind() {
+        "function_declaration" | "generator_function_declaration" => Some(parent),
+        "variable_declarator" => parent
+            .child_by_field_name("value")
+            .map(unwrap_expression)
+            .filter(|v| crate::analysis::is_function(*v)),
+        _ => None,
+    }
+}
+
+/// Whether a function of the file calls a step tool on a name the handler's binding
+/// uses (the v4 global `step`, or a `step` parameter of its own).
+fn reaches_step(function: Node, binding: &StepBinding, source: &str) -> bool {
+    let name = match binding {
+        StepBinding::Object { name } => name.as_str(),
+        _ => "step",
+    };
+    any_descendant(function, |node| {
+        node.kind() == "member_expression"
+            && node
+                .child_by_field_name("object")
+                .is_some_and(|o| o.kind() == "identifier" && text(o, source) == name)
+            && node.child_by_field_name("property").is_some_and(|p| {
+                matches!(
+                    text(p, source),
+                    "run"
+                        | "sleep"
+                        | "sleepUntil"
+                        | "waitForEvent"
+                        | "invoke"
+                        | "sendEvent"
+                        | "fetch"
+                        | "ai"
+                        | "realtime"
+                        | "waitForSignal"
+                        | "sendSignal"
+                )
+            })
+    })
+}
+
+/// Whether `name`, not declared in the handler, is a function of the file that runs
+/// steps, or (with the v4 global `step`) a function imported from a relative module,
+/// which may use that global: neither is judged without seeing its body.
+fn module_function_reaches_step(
+    program: Node,
+    name: &str,
+    context: &HandlerContext,
+    source: &str,
+) -> bool {
+    if let Some(function) = declared_function(program, name, source) {
+        return reaches_step(function, context.binding, source);
+    }
+    let global_step = matches!(context.binding, StepBinding::Object { .. })
+        && crate::analysis::binding::first_parameter_pattern(context.handler.function)
+            .map_or(true, |p| !text(p, source).contains("step"));
+    global_step && imported_from_relative(program, name, source)
+}
+
+/// Whether `name` is imported from a relative module (`./helpers`).
+fn imported_from_relative(program: Node, name: &str, source: &str) -> bool {
+    code_children(program).any(|statement| {
+        statement.kind() == "import_statement"
+            && statement.child_by_field_name("source").is_some_and(|s| {
+                text(s, source)
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .starts_with('.')
+            })
+            && any_descendant(statement, |n| {
+                n.kind() == "identifier" && text(n, source) == name
+            })
+    })
+}
+
+/// `inngest.send(…)`, `client.send(…)`: a `send` method on a receiver named like a client.
+fn is_inngest_send(call: Node, source: &str) -> bool {
+    let Some(function) = call.child_by_field_name("function") else {
+        return false;
+    };
+    if function.kind() != "member_expression" {
+        return false;
+    }
+    let property = function
+        .child_by_field_name("property")
+        .map(|p| text(p, source));
+    let object = function
+        .child_by_field_name("object")
+        .map(|o| text(o, source));
+    property == Some("send")
+        && object.is_some_and(|o| {
+            let last = o.rsplit('.').next().unwrap_or(o).to_ascii_lowercase();
+            last.contains("inngest") || last == "client"
+        })
+}
+
+/// The callee as written, on one line and at most 40 characters (`db.user.update`).
+fn callee_name(call: Node, source: &str) -> String {
+    let callee = call
+        .child_by_field_name("function")
+        .map_or("", |f| text(f, source));
+    let one_line: String = callee.split_whitespace().collect::<Vec<_>>().join("");
+    if one_line.chars().count() <= 40 {
+        one_line
+    } else {
+        let tail: Vec<char> = one_line.chars().collect();
+        format!("…{}", tail[tail.len() - 39..].iter().collect::<String>())
+    }
+}
+
+/// Why the call cannot be wrapped in a step, if it cannot.
+fn why_no_fix(context: &HandlerContext, await_node: Node, call: Node) -> Option<String> {
+    if await_node.has_error() || await_node.parent().is_some_and(|p| p.is_error()) {
+        return Some("no automatic fix: the code around it did not parse cleanly".to_string());
+    }
+    if context.binding.run_callee().is_none() {
+        return Some("no automatic fix: the handler destructures no `run` from `step`".to_string());
+    }
+    if context.steps.any_within(call)
+        || any_descendant(call, |n| {
+            matches!(n.kind(), "await_expression" | "yield_expression")
+        })
+    {
+        return Some(
+            "no automatic fix: the call awaits or runs something itself; move it into a \
+             `step.run` by hand"
+                .to_string(),
+        );
+    }
+    if callee_name(call, context.source).starts_with("Promise.") {
+        return Some(
+            "no automatic fix: wrap the whole batch in one `step.run`, or each item in its own"
+                .to_string(),
+        );
+    }
+    if !result_survives_json(context, await_node) {
+        return Some(
+            "no automatic fix: its result is used in ways its JSON copy may not support \
+             (passed on whole, or its type is declared); wrap it in `step.run` by hand"
+                .to_string(),
+        );
+    }
+    None
+}
+
+/// Whether every use of the awaited value stays valid on its JSON round trip: unused,
+/// returned, or a `const` read only through properties and in JSON-safe places.
+fn result_survives_json(context: &HandlerContext, await_node: Node) -> bool {
+    let source = context.source;
+    let Some(parent) = await_node.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "expression_statement" | "return_statement" => true,
+        "variable_declarator" => {
+            let Some(name) = parent.child_by_field_name("name") else {
+                return false;
+            };
+            let is_const = parent
+                .parent()
+                .and_then(|d| d.child(0))
+                .is_some_and(|k| k.kind() == "const");
+            if name.kind() != "identifier"
+                || !is_const
+                || parent.child_by_field_name("type").is_some()
+            {
+                return false;
+            }
+            let handler = context.handler.function;
+            let variable = text(name, source);
+            let Some(scope) = resolve(name, handler, variable, source) else {
+                return false;
+            };
+            let mut safe = true;
+            for_each_descendant(handler, |node| {
+                if !safe
+                    || !matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+                    || node.id() == name.id()
+                    || text(node, source) != variable
+                {
+                    return;
+                }
+                if resolve(node, handler, variable, source).is_some_and(|s| s.id() == scope.id()) {
+                    safe = json_safe_use(node, source);
+                }
+            });
+            safe
+        }
+        _ => false,
+    }
+}
+
+/// Methods of arrays, strings and numbers: on a JSON value they are what they were.
+const JSON_SAFE_METHODS: &[&str] = &[
+    "map",
+    "filter",
+    "forEach",
+    "find",
+    "findIndex",
+    "some",
+    "every",
+    "reduce",
+    "includes",
+    "indexOf",
+    "slice",
+    "join",
+    "concat",
+    "flatMap",
+    "flat",
+    "at",
+    "toUpperCase",
+    "toLowerCase",
+    "trim",
+    "split",
+    "startsWith",
+    "endsWith",
+    "replace",
+    "replaceAll",
+    "substring",
+    "padStart",
+    "padEnd",
+    "toFixed",
+    "toString",
+    "localeCompare",
+    "match",
+];
+
+/// Whether one read of the value stays valid on its JSON form.
+fn json_safe_use(reference: Node, source: &str) -> bool {
+    // Climb the property chain: `user.profile.email`.
+    let mut node = reference;
+    let mut through_property = false;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "member_expression"
+                if parent
+                    .child_by_field_name("object")
+                    .is_some_and(|o| o.id() == node.id()) =>
+            {
+                let property = parent
+                    .child_by_field_name("property")
+                    .map_or("", |p| text(p, source));
+                if property == "size" {
+                    return false;
+                }
+                let called = parent.parent().is_some_and(|c| {
+                    c.kind() == "call_expression"
+                        && c.child_by_field_name("function")
+                            .is_some_and(|f| f.id() == parent.id())
+                });
+                if called {
+                    return JSON_SAFE_METHODS.contains(&property);
+                }
+                through_property = true;
+                node = parent;
+            }
+            "subscript_expression" => {
+                through_property = true;
+                node = parent;
+            }
+            "parenthesized_expression" | "non_null_expression" => node = parent,
+            _ => break,
+        }
+    }
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "template_substitution"
+        | "unary_expression"
+        | "if_statement"
+        | "parenthesized_expression"
+        | "ternary_expression"
+        | "return_statement"
+        | "pair"
+        | "shorthand_property_identifier"
+        | "array"
+        | "spread_element"
+        | "object"
+        | "for_in_statement"
+        | "switch_statement" => true,
+        "binary_expression" => {
+            let operator = parent
+                .child_by_field_name("operator")
+                .map(|o| text(o, source));
+            !matches!(operator, Some("instanceof" | "-" | "*" | "/"))
+        }
+        "arguments" => {
+            // Passed on: fine to logging, JSON and the value converters; a property
+            // (`user.email`) to anything.
+            let callee = parent
+                .parent()
+                .and_then(|c| c.child_by_field_name("function"))
+                .map_or("", |f| text(f, source));
+            through_property
+                || matches!(
+                    callee,
+                    "JSON.stringify" | "String" | "Number" | "Boolean" | "Array.isArray"
+                )
+                || callee.starts_with("Object.")
+                || callee.starts_with("console.")
+                || callee.starts_with("logger.")
+        }
+        _ => false,
+    }
+}
+
+/// The step ID derived from the callee: its last two names in kebab case
+/// (`getUser` → `get-user`, `prisma.user.findMany` → `user-find-many`).
+fn step_id_for(call: Node, source: &str) -> String {
+    let mut names = Vec::new();
+    let mut node = call.child_by_field_name("function");
+    while let Some(current) = node.map(unwrap_expression) {
+        match current.kind() {
+            "identifier" => {
+                names.push(text(current, source));
+                break;
+            }
+            "member_expression" => {
+                if let Some(p) = current.child_by_field_name("property") {
+                    names.push(text(p, source));
+                }
+                node = current.child_by_field_name("object");
+            }
+            "call_expression" => node = current.child_by_field_name("function"),
+            _ => break,
+        }
+    }
+    names.retain(|n| *n != "this");
+    let picked: Vec<&str> = names.iter().take(2).rev().copied().collect();
+    let id = picked
+        .iter()
+        .map(|n| kebab(n))
+        .filter(|n| !n.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if id.is_empty() {
+        "side-effect".to_string()
+    } else {
+        id
+    }
+}
+
+/// `findMany` → `find-many`, `getURL` → `get-url`, `send_email` → `send-email`.
+fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let after_lower = i > 0 && chars[i - 1].is_ascii_lowercase();
+            let before_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())
+                && i > 0
+                && chars[i - 1].is_ascii_uppercase();
+            if (after_lower || before_lower) && !out.is_empty() {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(*c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// `base`, else `base-2`, `base-3`… the first not in `taken`.
+fn first_free(base: &str, taken: &[String]) -> String {
+    let is_taken = |candidate: &str| taken.iter().any(|t| t == candidate);
+    if !is_taken(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| !is_taken(candidate))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// The edit wrapping the call in a step: `getUser(id)` becomes
+/// `step.run("get-user", () => getUser(id))`; the `await` stays where it was.
+fn wrap(context: &HandlerContext, call: Node, id: &str, quote: Option<char>) -> Option<Fix> {
+    let callee = context.binding.run_callee()?;
+    let quote = context.style.style(context.source, quote).quote;
+    let called = text(call, context.source);
+    Some(Fix {
+        edits: vec![Edit {
+            range: call.byte_range(),
+            replacement: format!("{callee}({quote}{id}{quote}, () => {called})"),
+        }],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kebab;
+
+    #[test]
+    fn kebab_case() {
+        assert_eq!(kebab("getUser"), "get-user");
+        assert_eq!(kebab("findMany"), "find-many");
+        assert_eq!(kebab("getURL"), "get-url");
+        assert_eq!(kebab("send_email"), "send-email");
+        assert_eq!(kebab("fetch"), "fetch");
+        assert_eq!(kebab("HTMLParser"), "html-parser");
+    }
+}

@@ -8,8 +8,13 @@
 //! Not findings: awaits of step tools (through any binding), of
 //! `Promise.all`/`Promise.allSettled`/`Promise.race`/`Promise.any` over step calls, of a
 //! helper handed `step` (or a function of the handler or file that runs steps), of the
-//! handler's own `logger`, and awaits that have no effect outside the process: an
-//! already-created promise (`await pending`), `new Promise(…)`, `import(…)`,
+//! handler's own `logger` (or any logger: a log line written again is noise, not a lost
+//! effect), of the handler's own realtime `publish` (non-durable by design, for updates
+//! whose duplicates are acceptable), of agent-kit's `network.run`/`agent.run` (they run
+//! their model calls as steps), and awaits that have no effect outside the process: an
+//! already-created promise (`await pending`), `new Promise(…)`, `import(…)`, calls
+//! named for pure computation (`parse…`, `validate…`, `format…`, `map…`, `build…`,
+//! `compute…`, `render…`, `to…`),
 //! `Promise.resolve(…)`, reading a response body (`res.json()`, `res.text()`), and
 //! waiting (`sleep(…)`, `delay(…)`, `setTimeout(…)` from `timers/promises`).
 //!
@@ -139,6 +144,102 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
 const BODY_READERS: &[&str] = &["json", "text", "arrayBuffer", "blob", "formData"];
 /// Functions that only wait.
 const WAITS: &[&str] = &["sleep", "delay", "wait", "setTimeout", "setImmediate"];
+/// The name of the function a call runs, through `.then`/`.catch`/`.finally` chains:
+/// `getUser` of `getUser(id)`, `parseAsync` of `schema.parseAsync(x).catch(…)`.
+fn effective_name<'s>(call: Node, source: &'s str) -> &'s str {
+    let mut call = call;
+    loop {
+        let Some(function) = call.child_by_field_name("function").map(unwrap_expression) else {
+            return "";
+        };
+        match function.kind() {
+            "identifier" => return text(function, source),
+            "member_expression" => {
+                let property = function
+                    .child_by_field_name("property")
+                    .map_or("", |p| text(p, source));
+                let inner = function
+                    .child_by_field_name("object")
+                    .map(unwrap_expression)
+                    .filter(|o| o.kind() == "call_expression");
+                match inner {
+                    Some(inner) if matches!(property, "then" | "catch" | "finally") => call = inner,
+                    _ => return property,
+                }
+            }
+            _ => return "",
+        }
+    }
+}
+
+/// Verbs of pure computation: `parseAsync`, `validateInput`, `formatDate`, `mapToEvent`,
+/// `buildPayload`, `computeScore`, `renderTemplate`, `toCsv`… A call named so computes
+/// a value; it is not the side effect this rule is about.
+fn is_pure_name(name: &str) -> bool {
+    const PURE_VERBS: &[&str] = &[
+        "parse",
+        "safeParse",
+        "validate",
+        "format",
+        "map",
+        "build",
+        "compute",
+        "calculate",
+        "calc",
+        "transform",
+        "render",
+        "convert",
+        "normalize",
+        "serialize",
+        "sanitize",
+        "extract",
+        "to",
+    ];
+    PURE_VERBS.iter().any(|verb| {
+        name.strip_prefix(verb).is_some_and(|rest| {
+            rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase())
+        })
+    })
+}
+
+/// Whether `call` is handed the handler's own `publish` parameter.
+fn hands_handler_publish(context: &HandlerContext, call: Node) -> bool {
+    let source = context.source;
+    let handler = context.handler.function;
+    call.child_by_field_name("arguments")
+        .is_some_and(|arguments| {
+            any_descendant(arguments, |n| {
+                matches!(n.kind(), "identifier" | "shorthand_property_identifier")
+                    && text(n, source) == "publish"
+                    && resolve(n, handler, "publish", source)
+                        .is_some_and(|s| s.id() == handler.id())
+            })
+        })
+}
+
+/// Logging methods: a log line written again on replay is noise, not a lost effect.
+const LOG_LEVELS: &[&str] = &["log", "info", "warn", "error", "debug", "trace", "fatal"];
+
+/// `log`, `logger`, `console`, `this.logger`, `appLogger`…
+fn is_logger_name(receiver: &str) -> bool {
+    let last = receiver.rsplit('.').next().unwrap_or(receiver);
+    let lower = last.to_ascii_lowercase();
+    lower == "log" || lower == "console" || lower.ends_with("logger") || lower == "logging"
+}
+
+/// Whether the file imports `@inngest/agent-kit`: its agents and networks run their
+/// model calls and tools as steps of the function that runs them.
+fn imports_agent_kit(program: Node, source: &str) -> bool {
+    code_children(program).any(|statement| {
+        statement.kind() == "import_statement"
+            && statement.child_by_field_name("source").is_some_and(|s| {
+                text(s, source)
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .starts_with("@inngest/agent-kit")
+            })
+    })
+}
+
 /// `Promise` statics.
 const PROMISE_COMBINATORS: &[&str] = &["all", "allSettled", "race", "any"];
 
@@ -153,11 +254,26 @@ fn is_harmless(context: &HandlerContext, tree: &Tree, call: Node) -> bool {
         return true;
     };
     let function = unwrap_expression(function);
+    let name = effective_name(call, source);
+    if is_pure_name(name) {
+        return true;
+    }
+    // A helper handed the handler's own realtime `publish` that publishes with it.
+    if name.to_ascii_lowercase().starts_with("publish") && hands_handler_publish(context, call) {
+        return true;
+    }
     match function.kind() {
         "import" => true,
         "identifier" => {
             let name = text(function, source);
             if WAITS.contains(&name) {
+                return true;
+            }
+            // The handler's own `publish` (realtime) is non-durable by design: Inngest
+            // documents it for streaming updates whose duplicates are acceptable.
+            if name == "publish"
+                && resolve(function, handler, name, source).is_some_and(|s| s.id() == handler.id())
+            {
                 return true;
             }
             match resolve(function, handler, name, source) {
@@ -195,6 +311,12 @@ fn is_harmless(context: &HandlerContext, tree: &Tree, call: Node) -> bool {
                         return true;
                     }
                 }
+            }
+            if LOG_LEVELS.contains(&property) && is_logger_name(object_text) {
+                return true;
+            }
+            if property == "run" && imports_agent_kit(tree.root_node(), source) {
+                return true;
             }
             is_handler_logger(context, object)
         }

@@ -98,7 +98,7 @@ pub fn body_result_shape(body: Node, program: Node, source: &str) -> Option<Shap
 pub fn expression_shape(
     expression: Node,
     scope: Node,
-    classes: &Classes,
+    classes: &Classes<'_>,
     source: &str,
     depth: usize,
 ) -> Option<Shape> {
@@ -131,7 +131,14 @@ pub fn expression_shape(
         "number" if text(expression, source).ends_with('n') => non_json(NonJson::BigInt),
         "call_expression" => {
             let function = expression.child_by_field_name("function")?;
-            (text(function, source) == "BigInt").then_some(Shape::NonJson(NonJson::BigInt))
+            let name = text(function, source);
+            if name == "BigInt" {
+                return non_json(NonJson::BigInt);
+            }
+            if function.kind() != "identifier" || resolve(function, scope, name, source).is_some() {
+                return None;
+            }
+            type_shape(classes.return_type(name)?, classes, source, depth + 1)
         }
         "arrow_function" | "function_expression" | "function" => non_json(NonJson::Function),
         "object" => {
@@ -165,7 +172,7 @@ pub fn expression_shape(
 
 /// The shape a type annotation names: `Date`, `Map<…>`, `Set<…>`, `bigint`, a class
 /// of the file, `Promise<…>` of one of these, or an object type with such properties.
-fn type_shape(node: Node, classes: &Classes, source: &str, depth: usize) -> Option<Shape> {
+fn type_shape(node: Node, classes: &Classes<'_>, source: &str, depth: usize) -> Option<Shape> {
     if depth > 8 {
         return None;
     }
@@ -174,8 +181,12 @@ fn type_shape(node: Node, classes: &Classes, source: &str, depth: usize) -> Opti
         "predefined_type" if text(node, source) == "bigint" => non_json(NonJson::BigInt),
         "type_identifier" => match text(node, source) {
             "Date" => non_json(NonJson::Date),
-            name => classes.instance(name).map(Shape::NonJson),
+            name => classes
+                .instance(name)
+                .map(Shape::NonJson)
+                .or_else(|| type_shape(classes.declared_type(name)?, classes, source, depth + 1)),
         },
+        "union_type" => code_children(node).find_map(|t| type_shape(t, classes, source, depth + 1)),
         "generic_type" => {
             let name = text(node.child_by_field_name("name")?, source);
             match name {
@@ -189,7 +200,7 @@ fn type_shape(node: Node, classes: &Classes, source: &str, depth: usize) -> Opti
             }
         }
         "function_type" => non_json(NonJson::Function),
-        "object_type" => {
+        "object_type" | "interface_body" => {
             let mut properties = Vec::new();
             for member in code_children(node) {
                 if member.kind() != "property_signature" {
@@ -262,15 +273,61 @@ fn for_each_own_return<'t>(block: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
     }
 }
 
-/// The classes declared in a file, with their method names.
-pub struct Classes {
+/// The classes declared in a file, with their method names; its interfaces, type
+/// aliases and top-level functions, to read declared types through.
+pub struct Classes<'t> {
     classes: Vec<(String, Vec<String>)>,
+    /// `interface X {…}` and `type X = …`: the name and the type's node.
+    types: Vec<(String, Node<'t>)>,
+    /// Top-level `function f(): T` and `const f = (): T => …`: the name and the function.
+    functions: Vec<(String, Node<'t>)>,
 }
 
-impl Classes {
+impl<'t> Classes<'t> {
     /// The classes declared anywhere in `program` (top level or nested).
-    pub fn of(program: Node, source: &str) -> Classes {
+    pub fn of(program: Node<'t>, source: &str) -> Classes<'t> {
         let mut classes = Vec::new();
+        let mut types = Vec::new();
+        let mut functions = Vec::new();
+        for statement in code_children(program) {
+            let statement = match statement.kind() {
+                "export_statement" => match statement.child_by_field_name("declaration") {
+                    Some(declaration) => declaration,
+                    None => continue,
+                },
+                _ => statement,
+            };
+            match statement.kind() {
+                "interface_declaration" | "type_alias_declaration" => {
+                    let name = statement.child_by_field_name("name");
+                    let body = statement
+                        .child_by_field_name("body")
+                        .or_else(|| statement.child_by_field_name("value"));
+                    if let (Some(name), Some(body)) = (name, body) {
+                        types.push((text(name, source).to_string(), body));
+                    }
+                }
+                "function_declaration" => {
+                    if let Some(name) = statement.child_by_field_name("name") {
+                        functions.push((text(name, source).to_string(), statement));
+                    }
+                }
+                "lexical_declaration" => {
+                    for declarator in code_children(statement) {
+                        let name = declarator.child_by_field_name("name");
+                        let value = declarator
+                            .child_by_field_name("value")
+                            .map(unwrap_expression);
+                        if let (Some(name), Some(value)) = (name, value) {
+                            if is_function(value) {
+                                functions.push((text(name, source).to_string(), value));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         for_each_descendant(program, |node| {
             if !matches!(node.kind(), "class_declaration" | "class") {
                 return;
@@ -298,7 +355,22 @@ impl Classes {
             }
             classes.push((text(name, source).to_string(), methods));
         });
-        Classes { classes }
+        Classes {
+            classes,
+            types,
+            functions,
+        }
+    }
+
+    /// The declared return type of the top-level function `name`.
+    fn return_type(&self, name: &str) -> Option<Node<'t>> {
+        let (_, function) = self.functions.iter().find(|(n, _)| n == name)?;
+        code_children(function.child_by_field_name("return_type")?).next()
+    }
+
+    /// The interface body or aliased type named `name`.
+    fn declared_type(&self, name: &str) -> Option<Node<'t>> {
+        self.types.iter().find(|(n, _)| n == name).map(|(_, t)| *t)
     }
 
     /// An instance of the class `name`, when the file declares a class of that name

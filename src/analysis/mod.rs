@@ -12,6 +12,7 @@ pub mod functions;
 pub mod json;
 pub mod mutations;
 pub mod queries;
+pub mod replay;
 pub mod returns;
 pub mod scope;
 pub mod steps;

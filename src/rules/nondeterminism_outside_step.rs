@@ -1,16 +1,32 @@
 //! Rule `nondeterminism-outside-step`.
 //!
 //! ## What it does
-//! Finds `Date.now()`, `new Date()` without arguments, `Math.random()`,
-//! `crypto.randomUUID()` (or an imported `randomUUID()`) and `performance.now()`
-//! evaluated outside step bodies in a handler that runs steps, including in the
-//! arguments of step calls (`step.sleepUntil("wait", new Date(Date.now() + DAY))`).
+//! Finds a time, random value or generated ID evaluated outside step bodies in a
+//! handler that runs steps — `Date.now()`, `new Date()` without arguments,
+//! `Math.random()`, `crypto.randomUUID()` (or an imported `randomUUID()`),
+//! `performance.now()`, `crypto.getRandomValues(…)`, `nanoid()`, `uuid`'s
+//! `v1`/`v4`/`v6`/`v7()` (under any alias, or `uuid.v4()`), cuid's `cuid()`/`createId()`
+//! and `ulid()` — when its value can change what the run does:
+//! - it decides which steps run: a condition around step calls (`if`, `?:`, `&&`, a
+//!   loop, a `switch`), or an early `return`/`throw` before later steps;
+//! - it is part of a step's ID;
+//! - it is evaluated before a step and read after it, inside a later step body or
+//!   outside one (also through values computed from it, `Date.now() - startedAt`, and
+//!   inside a loop that runs steps).
+//!
+//! A value that only feeds a step tool's arguments (a `sleepUntil` date, a `sendEvent`
+//! payload, `invoke` data: evaluated by the execution that runs the step and memoized
+//! with it), a log line, a return of the handler, or only the first step after it, is
+//! not a finding, unless an earlier step already consumed the same value. One finding
+//! per declaration holding the value (`const startedAt = Date.now()`), at its first
+//! source; the reads are named in the message.
 //!
 //! ## Why is this bad?
 //! The handler replays from the top for every step, and code outside step bodies runs
 //! again each time. Each replay gets a new time or random value, so an ID, a deadline or
 //! a branch computed from it differs between the requests of one run: the value a later
-//! step sees is not the one an earlier step saw.
+//! step sees is not the one an earlier step saw, a branch taken before a step may not be
+//! taken on replay, and a step ID that changes names a new step each time.
 //!
 //! ## Example
 //! ```ts
@@ -29,7 +45,10 @@
 //! Needs review: applied only with `--unsafe-fixes`. The fix wraps the expression in
 //! a step, `await step.run("date-now", () => Date.now())`, whose value is memoized. The
 //! step ID is derived from the expression (`date-now`, `new-date`, `math-random`,
-//! `random-uuid`, `performance-now`, with `-2`, `-3`… when taken in the handler). It adds
+//! `random-uuid`, `performance-now`, `nanoid`, `uuid`, `cuid`, `ulid`, with `-2`, `-3`…
+//! when taken in the handler); a declaration holding several sources gets one step
+//! each. `crypto.getRandomValues` is never wrapped (its typed array would come back as
+//! a plain object). It adds
 //! one step per evaluation (counted toward the step limit and billing), and changes
 //! timing: the value is taken when the step first runs. `new Date()` becomes
 //! `new Date(await step.run("new-date", () => Date.now()))`, because a step's result is
@@ -40,6 +59,7 @@
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext};
+use crate::analysis::replay::{self, Hazard, HazardousRead};
 use crate::analysis::scope::resolve;
 use crate::analysis::{
     code_children, contains, enclosing_function, for_each_descendant, is_async_function, text,
@@ -59,13 +79,17 @@ struct Nondeterministic<'t> {
     is_new_date: bool,
 }
 
-/// Report every nondeterministic expression outside the step bodies of one handler.
-pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
+/// Report every nondeterministic value outside the step bodies of one handler that a
+/// replay can change the run with: one finding per declaration holding it (or per
+/// expression, when nothing holds it), at the first source, with the reads as related
+/// locations.
+pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
     let source = context.source;
     let handler = context.handler.function;
+    let imports = Imports::of(tree.root_node(), source);
     let mut found = Vec::new();
     for_each_descendant(handler, |node| {
-        if let Some(hit) = classify(node, handler, source) {
+        if let Some(hit) = classify(node, handler, &imports, source) {
             if context.steps.body_containing(node).is_none() {
                 found.push(hit);
             }
@@ -73,6 +97,22 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
     });
     if found.is_empty() {
         return;
+    }
+    // Group the sources by the declaration holding their value, keeping only values
+    // whose reads a replay can change.
+    let mut groups: Vec<(Vec<Nondeterministic>, Vec<HazardousRead>)> = Vec::new();
+    let mut holders: Vec<Option<usize>> = Vec::new();
+    for hit in found {
+        let value_flow = replay::flow(hit.node, handler, context.steps, source);
+        let holder = value_flow.holder.map(|h| h.id());
+        if let Some(index) = holder.and_then(|h| holders.iter().position(|g| *g == Some(h))) {
+            groups[index].0.push(hit);
+            continue;
+        }
+        let hazards =
+            replay::hazardous_reads(hit.node, &value_flow, handler, context.steps, source);
+        holders.push(holder);
+        groups.push((vec![hit], hazards));
     }
     let mut taken: Vec<String> = context
         .steps
@@ -85,20 +125,18 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
         (first.kind() == "string").then(|| text(first, source).chars().next())?
     });
     let style = context.style.style(source, quote);
-    for hit in found {
-        let expression = text(hit.node, source);
-        let fix = match why_no_fix(context, hit.node) {
-            Some(reason) => Err(reason),
-            None => {
-                let id = first_free(hit.id_base, &taken);
-                taken.push(id.clone());
-                wrap(context, &hit, &id, style.quote).ok_or_else(|| {
-                    "no automatic fix: the handler destructures no `run` from `step`".to_string()
-                })
-            }
+    for (hits, hazards) in groups {
+        let Some(first_hazard) = hazards.first() else {
+            continue;
         };
+        let Some(first) = hits.first() else {
+            continue;
+        };
+        let expression = text(first.node, source);
+        let fix = plan_fix(context, &hits, &mut taken, style.quote);
         let mut message = format!(
-            "`{expression}` is evaluated outside any step: it changes each time the handler replays"
+            "`{expression}` is evaluated outside any step, and {}",
+            describe(first_hazard, holder_name(first.node, context), source)
         );
         if fix.is_ok() && !context.settings.unsafe_fixes {
             message.push_str(" (`--unsafe-fixes` wraps it in a step)");
@@ -109,7 +147,7 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
         };
         out.push(Diagnostic {
             rule: NAME,
-            range: hit.node.byte_range(),
+            range: first.node.byte_range(),
             message,
             function_id: context.function.id.clone(),
             function_start: function_statement_start(context.function.call),
@@ -120,9 +158,224 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
     }
 }
 
+/// The name of the variable holding the value of `node`, if one does.
+fn holder_name<'s>(node: Node, context: &HandlerContext<'s, '_>) -> Option<&'s str> {
+    let value_flow = replay::flow(
+        node,
+        context.handler.function,
+        context.steps,
+        context.source,
+    );
+    let holder = value_flow.holder?;
+    let name = holder
+        .child_by_field_name("name")
+        .or_else(|| holder.child_by_field_name("left"))?;
+    (name.kind() == "identifier").then(|| text(name, context.source))
+}
+
+/// What a hazardous read does, for the message.
+fn describe(read: &HazardousRead, holder: Option<&str>, source: &str) -> String {
+    let line = read.node.start_position().row + 1;
+    let name = text(read.node, source);
+    let is_name = matches!(
+        read.node.kind(),
+        "identifier" | "shorthand_property_identifier"
+    );
+    let what = match holder {
+        Some(holder) if is_name && holder != name => format!("`{holder}` (through `{name}`)"),
+        _ if is_name => format!("`{name}`"),
+        _ => "its value".to_string(),
+    };
+    match read.hazard {
+        Hazard::StepId => {
+            format!("{what} is part of a step ID (line {line}): each replay names a new step")
+        }
+        Hazard::DecidesSteps => format!(
+            "{what} decides which steps run (line {line}): a replay can take another branch"
+        ),
+        Hazard::ReadAfterStep => {
+            format!("{what} is read after a step (line {line}): a replay recomputes it")
+        }
+    }
+}
+
+/// The edits wrapping every source of one group in its own step, or why there are none.
+fn plan_fix(
+    context: &HandlerContext,
+    hits: &[Nondeterministic],
+    taken: &mut Vec<String>,
+    quote: char,
+) -> Result<Fix, String> {
+    let mut edits = Vec::new();
+    for hit in hits {
+        if let Some(reason) = why_no_fix(context, hit) {
+            return Err(reason);
+        }
+        let id = first_free(hit.id_base, taken);
+        taken.push(id.clone());
+        let fix = wrap(context, hit, &id, quote).ok_or_else(|| {
+            "no automatic fix: the handler destructures no `run` from `step`".to_string()
+        })?;
+        edits.extend(fix.edits);
+    }
+    Ok(Fix { edits })
+}
+
+/// The names a file imports, with the module and the name imported
+/// (`default`, `*` for a namespace), from `import` statements and top-level
+/// `const { v4: uuidv4 } = require("uuid")`.
+struct Imports {
+    names: Vec<(String, String, String)>,
+}
+
+impl Imports {
+    fn of(program: Node, source: &str) -> Imports {
+        let unquote = |n: Node| {
+            text(n, source)
+                .trim_matches(|c| c == '"' || c == '\'' || c == '`')
+                .to_string()
+        };
+        let mut names = Vec::new();
+        for statement in code_children(program) {
+            match statement.kind() {
+                "import_statement" => {
+                    let Some(module) = statement.child_by_field_name("source").map(unquote) else {
+                        continue;
+                    };
+                    let Some(clause) =
+                        code_children(statement).find(|c| c.kind() == "import_clause")
+                    else {
+                        continue;
+                    };
+                    for part in code_children(clause) {
+                        match part.kind() {
+                            "identifier" => names.push((
+                                text(part, source).to_string(),
+                                module.clone(),
+                                "default".to_string(),
+                            )),
+                            "namespace_import" => {
+                                if let Some(local) =
+                                    code_children(part).find(|c| c.kind() == "identifier")
+                                {
+                                    names.push((
+                                        text(local, source).to_string(),
+                                        module.clone(),
+                                        "*".to_string(),
+                                    ));
+                                }
+                            }
+                            "named_imports" => {
+                                for specifier in code_children(part) {
+                                    let Some(imported) = specifier.child_by_field_name("name")
+                                    else {
+                                        continue;
+                                    };
+                                    let local =
+                                        specifier.child_by_field_name("alias").unwrap_or(imported);
+                                    names.push((
+                                        text(local, source).to_string(),
+                                        module.clone(),
+                                        text(imported, source).to_string(),
+                                    ));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                "lexical_declaration" | "variable_declaration" => {
+                    for declarator in code_children(statement) {
+                        let required = declarator
+                            .child_by_field_name("value")
+                            .filter(|v| v.kind() == "call_expression")
+                            .filter(|v| {
+                                v.child_by_field_name("function")
+                                    .is_some_and(|f| text(f, source) == "require")
+                            })
+                            .and_then(|v| code_children(v.child_by_field_name("arguments")?).next())
+                            .map(unquote);
+                        let (Some(module), Some(pattern)) =
+                            (required, declarator.child_by_field_name("name"))
+                        else {
+                            continue;
+                        };
+                        match pattern.kind() {
+                            "identifier" => names.push((
+                                text(pattern, source).to_string(),
+                                module,
+                                "*".to_string(),
+                            )),
+                            "object_pattern" => {
+                                for member in code_children(pattern) {
+                                    match member.kind() {
+                                        "shorthand_property_identifier_pattern" => {
+                                            let name = text(member, source).to_string();
+                                            names.push((name.clone(), module.clone(), name));
+                                        }
+                                        "pair_pattern" => {
+                                            if let (Some(key), Some(value)) = (
+                                                member.child_by_field_name("key"),
+                                                member.child_by_field_name("value"),
+                                            ) {
+                                                names.push((
+                                                    text(value, source).to_string(),
+                                                    module.clone(),
+                                                    text(key, source).to_string(),
+                                                ));
+                                            }
+                                        }
+                                        _ => {}
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Imports { names }
+    }
+
+    /// The module and imported name of a local name.
+    fn get(&self, local: &str) -> Option<(&str, &str)> {
+        self.names
+            .iter()
+            .find(|(l, _, _)| l == local)
+            .map(|(_, module, imported)| (module.as_str(), imported.as_str()))
+    }
+}
+
+/// The ID generator a bare call stands for: `nanoid()`, `v4()`/`uuidv4()` from `uuid`,
+/// `cuid()`/`createId()` from a cuid package, `ulid()`.
+fn id_generator(name: &str, imports: &Imports) -> Option<&'static str> {
+    match imports.get(name) {
+        Some(("uuid", "v1" | "v4" | "v6" | "v7")) => Some("uuid"),
+        Some((module, imported)) if module.contains("nanoid") && imported == "nanoid" => {
+            Some("nanoid")
+        }
+        Some((module, "cuid" | "createId" | "default")) if module.contains("cuid") => Some("cuid"),
+        Some((module, "ulid" | "default")) if module.contains("ulid") => Some("ulid"),
+        Some(_) => None,
+        None => match name {
+            "nanoid" => Some("nanoid"),
+            "ulid" => Some("ulid"),
+            "cuid" => Some("cuid"),
+            _ => None,
+        },
+    }
+}
+
 /// Whether `node` is one of the nondeterministic expressions, on globals the handler
 /// does not shadow.
-fn classify<'t>(node: Node<'t>, handler: Node<'t>, source: &str) -> Option<Nondeterministic<'t>> {
+fn classify<'t>(
+    node: Node<'t>,
+    handler: Node<'t>,
+    imports: &Imports,
+    source: &str,
+) -> Option<Nondeterministic<'t>> {
     let global = |name: Node| {
         name.kind() == "identifier" && resolve(name, handler, text(name, source), source).is_none()
     };
@@ -141,8 +394,16 @@ fn classify<'t>(node: Node<'t>, handler: Node<'t>, source: &str) -> Option<Nonde
                 return None; // a tagged template
             }
             match function.kind() {
-                "identifier" if text(function, source) == "randomUUID" && global(function) => {
-                    hit("random-uuid", false)
+                "identifier" => {
+                    let name = text(function, source);
+                    let id_base = match name {
+                        "randomUUID" => "random-uuid",
+                        _ => id_generator(name, imports)?,
+                    };
+                    if !global(function) {
+                        return None;
+                    }
+                    hit(id_base, false)
                 }
                 "member_expression" => {
                     let object = function.child_by_field_name("object")?;
@@ -153,7 +414,13 @@ fn classify<'t>(node: Node<'t>, handler: Node<'t>, source: &str) -> Option<Nonde
                         ("Date", "now") => "date-now",
                         ("Math", "random") => "math-random",
                         ("crypto", "randomUUID") => "random-uuid",
+                        ("crypto", "getRandomValues") => "get-random-values",
                         ("performance", "now") => "performance-now",
+                        (namespace, "v1" | "v4" | "v6" | "v7")
+                            if imports.get(namespace).is_some_and(|(m, _)| m == "uuid") =>
+                        {
+                            "uuid"
+                        }
                         _ => return None,
                     };
                     if !global(object) {
@@ -178,7 +445,15 @@ fn classify<'t>(node: Node<'t>, handler: Node<'t>, source: &str) -> Option<Nonde
 }
 
 /// Why the expression cannot be wrapped in a step, if it cannot.
-fn why_no_fix(context: &HandlerContext, node: Node) -> Option<String> {
+fn why_no_fix(context: &HandlerContext, hit: &Nondeterministic) -> Option<String> {
+    let node = hit.node;
+    if hit.id_base == "get-random-values" {
+        return Some(
+            "no automatic fix: `crypto.getRandomValues` fills a typed array, which a step \
+             would hand back as a plain object; generate the values inside a step"
+                .to_string(),
+        );
+    }
     if node.has_error() || node.parent().is_some_and(|p| p.is_error()) {
         return Some("no automatic fix: the code around it did not parse cleanly".to_string());
     }

@@ -10,10 +10,9 @@
 //!   one: that read sees the value of a later execution, not the one the code before
 //!   the step saw.
 //!
-//! A value read after a step only as a step tool's argument (a `sleepUntil` date, a
-//! `sendEvent` payload, `invoke` data: memoized with the step), in a log line, or in a
-//! return of the handler is not used inconsistently, unless an earlier step already
-//! consumed the same value. Owns: following a value through the names that hold it and
+//! A value read after a step only in a log line or a return of the handler, or as a
+//! step tool's argument (a `sleepUntil` date, a `sendEvent` payload, `invoke` data:
+//! memoized with the step) that no earlier step consumed, is not used inconsistently. Owns: following a value through the names that hold it and
 //! judging each read. Does not own which expressions are nondeterministic (the rule).
 
 use tree_sitter::Node;
@@ -128,11 +127,14 @@ pub fn hazardous_reads<'t>(
         if flow.holder.is_none() || !read_after_step(computed_at, read, handler, steps) {
             continue;
         }
-        let replay_safe_place = in_step_tool_arguments(read, steps)
-            || in_log_call(read, source)
-            || in_handler_return(read, handler);
+        // A log line or the handler's return is never held against the run; a step
+        // tool's argument is, when an earlier step consumed the same value (the event
+        // sent names another ID than the row created).
+        if in_log_call(read, source) || in_handler_return(read, handler) {
+            continue;
+        }
         let consumed_before = consumers.iter().any(|end| *end <= read.start_byte());
-        if !replay_safe_place || consumed_before {
+        if !in_step_tool_arguments(read, steps) || consumed_before {
             found.push(HazardousRead {
                 node: read,
                 hazard: Hazard::ReadAfterStep,

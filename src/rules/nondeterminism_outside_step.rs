@@ -16,8 +16,8 @@
 //!
 //! A value that only feeds a step tool's arguments (a `sleepUntil` date, a `sendEvent`
 //! payload, `invoke` data: evaluated by the execution that runs the step and memoized
-//! with it), a log line, a return of the handler, or only the first step after it, is
-//! not a finding, unless an earlier step already consumed the same value. One finding
+//! with it, unless an earlier step already consumed the same value), a log line, a
+//! return of the handler, or only the first step after it, is not a finding. One finding
 //! per declaration holding the value (`const startedAt = Date.now()`), at its first
 //! source; the reads are named in the message.
 //!

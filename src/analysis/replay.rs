@@ -329,7 +329,7 @@ fn in_handler_return(node: Node, handler: Node) -> bool {
             // An expression-bodied handler returns its body.
             return handler
                 .child_by_field_name("body")
-                .is_some_and(|b| b.id() == current.id());
+                .is_some_and(|b| b.id() == current.id() && b.kind() != "statement_block");
         }
         if is_function(parent) {
             return false;

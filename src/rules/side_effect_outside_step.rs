@@ -51,7 +51,7 @@
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext};
-use crate::analysis::binding::StepBinding;
+use crate::analysis::binding::{Holds, StepBinding};
 use crate::analysis::scope::resolve;
 use crate::analysis::{
     any_descendant, code_children, enclosing_function, for_each_descendant, text, unwrap_expression,
@@ -328,43 +328,11 @@ fn is_harmless(context: &HandlerContext, tree: &Tree, call: Node) -> bool {
 /// `const { run } = step`, `const tools = step`, `const s = ctx.step`,
 /// `const { step } = ctx`.
 fn is_step_alias(context: &HandlerContext, scope: Node, name: &str) -> bool {
-    let source = context.source;
-    let mut declared = Vec::new();
-    crate::analysis::scope::declared_names(scope, source, &mut declared);
-    let Some(declarator) = declared
-        .into_iter()
-        .find(|n| text(*n, source) == name)
-        .and_then(|n| {
-            let mut node = n;
-            while let Some(parent) = node.parent() {
-                if parent.kind() == "variable_declarator" {
-                    return Some(parent);
-                }
-                node = parent;
-            }
-            None
-        })
-    else {
-        return false;
-    };
-    let Some(value) = declarator
-        .child_by_field_name("value")
-        .map(unwrap_expression)
-    else {
-        return false;
-    };
-    let value = text(value, source);
-    match context.binding {
-        StepBinding::Object { name } => value == name,
-        StepBinding::ContextMember { context } => {
-            let pattern = declarator
-                .child_by_field_name("name")
-                .map_or("", |p| text(p, source));
-            value == format!("{context}.step")
-                || (value == context.as_str() && (name == "step" || pattern.contains("step:")))
-        }
-        StepBinding::Tools { .. } => false,
-    }
+    context
+        .binding
+        .names
+        .iter()
+        .any(|n| n.name == name && n.scope.map_or(true, |id| id == scope.id()))
 }
 
 /// Whether `object` is the handler's own `logger` (`logger.info`, `ctx.logger.info`).
@@ -412,15 +380,18 @@ fn declared_function<'t>(scope: Node<'t>, name: &str, source: &str) -> Option<No
 /// Whether a function of the file calls a step tool on a name the handler's binding
 /// uses (the v4 global `step`, or a `step` parameter of its own).
 fn reaches_step(function: Node, binding: &StepBinding, source: &str) -> bool {
-    let name = match binding {
-        StepBinding::Object { name } => name.as_str(),
-        _ => "step",
+    let is_step_name = |name: &str| {
+        name == "step"
+            || binding
+                .names
+                .iter()
+                .any(|n| n.holds == Holds::Object && n.name == name)
     };
     any_descendant(function, |node| {
         node.kind() == "member_expression"
             && node
                 .child_by_field_name("object")
-                .is_some_and(|o| o.kind() == "identifier" && text(o, source) == name)
+                .is_some_and(|o| o.kind() == "identifier" && is_step_name(text(o, source)))
             && node.child_by_field_name("property").is_some_and(|p| {
                 matches!(
                     text(p, source),
@@ -452,9 +423,8 @@ fn module_function_reaches_step(
     if let Some(function) = declared_function(program, name, source) {
         return reaches_step(function, context.binding, source);
     }
-    let global_step = matches!(context.binding, StepBinding::Object { .. })
-        && crate::analysis::binding::first_parameter_pattern(context.handler.function)
-            .map_or(true, |p| !text(p, source).contains("step"));
+    // The v4 global `step` import has no declaring scope.
+    let global_step = context.binding.names.iter().any(|n| n.scope.is_none());
     global_step && imported_from_relative(program, name, source)
 }
 

@@ -102,7 +102,7 @@ pub fn step_body_writes<'t>(
 
 /// The name a node writes to, when it is a write: `count` of `count += 1`, `rows` of
 /// `rows.push(x)`, `state` of `state.done = true`.
-fn written_root<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
+pub fn written_root<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
     let target = match node.kind() {
         "assignment_expression" | "augmented_assignment_expression" => {
             node.child_by_field_name("left")

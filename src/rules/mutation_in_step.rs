@@ -1,17 +1,21 @@
 //! Rule `mutation-in-step`.
 //!
 //! ## What it does
-//! Finds reads of a handler-scoped variable after a step body that writes it: an
-//! assignment (`total = …`, `total += …`), `++`/`--`, a member write
+//! Finds writes inside step bodies to handler-scoped variables whose value is read
+//! afterwards: an assignment (`total = …`, `total += …`), `++`/`--`, a member write
 //! (`state.done = true`), `delete`, a mutating call (`rows.push(x)`, `splice`,
 //! `map.set`, `set.add`, `map.delete`…) or `Object.assign(state, …)` inside
-//! `step.run(…, () => {…})`, then a read of that variable outside the step body, after
-//! it (in the handler, in a later step's arguments, or in a later step's body). Each
-//! read is reported where it is.
+//! `step.run(…, () => {…})` — or inside a function of the handler that only a step body
+//! calls — then a read of that variable outside the step body, after it (in the
+//! handler, in a later step's arguments, or in a later step's body). A step body in a
+//! loop that reads what it wrote in an earlier iteration (`total += x` in a body run
+//! once per item) counts too. One finding per write, located at the write; the message
+//! names the first read.
 //!
-//! A write that nothing reads afterwards, and a variable declared inside the step body,
-//! are left alone. So is the usual pattern `a = await step.run("add-one", () => a + 1)`:
-//! the step returns the value and the handler assigns it.
+//! A write that nothing reads afterwards, and a variable declared inside the step body
+//! (or inside the loop that runs it), are left alone. So is the usual pattern
+//! `a = await step.run("add-one", () => a + 1)`: the step returns the value and the
+//! handler assigns it.
 //!
 //! ## Why is this bad?
 //! A step body runs once. On every later request the handler replays from the top and
@@ -45,7 +49,7 @@ use tree_sitter::{Node, Tree};
 use super::{function_statement_start, Diagnostic, HandlerContext};
 use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
 use crate::analysis::scope::resolve;
-use crate::analysis::{for_each_descendant, text};
+use crate::analysis::{contains, for_each_descendant, text};
 use crate::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
@@ -87,30 +91,55 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
             occurrences.push((node, index));
         }
     });
-    let mut reads: Vec<(Node, StepBodyWrite)> = Vec::new();
-    for &(node, _) in &occurrences {
-        if is_assignment_target(node) {
+    // One finding per write, with the reads that see the lost value.
+    let mut reported: Vec<usize> = Vec::new();
+    for (write, scope) in &writes {
+        let name = write.name(source);
+        let in_loop = enclosing_loop(write.body, handler).filter(|l| !contains(*l, *scope));
+        let reads: Vec<Node> = occurrences
+            .iter()
+            .map(|(node, _)| *node)
+            .filter(|node| text(*node, source) == name && is_read(*node, source))
+            .filter(|node| {
+                resolve(*node, handler, name, source).is_some_and(|s| s.id() == scope.id())
+            })
+            .filter(|node| {
+                let after_body = node.start_byte() >= write.body.end_byte()
+                    && !reassigned_between(
+                        &occurrences,
+                        scope,
+                        write.body.end_byte(),
+                        *node,
+                        context,
+                    );
+                // A body in a loop reads, in a later iteration, what it wrote in an
+                // earlier one (itself included: `total += x`).
+                let same_loop = in_loop.is_some_and(|l| contains(l, *node));
+                after_body || same_loop
+            })
+            .collect();
+        let Some(first) = reads.first() else {
+            continue;
+        };
+        let at = write_expression(write.target);
+        if reported.contains(&at.id()) {
             continue;
         }
-        let name = text(node, source);
-        let stale = writes.iter().find(|(write, scope)| {
-            write.name(source) == name
-                && node.start_byte() >= write.body.end_byte()
-                && !reassigned_between(&occurrences, scope, write.body.end_byte(), node, context)
-        });
-        if let Some((write, _)) = stale {
-            reads.push((node, *write));
-        }
-    }
-    for (read, write) in reads {
-        let name = text(read, source);
+        reported.push(at.id());
+        let where_read = if contains(write.body, *first) {
+            "the same step body reads it in the next iteration of the loop".to_string()
+        } else {
+            format!(
+                "`{name}` is read after it (line {})",
+                first.start_position().row + 1
+            )
+        };
         out.push(Diagnostic {
             rule: NAME,
-            range: read.byte_range(),
+            range: at.byte_range(),
             message: format!(
-                "`{name}` is read after a step body writes it (line {}): that write is lost \
-                 when the handler replays",
-                write.line()
+                "this write to `{name}` inside a step body is lost when the handler replays, \
+                 and {where_read}"
             ),
             function_id: context.function.id.clone(),
             function_start: function_statement_start(context.function.call),
@@ -123,6 +152,104 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
             ),
         });
     }
+}
+
+/// Whether an occurrence of a name reads it: not a plain assignment target, and not only
+/// the object of a write that does not read it (`rows.push(x)`, `state.done = true`,
+/// `delete state.x`). `count += 1` and `count++` read it.
+fn is_read(node: Node, source: &str) -> bool {
+    if is_assignment_target(node) {
+        return false;
+    }
+    let at = write_expression(node);
+    if at.id() == node.id() {
+        return true;
+    }
+    match at.kind() {
+        "update_expression" | "augmented_assignment_expression" => true,
+        // `rows.push(x)` writes `rows`; `rows.push(rows.length)` also reads it.
+        "call_expression" | "assignment_expression" | "unary_expression" => {
+            let target = match at.kind() {
+                "call_expression" => at.child_by_field_name("function"),
+                "unary_expression" => at.child_by_field_name("argument"),
+                _ => at.child_by_field_name("left"),
+            };
+            let is_write_target = target.is_some_and(|t| contains(t, node))
+                && written_name(at, source).is_some_and(|w| w.id() == node.id());
+            !is_write_target
+        }
+        _ => true,
+    }
+}
+
+/// The write expression whose written name is `target` (`count += 1` for `count`,
+/// `rows.push(x)` for `rows`), or `target` itself when it is not written.
+fn write_expression(target: Node) -> Node {
+    let mut node = target;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "member_expression" | "subscript_expression" => {
+                let is_object = parent
+                    .child_by_field_name("object")
+                    .is_some_and(|o| o.id() == node.id());
+                if !is_object {
+                    return target;
+                }
+                node = parent;
+            }
+            "parenthesized_expression" | "non_null_expression" | "as_expression" => node = parent,
+            "assignment_expression" | "augmented_assignment_expression" => {
+                return if parent
+                    .child_by_field_name("left")
+                    .is_some_and(|l| l.id() == node.id())
+                {
+                    parent
+                } else {
+                    target
+                };
+            }
+            "update_expression" => return parent,
+            "unary_expression" if parent.child(0).is_some_and(|op| op.kind() == "delete") => {
+                return parent
+            }
+            "call_expression" => {
+                return if parent
+                    .child_by_field_name("function")
+                    .is_some_and(|f| f.id() == node.id())
+                    && node.kind() == "member_expression"
+                {
+                    parent
+                } else {
+                    target
+                };
+            }
+            _ => return target,
+        }
+    }
+    target
+}
+
+/// The name a write expression writes, as the shared analysis sees it.
+fn written_name<'t>(write: Node<'t>, source: &str) -> Option<Node<'t>> {
+    crate::analysis::mutations::written_root(write, source)
+}
+
+/// The innermost loop within `handler` around `node`.
+fn enclosing_loop<'t>(node: Node<'t>, handler: Node<'t>) -> Option<Node<'t>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.id() == handler.id() {
+            return None;
+        }
+        if matches!(
+            n.kind(),
+            "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
+        ) {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
 }
 
 /// Whether the handler assigns the variable afresh (`x = …` outside step bodies)

@@ -118,10 +118,18 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
                 after_body || same_loop
             })
             .collect();
-        let Some(first) = reads.first() else {
+        // Name a read outside the writing body when there is one.
+        let Some(first) = reads
+            .iter()
+            .find(|r| !contains(write.body, **r))
+            .or(reads.first())
+        else {
             continue;
         };
         let at = write_expression(write.target);
+        if sorts_for_its_value(at, source) {
+            continue;
+        }
         if reported.contains(&at.id()) {
             continue;
         }
@@ -152,6 +160,23 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
             ),
         });
     }
+}
+
+/// `items.sort(…).map(…)`, `const top = items.sort(…)`: a sort (or `reverse`) whose
+/// result is used is there for that result, computed again on replay; the in-place
+/// change it also makes is not what the code relies on.
+fn sorts_for_its_value(write: Node, source: &str) -> bool {
+    if write.kind() != "call_expression" {
+        return false;
+    }
+    let method = write
+        .child_by_field_name("function")
+        .and_then(|f| f.child_by_field_name("property"))
+        .map_or("", |p| text(p, source));
+    matches!(method, "sort" | "reverse")
+        && write
+            .parent()
+            .is_some_and(|p| p.kind() != "expression_statement")
 }
 
 /// Whether an occurrence of a name reads it: not a plain assignment target, and not only

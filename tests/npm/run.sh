@@ -83,3 +83,19 @@ timeout 20 npx --offline inngest-fix server <session.in >session.out || status=$
 [[ $status == 0 ]] || fail "npx inngest-fix server exited $status after shutdown and exit"
 grep -q '"codeActionProvider"' session.out || fail "no initialize result from the server: $(cat session.out)"
 echo "tests/npm: PASS npx inngest-fix server: initialize, shutdown, exit 0"
+
+# Without the platform package (`--omit=optional`, or a platform with no package), the
+# launcher says what is missing and exits 2; INNGEST_FIX_BINARY names a binary instead.
+mkdir "$work/bare"
+cd "$work/bare"
+echo '{ "name": "bare", "version": "1.0.0", "private": true }' >package.json
+npm install --offline --cache "$work/cache" --no-audit --no-fund --loglevel=error \
+  --omit=optional --save-dev "$launcher" >/dev/null
+status=0
+npx --offline inngest-fix --version >missing.out 2>missing.err || status=$?
+[[ $status == 2 ]] || fail "without the platform package the launcher exited $status (expected 2)"
+grep -q "@inngest-fix/$platform is not installed" missing.err ||
+  fail "the launcher did not name the missing package: $(cat missing.err)"
+said=$(INNGEST_FIX_BINARY=$binary npx --offline inngest-fix --version)
+[[ $said == "inngest-fix $version" ]] || fail "INNGEST_FIX_BINARY: $said"
+echo "tests/npm: PASS launcher without its platform package: exit 2 naming @inngest-fix/$platform; INNGEST_FIX_BINARY runs another binary"

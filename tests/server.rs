@@ -456,6 +456,11 @@ fn the_closest_configuration_file_applies_as_in_the_cli() {
         r#"{ "name": "quiet", "inngest-fix": { "ignore": ["unsafe-trailing-return"] } }"#,
     )
     .unwrap();
+    std::fs::write(
+        dir.path().join("inngest-fix.toml"),
+        "exclude = [\"generated\"]\n",
+    )
+    .unwrap();
     std::fs::create_dir_all(dir.path().join("broken")).unwrap();
     std::fs::write(dir.path().join("broken/inngest-fix.toml"), "stepid = 1\n").unwrap();
     let (mut client, _) = Client::start(dir.path());
@@ -464,6 +469,8 @@ fn the_closest_configuration_file_applies_as_in_the_cli() {
     assert_eq!(client.open(&quiet, BRANCHES).diagnostics, vec![]);
     let loud = uri_in(dir.path(), "verify.ts");
     assert_eq!(client.open(&loud, BRANCHES).diagnostics.len(), 2);
+    let excluded = uri_in(dir.path(), "generated/verify.ts");
+    assert_eq!(client.open(&excluded, BRANCHES).diagnostics, vec![]);
     let broken = uri_in(dir.path(), "broken/verify.ts");
     let published = client.open(&broken, BRANCHES);
     assert_eq!(published.diagnostics.len(), 1);
@@ -472,6 +479,31 @@ fn the_closest_configuration_file_applies_as_in_the_cli() {
         message.starts_with("configuration error: ") && message.contains("inngest-fix.toml"),
         "{message}"
     );
+    assert_eq!(client.shut_down(), End::Clean);
+}
+
+/// A buffer that was never saved has no path: its language id chooses the grammar and
+/// the workspace's configuration applies.
+#[test]
+fn an_untitled_buffer_is_checked_by_its_language_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut client, _) = Client::start(dir.path());
+    let uri = Url::parse("untitled:Untitled-1").unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+            "uri": uri, "languageId": "javascript", "version": 1, "text": BRANCHES
+        }}),
+    );
+    assert_eq!(client.diagnostics(&uri).diagnostics.len(), 2);
+    let markdown = Url::parse("untitled:Untitled-2").unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+            "uri": markdown, "languageId": "markdown", "version": 1, "text": BRANCHES
+        }}),
+    );
+    assert_eq!(client.diagnostics(&markdown).diagnostics, vec![]);
     assert_eq!(client.shut_down(), End::Clean);
 }
 

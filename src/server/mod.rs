@@ -15,6 +15,7 @@ pub mod diagnose;
 pub mod documents;
 pub mod lines;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -47,6 +48,14 @@ pub enum End {
 
 /// Serve an editor on stdin/stdout until it says `exit`.
 pub fn run_stdio() -> anyhow::Result<End> {
+    if std::io::stdin().is_terminal() {
+        // A person typed it, perhaps meaning a directory named `server`.
+        eprintln!(
+            "inngest-fix server: a language server, waiting for an editor to speak the \
+             Language Server Protocol on stdin (see the README for editor set-ups).\n\
+             To check a directory named server, run `inngest-fix ./server`."
+        );
+    }
     let (connection, io_threads) = Connection::stdio();
     let end = serve(&connection)?;
     drop(connection);

@@ -58,6 +58,7 @@ ensure_deps() { # $1 = leg dir
 stage() { # $1 = leg dir, $2 = dest
   mkdir -p "$2"
   cp -R "$1/fixtures" "$1/fixtures-all-returns" "$1/proofs" "$1/tsconfig.json" "$1/package.json" "$2/"
+  if [[ -d $1/fixtures-unsafe ]]; then cp -R "$1/fixtures-unsafe" "$2/"; fi
   cp -R "$E2E/harness" "$2/harness"
   # known gaps (documented failures of the current tool) only on request
   if [[ ${E2E_GAPS:-0} == 1 && -d $1/fixtures-gaps ]]; then cp "$1"/fixtures-gaps/*.ts "$2/fixtures/"; fi
@@ -143,6 +144,25 @@ run_leg() { # $1 = leg name
     else
       tail -n 20 "$w/runner-default.log" >&2
       record "FAIL $leg default-mode runner crashed: see $w/runner-default.log"
+    fi
+  fi
+
+  # The needs-review wrap of side-effect-outside-step (--unsafe-fixes): results stay
+  # equal and each run gains exactly the wrapping step.
+  if [[ -n $TOOL && -d $dir/fixtures-unsafe ]]; then
+    echo "-- fixtures-unsafe with --unsafe-fixes --select side-effect-outside-step"
+    stage "$dir" "$w/unsafe"
+    (cd "$w/unsafe" && "$TOOL" --write --unsafe-fixes --select side-effect-outside-step fixtures-unsafe) >"$w/tool-unsafe.log" 2>&1 || true
+    (cd "$w" && diff -ru before/fixtures-unsafe unsafe/fixtures-unsafe) >"$w/rewrite-unsafe.diff" || true
+    if (cd "$w/before" && "$TSX" harness/runner.ts "$w/unsafe-before.json" fixtures-unsafe) 2>"$w/runner-unsafe-before.log" &&
+      (cd "$w/unsafe" && "$TSX" harness/runner.ts "$w/unsafe-after.json" fixtures-unsafe) 2>"$w/runner-unsafe-after.log"; then
+      (cd "$w/before" && "$TSC" -p tsconfig.json --pretty false) >"$w/tsc-unsafe-before.txt" 2>&1 || true
+      (cd "$w/unsafe" && "$TSC" -p tsconfig.json --pretty false) >"$w/tsc-unsafe-after.txt" 2>&1 || true
+      (cd "$w/before" && "$TSX" harness/compare.ts "$leg unsafe-fixes" "$w/before" "$w/unsafe" "$w/unsafe-before.json" \
+        "$w/unsafe-after.json" "$w/tsc-unsafe-before.txt" "$w/tsc-unsafe-after.txt" fixtures-unsafe) |
+        grep -v 'tsc --noEmit strict before' | tee -a "$RESULTS" || true
+    else
+      record "FAIL $leg fixtures-unsafe runner crashed: see $w/runner-unsafe-*.log"
     fi
   fi
 

@@ -11,6 +11,7 @@ pub mod flow;
 pub mod functions;
 pub mod json;
 pub mod mutations;
+pub mod provenance;
 pub mod queries;
 pub mod replay;
 pub mod returns;

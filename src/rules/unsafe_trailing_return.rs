@@ -45,6 +45,7 @@ use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext};
 use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
+use crate::analysis::provenance::{self, Provenance};
 use crate::analysis::returns::HandlerReturn;
 use crate::analysis::scope::resolve;
 use crate::analysis::{
@@ -92,9 +93,22 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
         };
         let fix_applies =
             fix.is_some() && (handler_return.trailing || context.settings.all_returns);
+        let provenances: Vec<Provenance> = reads
+            .iter()
+            .map(|read| {
+                provenance::of_name(
+                    &read.name,
+                    read.scope,
+                    context.handler.function,
+                    context.steps,
+                    mutations,
+                    context.source,
+                )
+            })
+            .collect();
         let mut message = format!(
             "return after steps reads {} outside any step",
-            list_names(&reads)
+            list_names(&reads, &provenances)
         );
         if manual_reason.is_none() && !handler_return.trailing && !context.settings.all_returns {
             message.push_str(" (not in tail position: `--all-returns` fixes it)");
@@ -289,12 +303,15 @@ fn has_error_ancestor(node: Node) -> bool {
     false
 }
 
-fn list_names(reads: &[Read]) -> String {
+/// The names read, each with where its value comes from: `` `result` (a step
+/// result), `jobId` (event data) and 2 more ``.
+fn list_names(reads: &[Read], provenances: &[Provenance]) -> String {
     const SHOWN: usize = 3;
     let mut listed: Vec<String> = reads
         .iter()
+        .zip(provenances)
         .take(SHOWN)
-        .map(|r| format!("`{}`", r.name))
+        .map(|(r, p)| format!("`{}` ({})", r.name, p.describe()))
         .collect();
     if reads.len() > SHOWN {
         listed.push(format!("{} more", reads.len() - SHOWN));

@@ -443,6 +443,22 @@ fn member_property<'s>(member: Node, object: Node, source: &'s str) -> Option<&'
     Some(text(member.child_by_field_name("property")?, source))
 }
 
+/// `new Date(…)`, `Date.now()`, `x.getTime()`, a number: a value an ISO string never
+/// compares with correctly.
+fn is_time_value(node: Node, source: &str) -> bool {
+    match node.kind() {
+        "number" => true,
+        "new_expression" => node
+            .child_by_field_name("constructor")
+            .is_some_and(|c| text(c, source) == "Date"),
+        "call_expression" => node.child_by_field_name("function").is_some_and(|f| {
+            let callee = text(f, source);
+            callee == "Date.now" || callee.ends_with(".getTime")
+        }),
+        _ => false,
+    }
+}
+
 const DATE_SAFE: &[&str] = &["toString", "toJSON", "valueOf", "toLocaleString"];
 const COLLECTION_METHODS: &[&str] = &[
     "get", "set", "has", "add", "delete", "clear", "forEach", "keys", "values", "entries", "size",
@@ -475,6 +491,18 @@ fn misuse_of<'t>(
                 Some("instanceof"),
             ) if is_left => Some(parent),
             (NonJson::Date, Some("-" | "*" | "/")) => Some(parent),
+            // An ISO string compared with a Date or a number is always false.
+            (NonJson::Date, Some("<" | ">" | "<=" | ">=")) => {
+                let other = if is_left {
+                    parent.child_by_field_name("right")
+                } else {
+                    parent.child_by_field_name("left")
+                };
+                other
+                    .map(unwrap_expression)
+                    .filter(|o| is_time_value(*o, source))
+                    .map(|_| parent)
+            }
             (NonJson::BigInt, Some(_)) => Some(parent),
             _ => None,
         };

@@ -6,7 +6,8 @@
 //! file, a `BigInt` or a function (directly, in an object literal it returns, or as
 //! its declared return type: `async (): Promise<Date> => …`), and the handler then
 //! uses the result as that type: `due.getTime()`, `seen.get(key)`, `seen.size`,
-//! `invoice.total()`, `result.at instanceof Date`, `due - now`. One finding per step
+//! `invoice.total()`, `result.at instanceof Date`, `due - now`, `due < new Date()` (an
+//! ISO string compared with a Date or a number is always false). One finding per step
 //! result, at its first such use; the other uses and the returned value are related
 //! locations.
 //!

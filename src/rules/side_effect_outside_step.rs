@@ -144,6 +144,18 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
 const BODY_READERS: &[&str] = &["json", "text", "arrayBuffer", "blob", "formData"];
 /// Functions that only wait.
 const WAITS: &[&str] = &["sleep", "delay", "wait", "setTimeout", "setImmediate"];
+/// The call that `call` chains `.then`/`.catch`/`.finally` on, if it does.
+fn chained_call<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let function = unwrap_expression(call.child_by_field_name("function")?);
+    if function.kind() != "member_expression" {
+        return None;
+    }
+    let property = text(function.child_by_field_name("property")?, source);
+    let inner = unwrap_expression(function.child_by_field_name("object")?);
+    (matches!(property, "then" | "catch" | "finally") && inner.kind() == "call_expression")
+        .then_some(inner)
+}
+
 /// The name of the function a call runs, through `.then`/`.catch`/`.finally` chains:
 /// `getUser` of `getUser(id)`, `parseAsync` of `schema.parseAsync(x).catch(…)`.
 fn effective_name<'s>(call: Node, source: &'s str) -> &'s str {
@@ -250,6 +262,10 @@ fn is_harmless(context: &HandlerContext, tree: &Tree, call: Node) -> bool {
     if context.steps.is_step_call(call) {
         return true;
     }
+    // `step.run(…).then(…)`, `fetchUser().catch(…)`: judged by the call chained on.
+    if let Some(inner) = chained_call(call, source) {
+        return is_harmless(context, tree, inner);
+    }
     let Some(function) = call.child_by_field_name("function") else {
         return true;
     };
@@ -298,8 +314,15 @@ fn is_harmless(context: &HandlerContext, tree: &Tree, call: Node) -> bool {
                 .map_or("", |p| text(p, source));
             let object_text = text(object, source);
             if object_text == "Promise" {
-                // `Promise.resolve(…)`, or a combinator over steps.
-                return !PROMISE_COMBINATORS.contains(&property) || context.steps.any_within(call);
+                // `Promise.resolve(…)`, a combinator over steps, or over promises made
+                // earlier (`Promise.all([a, b])`: no call of its own).
+                return !PROMISE_COMBINATORS.contains(&property)
+                    || context.steps.any_within(call)
+                    || call.child_by_field_name("arguments").is_some_and(|a| {
+                        !any_descendant(a, |n| {
+                            matches!(n.kind(), "call_expression" | "new_expression")
+                        })
+                    });
             }
             if BODY_READERS.contains(&property) && object.kind() == "identifier" {
                 return true;

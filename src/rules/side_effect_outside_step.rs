@@ -11,12 +11,13 @@
 //! handler's own `logger` (or any logger: a log line written again is noise, not a lost
 //! effect), of the handler's own realtime `publish` (non-durable by design, for updates
 //! whose duplicates are acceptable), of agent-kit's `network.run`/`agent.run` (they run
-//! their model calls as steps), and awaits that have no effect outside the process: an
-//! already-created promise (`await pending`), `new Promise(…)`, `import(…)`, calls
-//! named for pure computation (`parse…`, `validate…`, `format…`, `map…`, `build…`,
-//! `compute…`, `render…`, `to…`),
-//! `Promise.resolve(…)`, reading a response body (`res.json()`, `res.text()`), and
-//! waiting (`sleep(…)`, `delay(…)`, `setTimeout(…)` from `timers/promises`).
+//! their model calls as steps), and awaits that have no effect outside the process: a
+//! promise made earlier (`await pending`, `Promise.all([a, b])`), `new Promise(…)`,
+//! `import(…)`, `Promise.resolve(…)`, reading a response body (`res.json()`,
+//! `res.text()`), waiting (`sleep(…)`, `delay(…)`, `setTimeout(…)` from
+//! `timers/promises`), and calls named for pure computation (`parse…`, `validate…`,
+//! `format…`, `map…`, `build…`, `compute…`, `render…`, `to…`). A `.then`/`.catch` chain
+//! is judged by the call it chains on.
 //!
 //! ## Why is this bad?
 //! An Inngest handler runs again from the top for every step: code outside step bodies
@@ -618,6 +619,63 @@ const JSON_SAFE_METHODS: &[&str] = &[
     "match",
 ];
 
+/// Whether the parameters of the functions passed to `call` (`rows.map((row) => …)`)
+/// are only used in ways their JSON form supports.
+fn callbacks_use_json_safely(call: Node, source: &str) -> bool {
+    let Some(arguments) = call.child_by_field_name("arguments") else {
+        return true;
+    };
+    code_children(arguments)
+        .filter(|a| crate::analysis::is_function(*a))
+        .all(|callback| {
+            let mut parameters = Vec::new();
+            if let Some(single) = callback.child_by_field_name("parameter") {
+                crate::analysis::scope::pattern_names(single, &mut parameters);
+            }
+            if let Some(list) = callback.child_by_field_name("parameters") {
+                for parameter in code_children(list) {
+                    crate::analysis::scope::pattern_names(parameter, &mut parameters);
+                }
+            }
+            let Some(body) = callback.child_by_field_name("body") else {
+                return true;
+            };
+            let mut safe = true;
+            for_each_descendant(body, |node| {
+                if safe
+                    && matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+                    && parameters
+                        .iter()
+                        .any(|p| text(*p, source) == text(node, source))
+                {
+                    safe = json_safe_use(node, source) || is_returned_by(node, callback);
+                }
+            });
+            safe
+        })
+}
+
+/// Whether `node` is the whole value an expression-bodied callback returns, or the
+/// argument of one of its `return`s.
+fn is_returned_by(node: Node, callback: Node) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if parent.id() == callback.id() {
+            return callback
+                .child_by_field_name("body")
+                .is_some_and(|b| b.id() == current.id());
+        }
+        match parent.kind() {
+            "return_statement" => return true,
+            "parenthesized_expression" | "member_expression" | "subscript_expression" => {
+                current = parent
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// Whether one read of the value stays valid on its JSON form.
 fn json_safe_use(reference: Node, source: &str) -> bool {
     // Climb the property chain: `user.profile.email`.
@@ -642,7 +700,21 @@ fn json_safe_use(reference: Node, source: &str) -> bool {
                             .is_some_and(|f| f.id() == parent.id())
                 });
                 if called {
-                    return JSON_SAFE_METHODS.contains(&property);
+                    if !JSON_SAFE_METHODS.contains(&property) {
+                        return false;
+                    }
+                    // The method's result, and what its callbacks get, are JSON too:
+                    // judge their uses the same way (`rows.at(-1)?.createdAt` assigned to
+                    // a `Date` variable is not safe).
+                    let Some(call) = parent.parent() else {
+                        return false;
+                    };
+                    if !callbacks_use_json_safely(call, source) {
+                        return false;
+                    }
+                    through_property = true;
+                    node = call;
+                    continue;
                 }
                 through_property = true;
                 node = parent;

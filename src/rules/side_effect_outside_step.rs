@@ -545,7 +545,14 @@ fn result_survives_json(context: &HandlerContext, await_node: Node) -> bool {
         return false;
     };
     match parent.kind() {
-        "expression_statement" | "return_statement" => true,
+        "expression_statement" => true,
+        // Returned: the run's output is JSON anyway, unless the handler declares its
+        // return type (the step's JSON type may not match it).
+        "return_statement" => context
+            .handler
+            .function
+            .child_by_field_name("return_type")
+            .is_none(),
         "variable_declarator" => {
             let Some(name) = parent.child_by_field_name("name") else {
                 return false;

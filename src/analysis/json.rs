@@ -478,6 +478,33 @@ fn misuse_of<'t>(
                     .is_some_and(|f| f.id() == member.id())
         })
     };
+    if matches!(kind, NonJson::Map | NonJson::Set) {
+        // Iterating `{}`: `for (const x of seen)` and `[...seen]` throw, `Array.from(seen)`
+        // is silently empty.
+        let iterated = match parent.kind() {
+            "for_in_statement" => {
+                parent
+                    .child_by_field_name("right")
+                    .is_some_and(|r| r.id() == node.id())
+                    && parent
+                        .child_by_field_name("operator")
+                        .is_some_and(|o| text(o, source) == "of")
+            }
+            "spread_element" => parent.parent().is_some_and(|p| p.kind() == "array"),
+            "arguments" => parent.parent().is_some_and(|call| {
+                call.child_by_field_name("function")
+                    .is_some_and(|f| text(f, source) == "Array.from")
+            }),
+            _ => false,
+        };
+        if iterated {
+            return Some(if parent.kind() == "for_in_statement" {
+                node
+            } else {
+                parent
+            });
+        }
+    }
     if parent.kind() == "binary_expression" {
         let operator = parent
             .child_by_field_name("operator")

@@ -7,7 +7,8 @@
 //! its declared return type: `async (): Promise<Date> => …`), and the handler then
 //! uses the result as that type: `due.getTime()`, `seen.get(key)`, `seen.size`,
 //! `invoice.total()`, `result.at instanceof Date`, `due - now`, `due < new Date()` (an
-//! ISO string compared with a Date or a number is always false). One finding per step
+//! ISO string compared with a Date or a number is always false), iterating a Map or Set
+//! (`for (const x of seen)`, `[...seen]`, `Array.from(seen)`). One finding per step
 //! result, at its first such use; the other uses and the returned value are related
 //! locations.
 //!
@@ -77,7 +78,7 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
             rule: NAME,
             range: first.node.byte_range(),
             message: format!(
-                "`{}` uses the result of {step} as {}, but it comes back from run state as {}",
+                "`{}` treats the result of {step} as {}, but it comes back from run state as {}",
                 short(text(first.node, source)),
                 first.kind.describe(),
                 first.kind.comes_back_as()

@@ -46,7 +46,9 @@
 //! matter: the result is unused, returned, or bound to a `const` that is only read
 //! through properties, in conditions, templates, object literals and array or string
 //! methods (never passed whole to another function, never used as a `Date`, `Map`, `Set`
-//! or class instance), and the call has no `await` or step inside. `inngest.send(…)` is
+//! or class instance), the call has no `await` or step inside, and no condition around it
+//! (or guard clause before it) tests a name it reads — TypeScript does not carry that
+//! narrowing into the new callback. `inngest.send(…)` is
 //! not wrapped: use `step.sendEvent` instead. Everything else is left for manual review.
 
 use tree_sitter::{Node, Tree};
@@ -527,6 +529,13 @@ fn why_no_fix(context: &HandlerContext, await_node: Node, call: Node) -> Option<
                 .to_string(),
         );
     }
+    if relies_on_narrowing(context, await_node, call) {
+        return Some(
+            "no automatic fix: the call reads a name that a condition around it narrows, and \
+             TypeScript does not carry that narrowing into the step's callback; wrap it by hand"
+                .to_string(),
+        );
+    }
     if !result_survives_json(context, await_node) {
         return Some(
             "no automatic fix: its result is used in ways its JSON copy may not support \
@@ -535,6 +544,145 @@ fn why_no_fix(context: &HandlerContext, await_node: Node, call: Node) -> Option<
         );
     }
     None
+}
+
+/// Whether a name the call reads is tested by a condition that governs the `await`: an
+/// `if`/`?:`/`&&`/`||`/`switch` around it, or an earlier guard clause (`if (!x) return;`)
+/// in an enclosing block. Moving the call into a callback loses that narrowing
+/// (`if (account.email) await send(account.email)` stops type-checking).
+fn relies_on_narrowing(context: &HandlerContext, await_node: Node, call: Node) -> bool {
+    let source = context.source;
+    let handler = context.handler.function;
+    let read = paths(call, source);
+    // A tested path narrows a read path that is it or goes through it; TypeScript keeps
+    // the narrowing of a `const` (or a parameter of the handler) in callbacks, not that of
+    // a property (`account.email`) or of a `let`.
+    let narrows = |condition: Option<Node>| {
+        condition.is_some_and(|c| {
+            paths(c, source).iter().any(|(tested, node)| {
+                let loses = tested.contains('.') || is_reassignable(context, *node);
+                loses
+                    && read
+                        .iter()
+                        .any(|(path, _)| path == tested || path.starts_with(&format!("{tested}.")))
+            })
+        })
+    };
+    let mut child = await_node;
+    while let Some(parent) = child.parent() {
+        if parent.id() == handler.id() {
+            return false;
+        }
+        let is_condition = |field: &str| {
+            parent
+                .child_by_field_name(field)
+                .is_some_and(|c| c.id() == child.id())
+        };
+        let governed = match parent.kind() {
+            "if_statement" | "ternary_expression" => {
+                !is_condition("condition") && narrows(parent.child_by_field_name("condition"))
+            }
+            "binary_expression" => {
+                parent
+                    .child_by_field_name("right")
+                    .is_some_and(|r| r.id() == child.id())
+                    && narrows(parent.child_by_field_name("left"))
+            }
+            "switch_statement" => {
+                !is_condition("value") && narrows(parent.child_by_field_name("value"))
+            }
+            "statement_block" => {
+                // A guard clause before the statement holding the await.
+                code_children(parent)
+                    .take_while(|s| s.start_byte() < child.start_byte())
+                    .any(|s| {
+                        s.kind() == "if_statement"
+                            && narrows(s.child_by_field_name("condition"))
+                            && any_descendant(s, |n| {
+                                matches!(
+                                    n.kind(),
+                                    "return_statement"
+                                        | "throw_statement"
+                                        | "continue_statement"
+                                        | "break_statement"
+                                )
+                            })
+                    })
+            }
+            _ => false,
+        };
+        if governed {
+            return true;
+        }
+        child = parent;
+    }
+    false
+}
+
+/// The names and property paths read under `node` (`user`, `user.email`,
+/// `event.data.id`; `?.` read as `.`), each with its root identifier.
+fn paths<'t>(node: Node<'t>, source: &str) -> Vec<(String, Node<'t>)> {
+    let mut found = Vec::new();
+    for_each_descendant(node, |n| {
+        if !matches!(n.kind(), "identifier" | "member_expression") {
+            return;
+        }
+        let mut root = n;
+        while root.kind() == "member_expression" {
+            match root.child_by_field_name("object") {
+                Some(object) => root = unwrap_expression(object),
+                None => return,
+            }
+        }
+        if root.kind() != "identifier" {
+            return;
+        }
+        let path: String = text(n, source)
+            .replace("?.", ".")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if path
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '$'))
+        {
+            found.push((path, root));
+        }
+    });
+    found
+}
+
+/// Whether the name `identifier` reads is a `let`/`var` or a parameter of a function other
+/// than the handler: TypeScript may drop its narrowing inside a callback.
+fn is_reassignable(context: &HandlerContext, identifier: Node) -> bool {
+    let source = context.source;
+    let handler = context.handler.function;
+    let name = text(identifier, source);
+    let Some(scope) = resolve(identifier, handler, name, source) else {
+        return false; // a module binding or a global
+    };
+    if scope.id() == handler.id() {
+        return false; // the handler's own parameters are never reassigned by the SDK
+    }
+    let mut declared = Vec::new();
+    crate::analysis::scope::declared_names(scope, source, &mut declared);
+    let Some(declaration) = declared.into_iter().find(|n| text(*n, source) == name) else {
+        return true;
+    };
+    let mut node = declaration;
+    while let Some(parent) = node.parent() {
+        if matches!(
+            parent.kind(),
+            "lexical_declaration" | "variable_declaration"
+        ) {
+            return parent.child(0).map_or(true, |k| k.kind() != "const");
+        }
+        if parent.id() == scope.id() {
+            break;
+        }
+        node = parent;
+    }
+    true
 }
 
 /// Whether every use of the awaited value stays valid on its JSON round trip: unused,

@@ -1,6 +1,7 @@
 //! Extracts each rule's documentation from its own source, so that `--explain` and the
 //! SARIF rule descriptions have one source: the leading `//!` comment of
-//! `src/rules/<rule>.rs` (the rule's name is the file name with `_` turned into `-`).
+//! `src/rules/<rule>.rs` or `src/rules/migration/<rule>.rs` (the rule's name is the file
+//! name with `_` turned into `-`).
 //!
 //! Writes `$OUT_DIR/rule_docs.rs`: `const RULE_DOCS: &[(&str, &str)]`, sorted by name.
 
@@ -9,12 +10,14 @@ use std::path::Path;
 use std::{env, fs};
 
 fn main() {
-    let rules_dir = Path::new("src/rules");
-    println!("cargo:rerun-if-changed={}", rules_dir.display());
     let mut rules = Vec::new();
-    let entries = fs::read_dir(rules_dir).expect("src/rules exists");
-    for entry in entries {
-        let path = entry.expect("src/rules is readable").path();
+    let mut paths = Vec::new();
+    for dir in ["src/rules", "src/rules/migration"] {
+        println!("cargo:rerun-if-changed={dir}");
+        let entries = fs::read_dir(dir).expect("the rules directory exists");
+        paths.extend(entries.map(|entry| entry.expect("the rules directory is readable").path()));
+    }
+    for path in paths {
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
             continue;
         };

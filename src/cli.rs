@@ -159,10 +159,11 @@ pub struct Args {
     #[arg(long, help_heading = "Fix")]
     pub unsafe_fixes: bool,
 
-    /// Check only these rules (comma-separated; `ALL` for every rule).
+    /// Check only these rules (comma-separated; `ALL` for every default rule).
     ///
     /// Replaces the configuration's `select`. See --list-rules; a misspelt name gets the
-    /// closest one as "did you mean".
+    /// closest one as "did you mean". The migration rules (`v4-…`) are never on by
+    /// default nor in `ALL`: `--select v4` selects all of them.
     #[arg(
         long,
         value_name = "RULE,…",
@@ -463,10 +464,16 @@ pub fn parse_var_name(value: &str) -> Result<String, String> {
 /// A rule's name as `--select` and `--ignore` take it: a known rule, or `ALL`.
 pub fn parse_rule(value: &str) -> Result<String, String> {
     let value = value.trim();
-    if value == "ALL" || crate::rule_docs::is_known(value) {
+    if value == "ALL"
+        || crate::rules::migration::is_preset(value)
+        || crate::rule_docs::is_known(value)
+    {
         Ok(value.to_string())
     } else {
-        Err(crate::rule_docs::unknown_rule(value, &["ALL"]))
+        Err(crate::rule_docs::unknown_rule(
+            value,
+            &["ALL", crate::rules::migration::PRESET],
+        ))
     }
 }
 

@@ -506,7 +506,10 @@ fn check_bytes<'a>(
             .iter()
             .any(|name| memchr::memmem::find(bytes, name.as_bytes()).is_some())
     };
-    if !prefilter(bytes) && !mentions_wrapper() {
+    if !prefilter(bytes)
+        && !mentions_wrapper()
+        && !crate::rules::migration::wants_file(settings, bytes)
+    {
         return Ok(None);
     }
     if memchr::memchr(0, bytes).is_some() {

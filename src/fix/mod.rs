@@ -40,19 +40,25 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Whether `rule` runs under `select` and `ignore`.
+    /// Whether `rule` runs under `select` and `ignore`. Migration rules are opt-in: no
+    /// default and no `ALL` selects them, only their own name or their preset (`v4`).
     pub fn rule_enabled(&self, rule: &str) -> bool {
-        // As in ruff: a rule named beats `ALL`; between equals, `ignore` wins.
-        let names = |list: &[String], name: &str| list.iter().any(|n| n == name);
+        // As in ruff: a rule named (or its preset) beats `ALL`; between equals, `ignore`
+        // wins. Migration rules are only ever selected by name or preset.
+        let named = |list: &[String]| {
+            list.iter()
+                .any(|n| n == rule || rules::migration::preset_selects(n, rule))
+        };
+        let has = |list: &[String], name: &str| list.iter().any(|n| n == name);
         let select = self.select.as_deref();
-        if names(&self.ignore, rule) {
+        if named(&self.ignore) {
             false
-        } else if select.is_some_and(|s| names(s, rule)) {
+        } else if select.is_some_and(named) {
             true
-        } else if names(&self.ignore, "ALL") {
+        } else if rules::migration::is_migration_rule(rule) || has(&self.ignore, "ALL") {
             false
         } else {
-            select.map_or(true, |s| names(s, "ALL"))
+            select.map_or(true, |s| has(s, "ALL"))
         }
     }
 }

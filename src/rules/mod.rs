@@ -5,6 +5,7 @@
 //! suppression comments ([`crate::suppression`]), output.
 
 pub mod duplicate_step_id;
+pub mod migration;
 pub mod mutation_in_step;
 pub mod nested_step;
 pub mod non_json_step_result;
@@ -102,6 +103,7 @@ pub fn check_tree(tree: &Tree, source: &str, lang: Lang, settings: &Settings) ->
         }
     }
     unawaited_send::check(&functions, tree, source, &mut diagnostics);
+    migration::check(&functions, tree, source, lang, settings, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
     // Every rule runs, so that a suppression for a rule left out of this run still
     // counts as used; the findings of rules left out are dropped by the caller
@@ -121,7 +123,10 @@ pub fn check_tree(tree: &Tree, source: &str, lang: Lang, settings: &Settings) ->
 /// The flag that lets a finding's existing fix apply, when the fix waits for one:
 /// `--unsafe-fixes` for fixes that need review, else `--all-returns` (non-trailing returns).
 pub fn flag_for_waiting_fix(rule: &str) -> &'static str {
-    if rule == nondeterminism_outside_step::NAME || rule == side_effect_outside_step::NAME {
+    if rule == nondeterminism_outside_step::NAME
+        || rule == side_effect_outside_step::NAME
+        || rule == migration::v4_serve_streaming::NAME
+    {
         "--unsafe-fixes"
     } else {
         "--all-returns"

@@ -510,7 +510,7 @@ fn plan_fix(
 
 /// The text of `source[start..end]` with `delta` added after each newline, except
 /// before blank lines and inside string and template literals (whose value would change).
-fn reindent(source: &str, tree: &Tree, start: usize, end: usize, delta: &str) -> String {
+pub(crate) fn reindent(source: &str, tree: &Tree, start: usize, end: usize, delta: &str) -> String {
     let slice = &source[start..end];
     let literals = literal_ranges(tree, start, end);
     // The ranges nest and come in source order, as do the newlines: a stack of the

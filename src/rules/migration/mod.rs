@@ -1,0 +1,233 @@
+//! Migration rules: the changes from version 3 to version 4 of the Inngest TypeScript
+//! SDK (`inngest` on npm), one rule a file. They are opt-in: no default run and no
+//! `ALL` selects them, only their own names or the preset `v4` (`--select v4`), so
+//! nobody's v3 code is flagged unasked. README.md, "Migrating to v4", says what each
+//! rewrites and what it leaves for a person.
+//!
+//! Owns: which rules form the preset, running them over one file, and the small syntax
+//! helpers they share (object properties, imports from `inngest`). Each rule keeps its
+//! rewrite in a pure function from syntax nodes to [`crate::fix::Edit`]s.
+
+pub mod v4_create_function;
+pub mod v4_event_schemas;
+pub mod v4_middleware;
+pub mod v4_promise_race;
+pub mod v4_serve_options;
+pub mod v4_serve_origin;
+pub mod v4_serve_streaming;
+pub mod v4_step_invoke_string;
+
+use tree_sitter::{Node, Tree};
+
+use super::Diagnostic;
+use crate::analysis::functions::InngestFunction;
+use crate::analysis::{code_children, text};
+use crate::{Lang, Settings};
+
+/// The preset that selects every migration rule.
+pub const PRESET: &str = "v4";
+
+/// Every migration rule, in the order they run.
+pub const RULES: &[&str] = &[
+    v4_create_function::NAME,
+    v4_step_invoke_string::NAME,
+    v4_serve_origin::NAME,
+    v4_serve_streaming::NAME,
+    v4_serve_options::NAME,
+    v4_event_schemas::NAME,
+    v4_middleware::NAME,
+    v4_promise_race::NAME,
+];
+
+/// Whether `name` is a migration rule (opt-in, selected by [`PRESET`]).
+pub fn is_migration_rule(name: &str) -> bool {
+    name.starts_with("v4-")
+}
+
+/// Whether `name` is the name of a preset.
+pub fn is_preset(name: &str) -> bool {
+    name == PRESET
+}
+
+/// Whether the `--select`/`--ignore` entry `entry` names `rule` through a preset.
+pub fn preset_selects(entry: &str, rule: &str) -> bool {
+    is_preset(entry) && is_migration_rule(rule)
+}
+
+/// Whether a file that does not mention `createFunction` must still be parsed: some
+/// migration rules look at `serve(…)`, clients and event schemas, which live in other
+/// files. Those files mention `inngest` (the import).
+pub fn wants_file(settings: &Settings, bytes: &[u8]) -> bool {
+    RULES[1..].iter().any(|rule| settings.rule_enabled(rule))
+        && memchr::memmem::find(bytes, b"inngest").is_some()
+}
+
+/// Run the enabled migration rules over one file.
+pub fn check(
+    functions: &[InngestFunction],
+    tree: &Tree,
+    source: &str,
+    lang: Lang,
+    settings: &Settings,
+    out: &mut Vec<Diagnostic>,
+) {
+    if !RULES.iter().any(|rule| settings.rule_enabled(rule)) {
+        return;
+    }
+    let imports = InngestImports::of(tree, source);
+    let enabled = |rule: &str| settings.rule_enabled(rule);
+    if enabled(v4_create_function::NAME) {
+        v4_create_function::check(functions, tree, source, &imports, out);
+    }
+    if enabled(v4_step_invoke_string::NAME) {
+        v4_step_invoke_string::check(tree, source, lang, out);
+    }
+    if enabled(v4_serve_origin::NAME)
+        || enabled(v4_serve_streaming::NAME)
+        || enabled(v4_serve_options::NAME)
+    {
+        for call in serve_calls(tree, source, &imports) {
+            v4_serve_origin::check(call, source, out);
+            v4_serve_streaming::check(call, source, settings, out);
+            v4_serve_options::check(call, source, out);
+        }
+    }
+    if enabled(v4_event_schemas::NAME) {
+        v4_event_schemas::check(tree, source, &imports, out);
+    }
+    if enabled(v4_middleware::NAME) {
+        v4_middleware::check(tree, source, &imports, out);
+    }
+    if enabled(v4_promise_race::NAME) {
+        v4_promise_race::check(functions, tree, source, out);
+    }
+}
+
+/// The names a file imports from the `inngest` package (`inngest`, `inngest/next`,
+/// `inngest/express`…), with `import` or `require`.
+#[derive(Debug, Default)]
+pub struct InngestImports {
+    /// `(local name, imported name)` of each named import.
+    pub names: Vec<(String, String)>,
+    /// The file imports something from the package.
+    pub any: bool,
+}
+
+impl InngestImports {
+    /// Read the top-level imports of a file.
+    pub fn of(tree: &Tree, source: &str) -> InngestImports {
+        let mut imports = InngestImports::default();
+        for statement in code_children(tree.root_node()) {
+            if statement.kind() != "import_statement" {
+                continue;
+            }
+            let Some(module) = statement.child_by_field_name("source") else {
+                continue;
+            };
+            if !is_inngest_module(text(module, source)) {
+                continue;
+            }
+            imports.any = true;
+            let mut stack = vec![statement];
+            while let Some(node) = stack.pop() {
+                if node.kind() == "import_specifier" {
+                    let name = node.child_by_field_name("name").map(|n| text(n, source));
+                    let alias = node.child_by_field_name("alias").map(|n| text(n, source));
+                    if let Some(name) = name {
+                        let local = alias.unwrap_or(name);
+                        imports.names.push((local.to_string(), name.to_string()));
+                    }
+                } else {
+                    stack.extend(code_children(node));
+                }
+            }
+        }
+        if !imports.any {
+            imports.any =
+                source.contains("require(\"inngest") || source.contains("require('inngest");
+        }
+        imports
+    }
+
+    /// The local names under which `imported` is imported.
+    pub fn local_names<'a>(&'a self, imported: &'a str) -> impl Iterator<Item = &'a str> {
+        self.names
+            .iter()
+            .filter(move |(_, name)| name == imported)
+            .map(|(local, _)| local.as_str())
+    }
+}
+
+/// `"inngest"`, `'inngest/next'`… with its quotes.
+fn is_inngest_module(quoted: &str) -> bool {
+    let module = quoted.trim_matches(|c| c == '"' || c == '\'' || c == '`');
+    module == "inngest" || module.starts_with("inngest/")
+}
+
+/// The `pair` node `key: value` of an object literal (keys quoted or not).
+pub fn pair<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
+    code_children(object).find(|member| {
+        member.kind() == "pair"
+            && member
+                .child_by_field_name("key")
+                .is_some_and(|k| text(k, source).trim_matches(|c| c == '"' || c == '\'') == key)
+    })
+}
+
+/// Whether an object literal has a member named `key` (`key: v`, shorthand `key`,
+/// or a method `key() {}`).
+pub fn has_member(object: Node, key: &str, source: &str) -> bool {
+    code_children(object).any(|member| match member.kind() {
+        "pair" => member
+            .child_by_field_name("key")
+            .is_some_and(|k| text(k, source).trim_matches(|c| c == '"' || c == '\'') == key),
+        "shorthand_property_identifier" => text(member, source) == key,
+        "method_definition" => member
+            .child_by_field_name("name")
+            .is_some_and(|n| text(n, source) == key),
+        _ => false,
+    })
+}
+
+/// Every call of `serve(…)` or `createServer(…)` imported from an `inngest` module,
+/// with an object literal as its options.
+fn serve_calls<'t>(tree: &'t Tree, source: &str, imports: &InngestImports) -> Vec<Node<'t>> {
+    let mut names: Vec<&str> = imports.local_names("serve").collect();
+    names.extend(imports.local_names("createServer"));
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let mut calls = Vec::new();
+    crate::analysis::for_each_descendant(tree.root_node(), |node| {
+        if node.kind() != "call_expression" {
+            return;
+        }
+        let callee = node.child_by_field_name("function");
+        if callee.is_some_and(|c| c.kind() == "identifier" && names.contains(&text(c, source))) {
+            calls.push(node);
+        }
+    });
+    calls
+}
+
+/// The first argument of a call, when it is an object literal.
+pub fn options_object(call: Node) -> Option<Node> {
+    let arguments = call.child_by_field_name("arguments")?;
+    let first = code_children(arguments).next()?;
+    let first = crate::analysis::unwrap_expression(first);
+    (first.kind() == "object").then_some(first)
+}
+
+/// A diagnostic of a migration rule at `node`, without a fix.
+pub fn manual(rule: &'static str, node: Node, message: String, reason: String) -> Diagnostic {
+    Diagnostic {
+        rule,
+        range: node.byte_range(),
+        message,
+        function_id: None,
+        function_start: super::function_statement_start(node),
+        fix: None,
+        fix_applies: false,
+        manual_reason: Some(reason),
+    }
+}

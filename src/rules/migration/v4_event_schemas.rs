@@ -1,0 +1,65 @@
+//! Rule `v4-event-schemas` (migration to Inngest v4; opt-in: `--select v4`).
+//!
+//! ## What it does
+//! Finds `new EventSchemas()` (imported from `inngest`), the v3 way to type events on
+//! the client (`new Inngest({ id, schemas: new EventSchemas().fromRecord<…>() })`).
+//!
+//! ## Why is this bad?
+//! Inngest v4 removed `EventSchemas` and the client's `schemas` option. Events are
+//! typed where they are used, with `eventType("app/user.created", { schema })`, shared
+//! by triggers (`triggers: [userCreated]`), `step.waitForEvent` and
+//! `inngest.send(userCreated.create(…))`.
+//!
+//! ## Example
+//! ```ts
+//! const inngest = new Inngest({
+//!   id: "my-app",
+//!   schemas: new EventSchemas().fromRecord<{ "user/created": { data: { id: string } } }>(),
+//! });
+//! ```
+//! Use instead:
+//! ```ts
+//! const inngest = new Inngest({ id: "my-app" });
+//! export const userCreated = eventType("user/created", {
+//!   schema: staticSchema<{ id: string }>(), // or a Zod schema, checked at run time
+//! });
+//! ```
+//!
+//! ## Fix safety
+//! No automatic fix: each event becomes its own `eventType` that every trigger, send and
+//! wait must import, and a Zod schema adds a run-time check that the v3 types did not
+//! have (`staticSchema<T>()` keeps types only). The finding lists the guide's advice.
+
+use tree_sitter::Tree;
+
+use super::{manual, InngestImports};
+use crate::analysis::{for_each_descendant, text};
+use crate::rules::Diagnostic;
+
+/// The rule's name, as users write it in suppressions and `--select`.
+pub const NAME: &str = "v4-event-schemas";
+
+/// Report every `new EventSchemas()` of the file.
+pub fn check(tree: &Tree, source: &str, imports: &InngestImports, out: &mut Vec<Diagnostic>) {
+    let names: Vec<&str> = imports.local_names("EventSchemas").collect();
+    if names.is_empty() {
+        return;
+    }
+    for_each_descendant(tree.root_node(), |node| {
+        let is_schemas = node.kind() == "new_expression"
+            && node
+                .child_by_field_name("constructor")
+                .is_some_and(|c| names.contains(&text(c, source)));
+        if is_schemas {
+            out.push(manual(
+                NAME,
+                node,
+                "`EventSchemas` was removed in inngest 4".to_string(),
+                "no automatic fix: define each event with `eventType(name, { schema })` \
+                 (`staticSchema<T>()` for types only, a Zod schema to also validate at run \
+                 time) and use it in `triggers`, `step.waitForEvent` and `send`"
+                    .to_string(),
+            ));
+        }
+    });
+}

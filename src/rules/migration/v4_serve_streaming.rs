@@ -1,0 +1,74 @@
+//! Rule `v4-serve-streaming` (migration to Inngest v4; opt-in: `--select v4`).
+//!
+//! ## What it does
+//! Finds `streaming: "force"` and `streaming: "allow"` in the options of `serve(…)` or
+//! `createServer(…)` imported from an `inngest` module, and writes the v4 value `true`.
+//!
+//! ## Why is this bad?
+//! Inngest v4 simplified the option from `"allow" | "force" | false` to
+//! `true | false`. The strings are no longer accepted.
+//!
+//! ## Example
+//! ```ts
+//! serve({ client: inngest, functions, streaming: "force" });
+//! ```
+//! Use instead:
+//! ```ts
+//! serve({ client: inngest, functions, streaming: true });
+//! ```
+//!
+//! ## Fix safety
+//! `"force"` → `true` is safe (applied by `--write`): both mean "stream, and fail
+//! where the platform cannot". `"allow"` → `true` needs review (applied only with
+//! `--unsafe-fixes`): `"allow"` streamed where possible and silently did not elsewhere,
+//! while v4's `true` throws where the `serve` handler does not support streaming. Keep
+//! `true` only on a platform that streams; otherwise remove the option.
+
+use tree_sitter::Node;
+
+use super::{options_object, pair};
+use crate::analysis::functions::string_literal;
+use crate::fix::{Edit, Fix};
+use crate::rules::{function_statement_start, Diagnostic};
+use crate::Settings;
+
+/// The rule's name, as users write it in suppressions and `--select`.
+pub const NAME: &str = "v4-serve-streaming";
+
+/// Report a string `streaming` option of one `serve(…)` call, with its fix.
+pub fn check(call: Node, source: &str, settings: &Settings, out: &mut Vec<Diagnostic>) {
+    let Some(value) = options_object(call)
+        .and_then(|options| pair(options, "streaming", source))
+        .and_then(|p| p.child_by_field_name("value"))
+    else {
+        return;
+    };
+    let (safe, message) = match string_literal(value, source).as_deref() {
+        Some("force") => (
+            true,
+            "`streaming: \"force\"` is `streaming: true` in inngest 4",
+        ),
+        Some("allow") => (
+            false,
+            "`streaming: \"allow\"` is gone in inngest 4: `true` streams but throws where the \
+             handler cannot stream (v3 fell back silently); keep `true` only where it streams",
+        ),
+        _ => return,
+    };
+    let fix = Fix {
+        edits: vec![Edit {
+            range: value.byte_range(),
+            replacement: "true".to_string(),
+        }],
+    };
+    out.push(Diagnostic {
+        rule: NAME,
+        range: value.byte_range(),
+        message: message.to_string(),
+        function_id: None,
+        function_start: function_statement_start(call),
+        fix: Some(fix),
+        fix_applies: safe || settings.unsafe_fixes,
+        manual_reason: None,
+    });
+}

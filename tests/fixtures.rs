@@ -1,8 +1,9 @@
 //! Fixture tests: every file in `tests/fixtures/` is a case, named for what it shows.
 //!
 //! For each fixture the test
-//! - runs the library on it (with `--all-returns` for `all_returns_*` fixtures, and
-//!   `--unsafe-fixes` for `unsafe_fixes_*` fixtures),
+//! - runs the library on it (with `--all-returns` for `all_returns_*` fixtures,
+//!   `--unsafe-fixes` for `unsafe_fixes_*` fixtures, and `--select v4`, the migration
+//!   rules alone, for `migrate_*` fixtures),
 //! - asserts the counts its `// expect:` header gives (fixed, manual, reported,
 //!   suppressed, all rules together) and, when the header has `rules=name:N,…`, the
 //!   number of findings of each rule (suppressed ones included; a rule not listed must
@@ -110,9 +111,19 @@ fn fixtures() -> Vec<PathBuf> {
 
 fn settings_for(path: &Path) -> Settings {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    // `migrate_*`: the migration preset alone (`--select v4`); `migrate_wrapper_*` also
+    // configures the wrapper `defineJob`.
+    let migration = name.starts_with("migrate_");
     Settings {
         all_returns: name.starts_with("all_returns_"),
-        unsafe_fixes: name.starts_with("unsafe_fixes_"),
+        unsafe_fixes: name.starts_with("unsafe_fixes_")
+            || name.starts_with("migrate_unsafe_fixes_"),
+        select: migration.then(|| vec!["v4".to_string()]),
+        extra_create_function_names: if name.starts_with("migrate_wrapper_") {
+            vec!["defineJob".to_string()]
+        } else {
+            Vec::new()
+        },
         ..Settings::default()
     }
 }

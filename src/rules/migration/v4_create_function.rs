@@ -184,13 +184,7 @@ fn trigger_kind(trigger: Node, tree: &Tree, source: &str) -> TriggerKind {
         }
         "string" => TriggerKind::EventName,
         "identifier" => match top_level_const(tree, text(inner, source), source) {
-            Some(value) => match trigger_kind(value, tree, source) {
-                TriggerKind::NotATrigger => TriggerKind::NotATrigger,
-                // The name stays a name: the string is turned into an event object only
-                // when written in place.
-                TriggerKind::EventName => TriggerKind::Unknown,
-                kind => kind,
-            },
+            Some(value) => trigger_kind(value, tree, source),
             None => TriggerKind::Unknown,
         },
         "member_expression" | "call_expression" | "subscript_expression" => TriggerKind::Unknown,
@@ -291,10 +285,10 @@ fn triggers_value(trigger: Node, tree: &Tree, source: &str, indent: &str) -> Str
         ),
         _ => text(trigger, source).to_string(),
     };
-    let inner = unwrap_expression(trigger);
     match trigger_kind(trigger, tree, source) {
         TriggerKind::List => written,
-        TriggerKind::EventName if inner.kind() == "string" => format!("[{{ event: {written} }}]"),
+        // v3 read an event name string as `{ event }`; v4 takes no string.
+        TriggerKind::EventName => format!("[{{ event: {written} }}]"),
         TriggerKind::Single => format!("[{written}]"),
         // A name or expression: v4, like v3, accepts one trigger or a list.
         _ => written,
@@ -343,8 +337,13 @@ fn insert_triggers(object: Node, trigger: Node, tree: &Tree, source: &str) -> Re
             replacement: format!("{{ triggers: {value} }}"),
         });
     };
-    // After `id`, when a comma and another property follow it.
-    if let Some(id) = pair(object, "id", source).filter(|id| id.id() != last.id()) {
+    // After `id`, when a comma and another property follow it; a trigger written over
+    // several lines goes last in a one-line object, so that the object ends with it.
+    let one_line_object = !source[object.byte_range()].contains('\n');
+    let multi_line_trigger = source[trigger.byte_range()].contains('\n');
+    let after_id = pair(object, "id", source)
+        .filter(|id| id.id() != last.id() && !(one_line_object && multi_line_trigger));
+    if let Some(id) = after_id {
         if let Some(comma) = comma_after(id) {
             let rest_of_line = line_rest(source, comma.end_byte());
             let own_line = starts_line(source, id.start_byte())

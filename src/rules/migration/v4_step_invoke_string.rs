@@ -27,7 +27,8 @@
 //! `data` and the result.
 //!
 //! ## Fix safety
-//! Safe where it is offered (applied by `--write`): v4 invokes
+//! Safe where it is offered (applied by `--write`; the import comes with the file's first
+//! such fix, so keep that one when suppressing some): v4 invokes
 //! `appId + "-" + functionId`, the same string v3 sent. It is offered only when the
 //! split is known from the file's own client; any other string (a client created
 //! elsewhere, a computed ID, a template with substitutions) is left for manual review:
@@ -64,7 +65,9 @@ pub fn check(tree: &Tree, source: &str, _lang: Lang, out: &mut Vec<Diagnostic>) 
     }
     let imports = InngestImports::of(tree, source);
     let client_ids = client_ids(tree, source, &imports);
-    let import_edit = referenceable_import(tree, source, &imports);
+    // The import goes with the first fix only: two fixes carrying the same edit would
+    // overlap, and one import serves them all.
+    let mut import_edit = referenceable_import(tree, source, &imports);
     for (call, value) in values {
         let written = text(value, source);
         let split = string_literal(value, source).and_then(|full| {
@@ -93,7 +96,7 @@ pub fn check(tree: &Tree, source: &str, _lang: Lang, out: &mut Vec<Diagnostic>) 
                  {quote}{function_id}{quote} }})"
             ),
         }];
-        edits.extend(import_edit.clone());
+        edits.extend(import_edit.take());
         out.push(Diagnostic {
             rule: NAME,
             range: value.byte_range(),

@@ -231,3 +231,48 @@ pub fn manual(rule: &'static str, node: Node, message: String, reason: String) -
         manual_reason: Some(reason),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn select(names: &[&str], ignore: &[&str]) -> Settings {
+        Settings {
+            select: Some(names.iter().map(|n| n.to_string()).collect()),
+            ignore: ignore.iter().map(|n| n.to_string()).collect(),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn migration_rules_are_opt_in() {
+        let default = Settings::default();
+        assert!(default.rule_enabled("unsafe-trailing-return"));
+        assert!(RULES.iter().all(|rule| !default.rule_enabled(rule)));
+        let all = select(&["ALL"], &[]);
+        assert!(RULES.iter().all(|rule| !all.rule_enabled(rule)));
+        let preset = select(&[PRESET], &[]);
+        assert!(RULES.iter().all(|rule| preset.rule_enabled(rule)));
+        assert!(!preset.rule_enabled("unsafe-trailing-return"));
+        let one = select(&[v4_create_function::NAME], &[]);
+        assert!(one.rule_enabled(v4_create_function::NAME));
+        assert!(!one.rule_enabled(v4_promise_race::NAME));
+        let without = select(&[PRESET], &[v4_promise_race::NAME]);
+        assert!(without.rule_enabled(v4_create_function::NAME));
+        assert!(!without.rule_enabled(v4_promise_race::NAME));
+        let none = select(&["ALL"], &[PRESET]);
+        assert!(none.rule_enabled("nested-step"));
+        assert!(RULES.iter().all(|rule| !none.rule_enabled(rule)));
+        assert_eq!(crate::cli::parse_rule("v4"), Ok("v4".to_string()));
+    }
+
+    #[test]
+    fn the_preset_lists_every_migration_rule() {
+        let documented: Vec<&str> = crate::rule_docs::names()
+            .filter(|name| is_migration_rule(name))
+            .collect();
+        let mut listed = RULES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed, documented);
+    }
+}

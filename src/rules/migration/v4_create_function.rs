@@ -1,4 +1,4 @@
-//! Rule `v4-create-function` (migration to Inngest v4; opt-in: `--select v4`).
+//! Rule `v4-create-function`. A migration rule for Inngest v4, opt-in: `--select v4`.
 //!
 //! ## What it does
 //! Finds the Inngest v3 three-argument form `X.createFunction(options, trigger, handler)`
@@ -40,12 +40,12 @@
 //! ## Fix safety
 //! Safe, applied by `--write` when the rule is selected: v4 builds the same trigger
 //! list from `triggers` that v3 built from the second argument (a single trigger
-//! becomes a one-element list in both). Calls that are not left alone: a call whose
-//! options already hold `triggers`, a wrapper's own definition that forwards its
+//! becomes a one-element list in both). Reported for manual review instead: a call
+//! whose options already hold `triggers`, a wrapper's own definition that forwards its
 //! parameters (`inngest.createFunction(opts, trigger, handler)` inside
-//! `function defineJob(opts, trigger, handler)`: change the wrapper by hand), and
-//! comments inside the argument list between the trigger and the handler are reported
-//! for manual review. `createFunction` calls of other libraries (a second argument that
+//! `function defineJob(opts, trigger, handler)`: change the wrapper by hand), and a
+//! comment between the trigger and its comma. `createFunction` calls of other
+//! libraries (a second argument that
 //! is not a trigger) and v4 calls are not reported.
 
 use tree_sitter::{Node, Tree};

@@ -1,4 +1,4 @@
-//! Rule `v4-event-schemas` (migration to Inngest v4; opt-in: `--select v4`).
+//! Rule `v4-event-schemas`. A migration rule for Inngest v4, opt-in: `--select v4`.
 //!
 //! ## What it does
 //! Finds `new EventSchemas()` (imported from `inngest`), the v3 way to type events on

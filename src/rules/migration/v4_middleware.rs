@@ -1,4 +1,4 @@
-//! Rule `v4-middleware` (migration to Inngest v4; opt-in: `--select v4`).
+//! Rule `v4-middleware`. A migration rule for Inngest v4, opt-in: `--select v4`.
 //!
 //! ## What it does
 //! Finds `new InngestMiddleware({ name, init() { … } })` (imported from `inngest`), the

@@ -1,4 +1,4 @@
-//! Rule `v4-promise-race` (migration to Inngest v4; opt-in: `--select v4`).
+//! Rule `v4-promise-race`. A migration rule for Inngest v4, opt-in: `--select v4`.
 //!
 //! ## What it does
 //! Finds `Promise.race(…)` and `Promise.any(…)` inside Inngest handlers whose

@@ -1,4 +1,4 @@
-//! Rule `v4-serve-options` (migration to Inngest v4; opt-in: `--select v4`).
+//! Rule `v4-serve-options`. A migration rule for Inngest v4, opt-in: `--select v4`.
 //!
 //! ## What it does
 //! Finds the options of `serve(…)` or `createServer(…)` (imported from an `inngest`

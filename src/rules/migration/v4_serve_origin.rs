@@ -1,4 +1,4 @@
-//! Rule `v4-serve-origin` (migration to Inngest v4; opt-in: `--select v4`).
+//! Rule `v4-serve-origin`. A migration rule for Inngest v4, opt-in: `--select v4`.
 //!
 //! ## What it does
 //! Finds the `serveHost` option of `serve(…)` or `createServer(…)` imported from an

@@ -1,4 +1,4 @@
-//! Rule `v4-serve-streaming` (migration to Inngest v4; opt-in: `--select v4`).
+//! Rule `v4-serve-streaming`. A migration rule for Inngest v4, opt-in: `--select v4`.
 //!
 //! ## What it does
 //! Finds `streaming: "force"` and `streaming: "allow"` in the options of `serve(…)` or

@@ -1,4 +1,4 @@
-//! Rule `v4-step-invoke-string` (migration to Inngest v4; opt-in: `--select v4`).
+//! Rule `v4-step-invoke-string`. A migration rule for Inngest v4, opt-in: `--select v4`.
 //!
 //! ## What it does
 //! Finds `step.invoke(id, { function: "app-id-function-id", … })`: a function to

@@ -10,7 +10,8 @@
 # Run from the repository root:   bash tests/e2e/run.sh
 # Environment:
 #   INNGEST_FIX   the binary to test (default target/debug/inngest-fix)
-#   E2E_LEGS      legs to run (default "v4 v3")
+#   E2E_LEGS      legs to run (default "v4 v3 v3-to-v4"; v3-to-v4 migrates the v3
+#                 fixtures with --select v4 and runs them on inngest 4)
 #   E2E_KEEP=1    keep the temp dir even when everything passed
 #   E2E_GAPS=1    also run fixtures-gaps/ (known gaps of the tool; they fail today)
 set -euo pipefail
@@ -22,7 +23,7 @@ fi
 ROOT=$PWD
 E2E=$ROOT/tests/e2e
 TOOL_ARG=${INNGEST_FIX:-target/debug/inngest-fix}
-LEGS=${E2E_LEGS:-v4 v3}
+LEGS=${E2E_LEGS:-v4 v3 v3-to-v4}
 START=$(date +%s)
 
 TOOL=""
@@ -174,8 +175,70 @@ run_leg() { # $1 = leg name
   echo "== leg $leg: $nfn fixture functions, $((SECONDS - t0)) s; rewrite diff: $w/rewrite.diff"
 }
 
+# The v4 migration: the v3 fixtures (and proofs) run on inngest 3 before, are rewritten
+# by `inngest-fix --select v4 --write`, and run on inngest 4 after, with the same
+# results and steps; tsc --noEmit --strict against inngest 4 reports nothing new.
+run_migration() {
+  local leg=v3-to-v4 w=$WORK/v3-to-v4 t0=$SECONDS
+  echo
+  echo "== leg $leg"
+  local d
+  for d in v3 v4; do
+    if ! ensure_deps "$E2E/$d"; then
+      record "FAIL $leg npm ci ($d): see $WORK/npm-$d.log"
+      return
+    fi
+  done
+  stage "$E2E/v3" "$w/before"
+  stage "$E2E/v3" "$w/after"
+  rm "$w/after/node_modules"
+  ln -s "$E2E/v4/node_modules" "$w/after/node_modules"
+  local dirs="fixtures fixtures-all-returns"
+  echo "-- run the v3 fixtures on inngest 3"
+  if ! (cd "$w/before" && node_modules/.bin/tsx harness/runner.ts "$w/before.json" $dirs) 2>"$w/runner-before.log"; then
+    tail -n 20 "$w/runner-before.log" >&2
+    record "FAIL $leg runner (inngest 3) crashed: see $w/runner-before.log"
+    return
+  fi
+  (cd "$w/before" && node_modules/.bin/tsc -p tsconfig.json --pretty false) >"$w/tsc-before.txt" 2>&1 || true
+  if [[ -z $TOOL ]]; then
+    record "FAIL $leg inngest-fix binary not found or not executable: $TOOL_ARG (set INNGEST_FIX)"
+    return
+  fi
+  echo "-- inngest-fix --select v4 --write"
+  local rc=0
+  (cd "$w/after" && "$TOOL" --select v4 --write $dirs proofs) >"$w/tool.log" 2>&1 || rc=$?
+  if ((rc != 0)); then
+    sed 's/^/   | /' "$w/tool.log" | tail -n 20
+    record "FAIL $leg inngest-fix --select v4 --write exited $rc (see $w/tool.log)"
+  else
+    record "PASS $leg inngest-fix --select v4 --write migrated every call ($(grep -o '[0-9]* fixable' "$w/tool.log" | head -n 1 || true))"
+  fi
+  (cd "$w" && diff -ru before/fixtures after/fixtures; diff -ru before/fixtures-all-returns after/fixtures-all-returns; diff -ru before/proofs after/proofs) >"$w/rewrite.diff" || true
+  local h1 h2
+  h1=$(tree_hash "$w/after")
+  (cd "$w/after" && "$TOOL" --select v4 --write $dirs proofs) >"$w/tool-again.log" 2>&1 || true
+  h2=$(tree_hash "$w/after")
+  if [[ $h1 == "$h2" ]]; then
+    record "PASS $leg second inngest-fix --select v4 --write changes nothing"
+  else
+    record "FAIL $leg second inngest-fix --select v4 --write changed files again (not idempotent)"
+  fi
+  echo "-- run the migrated fixtures on inngest 4"
+  if ! (cd "$w/after" && node_modules/.bin/tsx harness/runner.ts "$w/after.json" $dirs) 2>"$w/runner-after.log"; then
+    tail -n 20 "$w/runner-after.log" >&2
+    record "FAIL $leg runner (inngest 4) crashed, the migrated fixtures do not load: see $w/runner-after.log"
+    return
+  fi
+  (cd "$w/after" && node_modules/.bin/tsc -p tsconfig.json --pretty false) >"$w/tsc-after.txt" 2>&1 || true
+  echo "-- compare"
+  (cd "$w/before" && E2E_MODE=migrate node_modules/.bin/tsx harness/compare.ts "$leg" "$w/before" "$w/after" "$w/before.json" "$w/after.json" \
+    "$w/tsc-before.txt" "$w/tsc-after.txt" $dirs) | tee -a "$RESULTS" || true
+  echo "== leg $leg: $((SECONDS - t0)) s; rewrite diff: $w/rewrite.diff"
+}
+
 for leg in $LEGS; do
-  run_leg "$leg"
+  if [[ $leg == v3-to-v4 ]]; then run_migration; else run_leg "$leg"; fi
 done
 
 PASSED=$(grep -c '^PASS ' "$RESULTS" || true)

@@ -138,7 +138,7 @@ impl<'t> V3Call<'t> {
         let shaped = match trigger_kind(trigger, tree, source) {
             TriggerKind::Single | TriggerKind::List | TriggerKind::EventName => true,
             TriggerKind::NotATrigger => return None,
-            TriggerKind::Unknown => false,
+            TriggerKind::Unknown | TriggerKind::SpreadObject => false,
         };
         let options_have_id =
             options_inner.kind() == "object" && has_member(options_inner, "id", source);
@@ -165,6 +165,9 @@ enum TriggerKind {
     EventName,
     /// A name or expression whose value the file does not show.
     Unknown,
+    /// An object built with spreads, `{ ...(prod ? { cron } : { event }) }`: one
+    /// trigger, if the call is Inngest's.
+    SpreadObject,
     /// An object or value that no v3 trigger can be: not an Inngest call.
     NotATrigger,
 }
@@ -173,6 +176,7 @@ fn trigger_kind(trigger: Node, tree: &Tree, source: &str) -> TriggerKind {
     let inner = unwrap_expression(trigger);
     match inner.kind() {
         "object" if is_trigger_object(inner, source) => TriggerKind::Single,
+        "object" if is_spread_trigger_object(inner, source) => TriggerKind::SpreadObject,
         "array" => {
             let all = code_children(inner)
                 .all(|e| is_trigger_object(unwrap_expression(e), source) || is_name(e));
@@ -218,6 +222,27 @@ fn is_trigger_object(object: Node, source: &str) -> bool {
         }
     }
     keys.contains(&"event") || keys.contains(&"cron")
+}
+
+/// An object of spreads and trigger keys only, with at least one spread.
+fn is_spread_trigger_object(object: Node, source: &str) -> bool {
+    let mut spreads = 0;
+    for member in code_children(object) {
+        let key = match member.kind() {
+            "spread_element" => {
+                spreads += 1;
+                continue;
+            }
+            "pair" => member.child_by_field_name("key").map(|k| text(k, source)),
+            "shorthand_property_identifier" => Some(text(member, source)),
+            _ => None,
+        };
+        let key = key.map(|k| k.trim_matches(|c| c == '"' || c == '\''));
+        if !matches!(key, Some("event" | "cron" | "if" | "expression")) {
+            return false;
+        }
+    }
+    spreads > 0
 }
 
 /// The value of a top-level `const NAME = value` (exported or not).
@@ -289,7 +314,7 @@ fn triggers_value(trigger: Node, tree: &Tree, source: &str, indent: &str) -> Str
         TriggerKind::List => written,
         // v3 read an event name string as `{ event }`; v4 takes no string.
         TriggerKind::EventName => format!("[{{ event: {written} }}]"),
-        TriggerKind::Single => format!("[{written}]"),
+        TriggerKind::Single | TriggerKind::SpreadObject => format!("[{written}]"),
         // A name or expression: v4, like v3, accepts one trigger or a list.
         _ => written,
     }

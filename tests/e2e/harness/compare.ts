@@ -45,10 +45,14 @@ const canon = (v: unknown): string => {
 const short = (v: unknown) => { const s = canon(v); return s.length > 300 ? s.slice(0, 300) + "…" : s; };
 
 // E2E_MODE=default: the tool ran without --all-returns, use `expectDefault`.
+// E2E_MODE=migrate: the tool ran the v4 migration rules alone (`--select v4`) and the
+// "after" run is on inngest 4: no step may be added or lost, and every fixture file
+// with a v3 `createFunction` call must change.
 const DEFAULT_MODE = process.env.E2E_MODE === "default";
+const MIGRATE_MODE = process.env.E2E_MODE === "migrate";
 const load = (p: string): RunRecord[] =>
   (JSON.parse(readFileSync(p, "utf8")).cases as Array<RunRecord & { expectDefault: RunRecord["expect"] }>)
-    .map((r) => (DEFAULT_MODE ? { ...r, expect: r.expectDefault } : r));
+    .map((r) => (DEFAULT_MODE ? { ...r, expect: r.expectDefault } : MIGRATE_MODE ? { ...r, expect: null } : r));
 const before = load(beforeJson);
 const after = load(afterJson);
 const key = (r: RunRecord) => `${r.file}::${r.name}::${r.label}`;
@@ -130,7 +134,9 @@ for (const sub of subdirs) {
     const textB = readFileSync(join(dirB, f));
     const textA = existsSync(join(dirA, f)) ? readFileSync(join(dirA, f)) : null;
     const changed = textA === null || !textB.equals(textA);
-    const shouldChange = before.some((r) => r.file === rel && r.expect !== null);
+    const shouldChange = MIGRATE_MODE
+      ? /\.createFunction\(/.test(textB.toString("utf8"))
+      : before.some((r) => r.file === rel && r.expect !== null);
     if (changed === shouldChange) {
       pass(`file ${rel}: ${shouldChange ? "rewritten, as its fixable returns need" : "left byte-identical, nothing in it to fix"}`);
     } else if (shouldChange) {

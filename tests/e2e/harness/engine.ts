@@ -50,11 +50,11 @@ export interface Outcome {
   ms: number;
 }
 
-export async function execute(fn: unknown, data: Record<string, unknown>, timeoutMs: number): Promise<Outcome> {
+export async function execute(fn: unknown, data: Record<string, unknown>, timeoutMs: number, eventName = EVENT_NAME): Promise<Outcome> {
   resetCapture();
   const t0 = Date.now();
   const o: Outcome = { timedOut: false, result: null, error: null, steps: [], stateCount: 0, nestingWarnings: [], ms: 0 };
-  const engine = new InngestTestEngine({ function: fn as never, events: [{ name: EVENT_NAME, data }] });
+  const engine = new InngestTestEngine({ function: fn as never, events: [{ name: eventName, data }] });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"timeout">((r) => { timer = setTimeout(() => r("timeout"), timeoutMs); });
   try {

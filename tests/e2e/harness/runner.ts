@@ -15,7 +15,7 @@ const TIMEOUT_MS = Number(process.env.E2E_CASE_TIMEOUT_MS ?? 10000);
 interface FixtureCase {
   name: string;
   fn: unknown;
-  runs: Array<{ label: string; data: Record<string, unknown>; expect: string | string[] | null; expectDefault?: string | string[] | null; expectError?: boolean }>;
+  runs: Array<{ label: string; data: Record<string, unknown>; event?: string; expect: string | string[] | null; expectDefault?: string | string[] | null; expectError?: boolean }>;
 }
 
 async function main() {
@@ -31,7 +31,7 @@ async function main() {
       if (!Array.isArray(cases)) throw new Error(`${file} exports no \`cases\``);
       for (const c of cases) {
         for (const run of c.runs) {
-          const o = await execute(c.fn, run.data, TIMEOUT_MS);
+          const o = await execute(c.fn, run.data, TIMEOUT_MS, run.event);
           const expectDefault = run.expectDefault === undefined ? run.expect : run.expectDefault;
           records.push({ file, name: c.name, label: run.label, expect: run.expect, expectDefault, expectError: run.expectError ?? false, ...o });
           log(`  ran ${file} ${c.name} [${run.label}] steps=${o.steps.length}${o.timedOut ? " TIMEOUT" : ""}${o.error ? ` error=${o.error}` : ""} (${o.ms} ms)`);

@@ -10,7 +10,9 @@ use clap::{ArgGroup, Parser};
 
 use crate::config::Overrides;
 use crate::printer::{ColorChoice, Format};
-use crate::run::{Config, Mode};
+use crate::report::Mode;
+use crate::run::Config;
+use crate::settings::{parse_rule, parse_step_id, parse_var_name};
 use crate::walk::WalkOptions;
 
 const ABOUT: &str = "A linter and codemod for Inngest functions: it finds the code that \
@@ -376,105 +378,6 @@ pub enum Subcommand {
     /// offers their fixes and suppressions as code actions; see the README for VS Code,
     /// Neovim, Zed and Helix. To check a directory named `server`, write `./server`.
     Server,
-}
-
-/// A step ID goes into a string literal as is: no quotes, backslashes, `${` or newlines.
-pub fn parse_step_id(value: &str) -> Result<String, String> {
-    if value.is_empty() {
-        return Err("the step ID cannot be empty".to_string());
-    }
-    if value
-        .chars()
-        .any(|c| matches!(c, '"' | '\'' | '`' | '\\') || c.is_control())
-        || value.contains("${")
-    {
-        return Err(
-            "the step ID cannot contain quotes, backslashes, `${` or control characters"
-                .to_string(),
-        );
-    }
-    Ok(value.to_string())
-}
-
-const RESERVED_WORDS: &[&str] = &[
-    "await",
-    "break",
-    "case",
-    "catch",
-    "class",
-    "const",
-    "continue",
-    "debugger",
-    "default",
-    "delete",
-    "do",
-    "else",
-    "enum",
-    "export",
-    "extends",
-    "false",
-    "finally",
-    "for",
-    "function",
-    "if",
-    "implements",
-    "import",
-    "in",
-    "instanceof",
-    "interface",
-    "let",
-    "new",
-    "null",
-    "package",
-    "private",
-    "protected",
-    "public",
-    "return",
-    "static",
-    "super",
-    "switch",
-    "this",
-    "throw",
-    "true",
-    "try",
-    "typeof",
-    "var",
-    "void",
-    "while",
-    "with",
-    "yield",
-];
-
-/// A variable name must be a plain JavaScript identifier (ASCII) and not a reserved word.
-pub fn parse_var_name(value: &str) -> Result<String, String> {
-    let mut chars = value.chars();
-    let starts_well = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$');
-    let continues_well = chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
-    if !starts_well || !continues_well {
-        return Err(format!("{value:?} is not a JavaScript identifier"));
-    }
-    if RESERVED_WORDS.contains(&value) {
-        return Err(format!("{value:?} is a reserved word"));
-    }
-    Ok(value.to_string())
-}
-
-/// A rule's name as `--select` and `--ignore` take it: a known rule, or `ALL`.
-pub fn parse_rule(value: &str) -> Result<String, String> {
-    let value = value.trim();
-    if value == "ALL"
-        || crate::rules::migration::is_preset(value)
-        || crate::rule_docs::is_known(value)
-    {
-        Ok(value.to_string())
-    } else {
-        Err(crate::rule_docs::unknown_rule(
-            value,
-            &["ALL", crate::rules::migration::PRESET],
-        ))
-    }
 }
 
 /// `1048576`, `512K`, `10M`, `10MiB`, `1G`: powers of 1024.

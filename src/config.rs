@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::{Deserialize, Serialize};
 
-use crate::Settings;
+use crate::settings::Settings;
 
 /// The name of the configuration file.
 pub const FILE_NAME: &str = "inngest-fix.toml";
@@ -382,7 +382,7 @@ fn resolve(
         Some(id) => id.clone(),
         None => match &file.step_id {
             Some(id) => {
-                crate::cli::parse_step_id(id).map_err(|e| invalid_value("step-id", id, e))?
+                crate::settings::parse_step_id(id).map_err(|e| invalid_value("step-id", id, e))?
             }
             None => defaults.step_id,
         },
@@ -390,15 +390,14 @@ fn resolve(
     let var_name = match &overrides.var_name {
         Some(name) => name.clone(),
         None => match &file.var_name {
-            Some(name) => {
-                crate::cli::parse_var_name(name).map_err(|e| invalid_value("var-name", name, e))?
-            }
+            Some(name) => crate::settings::parse_var_name(name)
+                .map_err(|e| invalid_value("var-name", name, e))?,
             None => defaults.var_name,
         },
     };
     for (key, names) in [("select", &file.select), ("ignore", &file.ignore)] {
         for name in names.iter().flatten() {
-            crate::cli::parse_rule(name).map_err(|e| invalid_value(key, name, e))?;
+            crate::settings::parse_rule(name).map_err(|e| invalid_value(key, name, e))?;
         }
     }
     let excludes = match (&file.exclude, &source) {

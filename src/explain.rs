@@ -3,8 +3,8 @@
 
 use std::io::{self, Write};
 
+use crate::report::Exit;
 use crate::rule_docs;
-use crate::run::Exit;
 
 /// Print `rule`'s documentation; for an unknown rule, say so with the closest name
 /// (exit 2, a usage error).

@@ -10,7 +10,7 @@ use clap::Parser;
 use inngest_fix::cli::{Args, Command};
 use inngest_fix::config::{self, Overrides, Resolver};
 use inngest_fix::explain;
-use inngest_fix::run::Exit;
+use inngest_fix::report::Exit;
 
 fn main() -> ExitCode {
     // clap exits with 2 on a usage error, and 0 after --help and --version.

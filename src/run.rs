@@ -4,7 +4,8 @@
 //! on bytes, NUL and UTF-8 checks, [`check_source`]), collecting the reports and sorting
 //! them by path so output never depends on thread timing, writing fixes in `--write`
 //! and `--interactive`, the summary, the exit code, and `--stdin-filename`. Each file is
-//! checked with the settings of its configuration file ([`crate::config`]). Does not
+//! checked with the settings of its configuration file ([`crate::config`]) by the
+//! per-file pipeline ([`crate::pipeline`]). Does not
 //! own: which files are looked at ([`crate::walk`]), how output looks
 //! ([`crate::printer`]), how a file is replaced ([`crate::write`]).
 
@@ -15,30 +16,22 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
 
 mod interactive;
 
 use crate::config::{Overrides, Resolver};
+use crate::diagnostic::Status;
+use crate::language::Lang;
+use crate::pipeline::{check_source, FileOutcome};
 use crate::printer::progress::Progress;
 use crate::printer::{self, ColorChoice, Format, PrintOptions};
+use crate::report::{Exit, FileReport, Mode, Rewrite, Summary};
+use crate::settings::Settings;
 use crate::walk::{self, io_reason, Visit, WalkOptions};
-use crate::{check_source, prefilter, FileOutcome, Finding, Lang, Settings};
-
-/// What a run does with the fixes it finds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Print the fixes as a unified diff on stdout; change nothing (the default).
-    DryRun,
-    /// Apply the fixes in place.
-    Write,
-    /// Print findings on stdout; change nothing.
-    Check,
-    /// Show each file's fixes and ask whether to apply them.
-    Interactive,
-}
+use crate::{prefilter, write};
 
 /// Everything a run needs, as the command line gave it.
 #[derive(Debug, Clone)]
@@ -61,136 +54,6 @@ pub struct Config {
     pub max_file_size: u64,
     /// Read one file from stdin, named this for its language and messages.
     pub stdin_filename: Option<PathBuf>,
-}
-
-/// How a run ended; see [`Exit::code`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
-    /// Nothing left to do.
-    Clean,
-    /// Findings remain: any finding in `--dry-run` and `--check`, a finding that was
-    /// not fixed in `--write`.
-    FindingsRemain,
-    /// A file could not be read, checked or written (this wins over findings).
-    Error,
-}
-
-impl Exit {
-    /// The process exit code: 0, 1 or 2.
-    pub fn code(self) -> u8 {
-        match self {
-            Exit::Clean => 0,
-            Exit::FindingsRemain => 1,
-            Exit::Error => 2,
-        }
-    }
-}
-
-/// One file that has something to report: findings, a fix, or an error.
-#[derive(Debug, Clone)]
-pub struct FileReport {
-    /// The path as walked, used to read and write the file.
-    pub path: PathBuf,
-    /// The path as printed: relative to the current directory, `/`-separated, no `./`.
-    pub display_path: String,
-    /// Every finding, suppressed ones included, in source order.
-    pub findings: Vec<Finding>,
-    /// The file's text before and after its fixes, when there are fixes.
-    pub rewrite: Option<Rewrite>,
-    /// Why the file could not be read, checked or written: one line, no path.
-    pub error: Option<String>,
-    /// `--interactive`: the user declined this file's fixes.
-    pub declined: bool,
-}
-
-impl FileReport {
-    /// A report with nothing in it yet.
-    pub fn new(path: PathBuf, display_path: String) -> Self {
-        FileReport {
-            path,
-            display_path,
-            findings: Vec::new(),
-            rewrite: None,
-            error: None,
-            declined: false,
-        }
-    }
-
-    fn failed(path: PathBuf, display_path: String, reason: String) -> Self {
-        FileReport {
-            error: Some(reason),
-            ..FileReport::new(path, display_path)
-        }
-    }
-}
-
-/// A file's text as read and as fixed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rewrite {
-    /// The text as read (BOM included).
-    pub original: String,
-    /// The text with every applied fix.
-    pub fixed: String,
-}
-
-/// The counts of a run, as the summary line and the JSON `summary` give them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// Files of a known language that were looked at (most never get past the prefilter).
-    pub files_scanned: usize,
-    /// Files that define at least one Inngest function.
-    pub files_matched: usize,
-    /// Findings not suppressed.
-    pub findings: usize,
-    /// Findings whose fix is applied (`--write`) or would be (`--dry-run`, `--check`).
-    pub fixed: usize,
-    /// Findings left for manual review (they carry a reason).
-    pub manual: usize,
-    /// Findings that have no fix and no reason (`unused-suppression`).
-    pub unfixable: usize,
-    /// Of the findings whose fix waits for a flag, those that wait for `--unsafe-fixes`.
-    pub waiting_unsafe: usize,
-    /// Findings silenced by `// inngest-fix-ignore`.
-    pub suppressed: usize,
-    /// Files and paths that could not be read, checked or written.
-    pub errors: usize,
-    /// Wall time of the run until printing.
-    pub elapsed: Duration,
-}
-
-impl Summary {
-    fn count(&mut self, report: &FileReport) {
-        self.errors += usize::from(report.error.is_some());
-        for finding in &report.findings {
-            if finding.suppressed {
-                self.suppressed += 1;
-                continue;
-            }
-            self.findings += 1;
-            self.fixed += usize::from(finding.fixed);
-            self.manual += usize::from(finding.reason.is_some());
-            self.unfixable += usize::from(!finding.fixable && finding.reason.is_none());
-            let waiting = finding.fixable && !finding.fixed && finding.reason.is_none();
-            self.waiting_unsafe += usize::from(
-                waiting && crate::rules::flag_for_waiting_fix(finding.rule) == "--unsafe-fixes",
-            );
-        }
-    }
-
-    /// The exit status these counts mean in `mode`.
-    pub fn exit(&self, mode: Mode) -> Exit {
-        let remaining = match mode {
-            Mode::Write | Mode::Interactive => self.findings.saturating_sub(self.fixed),
-            Mode::DryRun | Mode::Check => self.findings,
-        };
-        if self.errors > 0 {
-            Exit::Error
-        } else if remaining > 0 {
-            Exit::FindingsRemain
-        } else {
-            Exit::Clean
-        }
-    }
 }
 
 /// Run the tool as configured, printing to stdout and stderr.
@@ -230,10 +93,7 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     reports.iter().for_each(|report| summary.count(report));
     summary.elapsed = start.elapsed();
 
-    let all_returns = resolver
-        .for_path(Path::new("."), true)
-        .is_ok_and(|r| r.settings.all_returns);
-    let options = print_options(config, config.mode, all_returns);
+    let options = print_options(config, config.mode);
     let (out, err) = output_streams(config);
     let mut printer = printer::new_printer(config.format, options, out, err);
     for report in &reports {
@@ -254,7 +114,7 @@ fn output_streams(config: &Config) -> (Box<dyn Write>, Box<dyn Write>) {
     )
 }
 
-fn print_options(config: &Config, mode: Mode, all_returns: bool) -> PrintOptions {
+fn print_options(config: &Config, mode: Mode) -> PrintOptions {
     PrintOptions {
         // After the questions, an interactive run reports like --write.
         mode: match mode {
@@ -263,7 +123,6 @@ fn print_options(config: &Config, mode: Mode, all_returns: bool) -> PrintOptions
         },
         color_out: config.color.enabled(io::stdout().is_terminal()),
         color_err: config.color.enabled(io::stderr().is_terminal()),
-        all_returns,
         quiet: config.quiet > 0,
     }
 }
@@ -508,7 +367,7 @@ fn check_bytes<'a>(
     };
     if !prefilter(bytes)
         && !mentions_wrapper()
-        && !crate::rules::migration::wants_file(settings, bytes)
+        && !crate::rules::migration::wants_file(settings.rules(), bytes)
     {
         return Ok(None);
     }
@@ -535,10 +394,7 @@ fn report_for(mut report: FileReport, text: &str, outcome: FileOutcome) -> Optio
     match (outcome.internal_error, fixed) {
         (Some(message), _) => {
             report.error = Some(format!("internal error: {message}"));
-            for finding in &mut report.findings {
-                finding.fixable = false;
-                finding.fixed = false;
-            }
+            not_applied(&mut report);
         }
         (None, Some(fixed)) => {
             report.rewrite = Some(Rewrite {
@@ -548,10 +404,7 @@ fn report_for(mut report: FileReport, text: &str, outcome: FileOutcome) -> Optio
         }
         // Without a fixed text, `fixed` keeps the library's word: in `--check` (no text is
         // built) it says what `--write` would fix.
-        (None, None) if unchanged => report
-            .findings
-            .iter_mut()
-            .for_each(|finding| finding.fixed = false),
+        (None, None) if unchanged => not_applied(&mut report),
         (None, None) => {}
     }
     let empty = report.findings.is_empty() && report.rewrite.is_none() && report.error.is_none();
@@ -603,7 +456,7 @@ fn apply_rewrite(report: &mut FileReport, scope: &WriteScope) {
     };
     let written = match scope.refuses(&report.path) {
         Some(reason) => Err(reason),
-        None => crate::write::replace_file(
+        None => write::replace_file(
             &report.path,
             rewrite.original.as_bytes(),
             rewrite.fixed.as_bytes(),
@@ -613,10 +466,16 @@ fn apply_rewrite(report: &mut FileReport, scope: &WriteScope) {
     if let Err(err) = written {
         report.error = Some(err);
         report.rewrite = None;
-        report
-            .findings
-            .iter_mut()
-            .for_each(|finding| finding.fixed = false);
+        not_applied(report);
+    }
+}
+
+/// The report's fixes are not applied after all.
+fn not_applied(report: &mut FileReport) {
+    for finding in &mut report.findings {
+        if finding.status.is_fixed() {
+            finding.status = Status::NotApplied;
+        }
     }
 }
 
@@ -665,7 +524,7 @@ fn run_stdin(config: &Config, filename: &Path) -> anyhow::Result<Exit> {
         Mode::Check => Mode::Check,
         Mode::DryRun | Mode::Write | Mode::Interactive => Mode::Write,
     };
-    let options = print_options(config, mode, settings.all_returns);
+    let options = print_options(config, mode);
     if mode == Mode::Check {
         let (out, err) = output_streams(config);
         let mut printer = printer::new_printer(config.format, options, out, err);
@@ -719,6 +578,7 @@ pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Finding;
 
     #[test]
     fn display_paths_are_relative_and_clean() {
@@ -761,9 +621,15 @@ mod tests {
     }
 
     fn finding(fixed: bool, reason: Option<&str>, suppressed: bool) -> Finding {
+        let status = match (suppressed, fixed, reason) {
+            (true, _, _) => Status::Suppressed,
+            (false, _, Some(reason)) => Status::Manual(reason.to_string()),
+            (false, true, None) => Status::Fixed,
+            (false, false, None) => Status::WaitsForAllReturns,
+        };
         Finding {
             rule: "unsafe-trailing-return",
-            range: crate::SourceRange {
+            range: crate::diagnostic::SourceRange {
                 start_byte: 0,
                 end_byte: 0,
                 line: 1,
@@ -773,10 +639,9 @@ mod tests {
             },
             message: String::new(),
             function_id: None,
-            fixable: reason.is_none(),
-            fixed,
-            reason: reason.map(str::to_string),
-            suppressed,
+            status,
+            fix: None,
+            related: Vec::new(),
         }
     }
 
@@ -825,7 +690,7 @@ mod tests {
             report.error.as_deref(),
             Some("internal error: re-parse failed")
         );
-        assert!(!report.findings[0].fixed);
+        assert_eq!(report.findings[0].status, Status::NotApplied);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use anyhow::Context;
 use ignore::overrides::OverrideBuilder;
 use ignore::{WalkBuilder, WalkState};
 
-use crate::Lang;
+use crate::language::Lang;
 
 /// How to walk: the user's choices from the command line.
 #[derive(Debug, Clone, Default)]

@@ -494,3 +494,88 @@ fn colour_follows_the_flag_and_no_color() {
     assert_eq!(check(&["--color=always"], Some("1")), (true, true));
     assert_eq!(check(&["--color=never"], None), (false, false));
 }
+
+/// A handler whose return after steps is not in tail position (an early return).
+const EARLY_RETURN: &str = r#"import { inngest } from "./client";
+export const fn = inngest.createFunction(
+  { id: "early" },
+  { event: "demo/run" },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    if (event.data.stop) {
+      return { a, stopped: true };
+    }
+    await step.run("b", async () => 2);
+  },
+);
+"#;
+
+#[test]
+fn waiting_for_all_returns_follows_each_files_own_config() {
+    // The root sets all-returns; the package `b` turns it off again. The hint for b's
+    // early return comes from b's configuration, not from the configuration of `.`.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "inngest-fix.toml", "all-returns = true\n");
+    write(root, "a/early.ts", EARLY_RETURN);
+    write(root, "b/inngest-fix.toml", "all-returns = false\n");
+    write(root, "b/early.ts", EARLY_RETURN);
+    let output = inngest_fix(root).args(["--check", "."]).output().unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        out.contains("a/early.ts:8:7: unsafe-trailing-return return after steps reads `a` (a step result) outside any step (fixable)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "b/early.ts:8:7: unsafe-trailing-return return after steps reads `a` (a step result) outside any \
+             step (not in tail position: `--all-returns` fixes it) (fixable with --all-returns)\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        stderr.contains("2 findings (1 fixable with --write, 1 fixable with --all-returns)"),
+        "{stderr}"
+    );
+}
+
+/// A handler with three fixable trailing returns, one per branch.
+const THREE_FIXES: &str = r#"import { inngest } from "./client";
+export const fn = inngest.createFunction(
+  { id: "branches" },
+  { event: "demo/run" },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    if (event.data.flag) {
+      return { a, flag: true };
+    } else if (event.data.other) {
+      return { a, other: event.data.other };
+    } else {
+      return { a, id: event.data.id };
+    }
+  },
+);
+"#;
+
+#[test]
+fn interactive_counts_declined_fixes_as_skipped() {
+    // `y` then `n`, then the end of input (quit): one fix written, two skipped. They are
+    // trailing returns: nothing about them waits for --all-returns.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "three.ts", THREE_FIXES);
+    let output = inngest_fix(root)
+        .args(["--no-config", "-i", "three.ts"])
+        .write_stdin("y\nn\n")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains("--all-returns"), "{stderr}");
+    assert_eq!(stderr.matches("(skipped)").count(), 2, "{stderr}");
+    assert!(
+        stderr.contains("3 findings (1 fixed, 2 skipped), 0 suppressed, no errors."),
+        "{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}

@@ -84,11 +84,11 @@ fn counts(outcome: &FileOutcome, with_rules: bool) -> Expect {
         c.rules = Some(rules);
     }
     for f in &outcome.findings {
-        if f.suppressed {
+        if f.suppressed() {
             c.suppressed += 1;
-        } else if f.fixed {
+        } else if f.fixed() {
             c.fixed += 1;
-        } else if f.reason.is_some() {
+        } else if f.reason().is_some() {
             c.manual += 1;
         } else {
             c.reported += 1;
@@ -132,11 +132,11 @@ fn settings_for(path: &Path) -> Settings {
 fn render(name: &str, source: &str, outcome: &FileOutcome) -> String {
     let mut out = String::new();
     for f in &outcome.findings {
-        let status = if f.suppressed {
+        let status = if f.suppressed() {
             "suppressed".to_string()
-        } else if f.fixed {
+        } else if f.fixed() {
             "fixed".to_string()
-        } else if let Some(reason) = &f.reason {
+        } else if let Some(reason) = f.reason() {
             format!("manual: {reason}")
         } else {
             "reported".to_string()

@@ -48,14 +48,14 @@ fn run(source: String, lang: Lang, budget: Duration) -> (FileOutcome, usize) {
 }
 
 fn fixed(outcome: &FileOutcome) -> usize {
-    outcome.findings.iter().filter(|f| f.fixed).count()
+    outcome.findings.iter().filter(|f| f.fixed()).count()
 }
 
 fn manual(outcome: &FileOutcome) -> usize {
     outcome
         .findings
         .iter()
-        .filter(|f| f.reason.is_some())
+        .filter(|f| f.reason().is_some())
         .count()
 }
 
@@ -317,7 +317,7 @@ fn syntax_error_inside_a_return_is_manual_and_the_rest_is_fixed() {
                 .findings
                 .iter()
                 .filter(|f| f.range.line == broken_line)
-                .all(|f| !f.fixed),
+                .all(|f| !f.fixed()),
             "{broken}: the broken return is left alone: {:?}",
             outcome.findings
         );
@@ -351,7 +351,7 @@ fn syntax_errors_around_returns() {
             assert!(errors > 0, "expected a syntax error in:\n{source}");
             // Whatever is fixed, the properties held (checked in `run`); a return
             // inside an error region is never fixed.
-            for finding in outcome.findings.iter().filter(|f| f.fixed) {
+            for finding in outcome.findings.iter().filter(|f| f.fixed()) {
                 let statement = &source[finding.range.start_byte..finding.range.end_byte];
                 assert!(statement.starts_with("return"), "{statement}");
             }

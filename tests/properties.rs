@@ -137,11 +137,11 @@ fn generator_covers_fixes_and_manual_findings() {
         let lang = lang_of(&generated);
         tsx += usize::from(generated.tsx);
         let outcome = inngest_fix::check_source(&generated.source, lang, &Settings::default());
-        fixed += outcome.findings.iter().filter(|f| f.fixed).count();
+        fixed += outcome.findings.iter().filter(|f| f.fixed()).count();
         manual += outcome
             .findings
             .iter()
-            .filter(|f| f.reason.is_some())
+            .filter(|f| f.reason().is_some())
             .count();
     }
     assert!(fixed > 100, "only {fixed} fixes in 200 generated files");

@@ -355,7 +355,7 @@ fn quick_fix_and_suppression_for_the_finding_at_the_cursor() {
         BRANCHES
     );
     let after = check_source(&suppressed, Lang::TypeScript, &Settings::default());
-    let silenced: Vec<bool> = after.findings.iter().map(|f| f.suppressed).collect();
+    let silenced: Vec<bool> = after.findings.iter().map(|f| f.suppressed()).collect();
     assert_eq!(silenced, [false, true]);
     assert_eq!(client.shut_down(), End::Clean);
 }

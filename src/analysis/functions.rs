@@ -11,7 +11,7 @@ use tree_sitter::{Node, QueryCursor, Tree};
 
 use super::queries::Queries;
 use super::{code_children, text, unwrap_expression};
-use crate::Lang;
+use crate::language::Lang;
 
 /// One `X.createFunction(…)` call.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::Query;
 
-use crate::Lang;
+use crate::language::Lang;
 
 /// Every query the analysis runs, for one grammar.
 pub struct Queries {

@@ -14,7 +14,7 @@ use super::functions::Handler;
 use super::queries::Queries;
 use super::steps::HandlerSteps;
 use super::{code_children, enclosing_function};
-use crate::Lang;
+use crate::language::Lang;
 
 /// A return statement of a handler itself.
 #[derive(Debug, Clone, Copy)]

@@ -13,7 +13,7 @@ use super::binding::StepBinding;
 use super::functions::{string_literal, Handler};
 use super::queries::Queries;
 use super::{code_children, contains, is_function, text};
-use crate::Lang;
+use crate::language::Lang;
 
 /// One step call.
 #[derive(Debug, Clone)]

@@ -11,8 +11,8 @@
 use std::io::{self, Write};
 
 use super::{write_summary, PrintOptions, Printer};
-use crate::run::{FileReport, Mode, Summary};
-use crate::Finding;
+use crate::diagnostic::{Finding, Status};
+use crate::report::{FileReport, Mode, Summary};
 
 /// Prints workflow commands.
 pub struct GithubPrinter<O: Write, E: Write> {
@@ -35,7 +35,7 @@ impl<O: Write, E: Write> GithubPrinter<O, E> {
 
 impl<O: Write, E: Write> Printer for GithubPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
-        for finding in report.findings.iter().filter(|f| !f.suppressed) {
+        for finding in report.findings.iter().filter(|f| !f.suppressed()) {
             writeln!(
                 self.out,
                 "{}",
@@ -64,13 +64,13 @@ impl<O: Write, E: Write> Printer for GithubPrinter<O, E> {
 pub fn annotation(path: &str, finding: &Finding, mode: Mode) -> String {
     let range = &finding.range;
     let mut message = finding.message.clone();
-    if let Some(reason) = &finding.reason {
-        message.push_str(&format!(" (manual review: {reason})"));
-    } else if finding.fixed {
-        message.push_str(match mode {
+    match &finding.status {
+        Status::Manual(reason) => message.push_str(&format!(" (manual review: {reason})")),
+        Status::Fixed => message.push_str(match mode {
             Mode::Write | Mode::Interactive => " (fixed)",
             Mode::DryRun | Mode::Check => " (fixable: run inngest-fix --write)",
-        });
+        }),
+        _ => {}
     }
     format!(
         "::warning file={},line={},col={},endLine={},endColumn={},title={}::{}",
@@ -99,7 +99,7 @@ pub fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SourceRange;
+    use crate::diagnostic::SourceRange;
 
     #[test]
     fn escaping_follows_the_runner() {
@@ -123,10 +123,9 @@ mod tests {
             },
             message: "return after steps reads `a`, `b`".to_string(),
             function_id: None,
-            fixable: false,
-            fixed: false,
-            reason: Some("moves a step call: 50% of runs hang\nsee docs".to_string()),
-            suppressed: false,
+            status: Status::Manual("moves a step call: 50% of runs hang\nsee docs".to_string()),
+            fix: None,
+            related: Vec::new(),
         };
         assert_eq!(
             annotation("src/odd,name.ts", &finding, Mode::Check),

@@ -12,8 +12,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{write_error_line, write_summary, PrintOptions, Printer};
-use crate::run::{FileReport, Summary};
-use crate::Finding;
+use crate::diagnostic::Finding;
+use crate::report::{FileReport, Summary};
 
 /// The version of the document's shape; bumped when a field changes meaning or goes away.
 pub const JSON_VERSION: u32 = 1;
@@ -47,6 +47,19 @@ pub(super) struct JsonFinding {
     fixable: bool,
     fixed: bool,
     reason: Option<String>,
+    /// Other places of the finding; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated>,
+}
+
+/// A related location as the JSON formats print it.
+#[derive(Debug, Serialize)]
+pub(super) struct JsonRelated {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: String,
 }
 
 /// The run's counts as the JSON formats print them.
@@ -73,9 +86,20 @@ impl JsonFinding {
             rule: finding.rule,
             message: finding.message.clone(),
             function_id: finding.function_id.clone(),
-            fixable: finding.fixable,
-            fixed: finding.fixed,
-            reason: finding.reason.clone(),
+            fixable: finding.fixable(),
+            fixed: finding.fixed(),
+            reason: finding.reason().map(str::to_string),
+            related: finding
+                .related
+                .iter()
+                .map(|related| JsonRelated {
+                    line: related.range.line,
+                    column: related.range.column,
+                    end_line: related.range.end_line,
+                    end_column: related.range.end_column,
+                    message: related.message.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -113,7 +137,7 @@ impl<O: Write, E: Write> JsonPrinter<O, E> {
 
 impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
-        for finding in report.findings.iter().filter(|f| !f.suppressed) {
+        for finding in report.findings.iter().filter(|f| !f.suppressed()) {
             self.findings.push(JsonFinding::new(report, finding));
         }
         if let Some(reason) = &report.error {
@@ -144,8 +168,8 @@ impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::Mode;
-    use crate::SourceRange;
+    use crate::diagnostic::{SourceRange, Status};
+    use crate::report::Mode;
     use std::path::PathBuf;
 
     #[test]
@@ -154,7 +178,6 @@ mod tests {
             mode: Mode::DryRun,
             color_out: false,
             color_err: false,
-            all_returns: false,
             quiet: false,
         };
         let mut printer = JsonPrinter::new(options, Vec::new(), Vec::new());
@@ -171,20 +194,17 @@ mod tests {
             range,
             message: "m".to_string(),
             function_id: None,
-            fixable: false,
-            fixed: false,
-            reason: Some("r".to_string()),
-            suppressed: false,
+            status: Status::Manual("r".to_string()),
+            fix: None,
+            related: Vec::new(),
         };
         let suppressed = Finding {
-            suppressed: true,
+            status: Status::Suppressed,
             ..manual.clone()
         };
         let fixed = Finding {
             function_id: Some("demo".to_string()),
-            fixable: true,
-            fixed: true,
-            reason: None,
+            status: Status::Fixed,
             ..manual.clone()
         };
         let report = FileReport {

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::json::{JsonFinding, JsonSummary, JSON_VERSION};
 use super::{write_error_line, write_summary, PrintOptions, Printer};
-use crate::run::{FileReport, Summary};
+use crate::report::{FileReport, Summary};
 
 /// Prints one line per finding, then the summary line.
 pub struct JsonLinesPrinter<O: Write, E: Write> {
@@ -54,7 +54,7 @@ impl<O: Write, E: Write> JsonLinesPrinter<O, E> {
 
 impl<O: Write, E: Write> Printer for JsonLinesPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
-        for finding in report.findings.iter().filter(|f| !f.suppressed) {
+        for finding in report.findings.iter().filter(|f| !f.suppressed()) {
             self.line(&Line {
                 kind: "finding",
                 version: None,

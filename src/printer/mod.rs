@@ -3,7 +3,8 @@
 //! Owns: the [`Printer`] interface that every format implements, the formats the
 //! command line accepts, colour, and the two lines every format shares: a file's error
 //! line and the closing summary, both on stderr. Does not own: what is found
-//! ([`crate::check_source`]) or the order files arrive in ([`crate::run`] sorts them).
+//! ([`crate::pipeline`]) or the order files arrive in ([`crate::run`] sorts them). Printers read
+//! [`crate::report`] and each finding's [`crate::diagnostic::Status`], nothing else.
 //!
 //! A format is one module with a [`Printer`], one [`Format`] variant and one arm in
 //! [`new_printer`]: [`text`] (with [`diff`]), [`json`], [`json_lines`], [`sarif`],
@@ -21,7 +22,7 @@ pub mod text;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::run::{FileReport, Mode, Summary};
+use crate::report::{FileReport, Mode, Summary};
 
 /// How findings are printed (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -75,8 +76,6 @@ pub struct PrintOptions {
     pub color_out: bool,
     /// Colour what goes to stderr.
     pub color_err: bool,
-    /// `--all-returns` is on: no finding waits for it.
-    pub all_returns: bool,
     /// `-q`: no summary line.
     pub quiet: bool,
 }
@@ -159,23 +158,29 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         if summary.manual > 0 {
             parts.push(format!("{} for manual review", number(summary.manual)));
         }
-        let waiting = summary
-            .findings
-            .saturating_sub(summary.fixed + summary.manual + summary.unfixable);
-        let waiting_returns = waiting.saturating_sub(summary.waiting_unsafe);
-        if waiting_returns > 0 {
-            let waiting_returns = number(waiting_returns);
-            parts.push(if options.all_returns {
-                format!("{waiting_returns} not fixed")
-            } else {
-                format!("{waiting_returns} fixable with --all-returns")
-            });
+        if summary.waiting_all_returns > 0 {
+            parts.push(format!(
+                "{} fixable with --all-returns",
+                number(summary.waiting_all_returns)
+            ));
         }
         if summary.waiting_unsafe > 0 {
             parts.push(format!(
                 "{} fixable with --unsafe-fixes",
                 number(summary.waiting_unsafe)
             ));
+        }
+        if summary.deferred > 0 {
+            parts.push(format!(
+                "{} fixable by running again",
+                number(summary.deferred)
+            ));
+        }
+        if summary.declined > 0 {
+            parts.push(format!("{} skipped", number(summary.declined)));
+        }
+        if summary.not_applied > 0 {
+            parts.push(format!("{} not fixed", number(summary.not_applied)));
         }
         if !parts.is_empty() {
             line.push_str(&format!(" ({})", parts.join(", ")));
@@ -250,7 +255,6 @@ mod tests {
             mode,
             color_out: false,
             color_err: false,
-            all_returns: false,
             quiet: false,
         }
     }
@@ -263,6 +267,7 @@ mod tests {
             findings: 4,
             fixed: 2,
             manual: 1,
+            waiting_all_returns: 1,
             suppressed: 1,
             errors: 0,
             elapsed: Duration::from_millis(41),

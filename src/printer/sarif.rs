@@ -21,8 +21,9 @@ use serde_json::{json, Value};
 use similar::{Algorithm, DiffOp};
 
 use super::{write_error_line, write_summary, PrintOptions, Printer};
-use crate::run::{FileReport, Mode, Rewrite, Summary};
-use crate::{rule_docs, Finding};
+use crate::diagnostic::Finding;
+use crate::report::{FileReport, Mode, Rewrite, Summary};
+use crate::rule_docs;
 
 /// The SARIF version written.
 pub const SARIF_VERSION: &str = "2.1.0";
@@ -59,7 +60,7 @@ impl<O: Write, E: Write> SarifPrinter<O, E> {
 impl<O: Write, E: Write> Printer for SarifPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
         let uri = uri(&report.display_path);
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| !f.suppressed).collect();
+        let findings: Vec<&Finding> = report.findings.iter().filter(|f| !f.suppressed()).collect();
         let fixes = match (&report.rewrite, self.options.mode) {
             (Some(rewrite), Mode::DryRun | Mode::Check) => fixes_by_finding(rewrite, &findings),
             _ => vec![Vec::new(); findings.len()],
@@ -148,7 +149,7 @@ fn one_paragraph(text: &str) -> String {
 fn result(uri: &str, finding: &Finding, replacements: Vec<Value>) -> Value {
     let range = &finding.range;
     let mut message = finding.message.clone();
-    if let Some(reason) = &finding.reason {
+    if let Some(reason) = finding.reason() {
         message.push_str(&format!(" (manual review: {reason})"));
     }
     let rule_index = rule_docs::names().position(|name| name == finding.rule);
@@ -169,9 +170,9 @@ fn result(uri: &str, finding: &Finding, replacements: Vec<Value>) -> Value {
         }],
         "properties": {
             "functionId": finding.function_id,
-            "fixable": finding.fixable,
-            "fixed": finding.fixed,
-            "reason": finding.reason,
+            "fixable": finding.fixable(),
+            "fixed": finding.fixed(),
+            "reason": finding.reason(),
         },
     });
     if let Some(object) = result.as_object_mut() {
@@ -243,7 +244,7 @@ fn fixes_by_finding(rewrite: &Rewrite, findings: &[&Finding]) -> Vec<Vec<Value>>
         let owner = findings
             .iter()
             .enumerate()
-            .filter(|(_, f)| f.fixed)
+            .filter(|(_, f)| f.fixed())
             .min_by_key(|(_, f)| distance(span, (f.range.line, f.range.end_line)))
             .map(|(index, _)| index);
         let Some(owner) = owner else {
@@ -290,7 +291,7 @@ fn distance(a: (usize, usize), b: (usize, usize)) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SourceRange;
+    use crate::diagnostic::{SourceRange, Status};
 
     fn fixed_at(line: usize, end_line: usize) -> Finding {
         Finding {
@@ -305,10 +306,9 @@ mod tests {
             },
             message: "m".to_string(),
             function_id: None,
-            fixable: true,
-            fixed: true,
-            reason: None,
-            suppressed: false,
+            status: Status::Fixed,
+            fix: None,
+            related: Vec::new(),
         }
     }
 

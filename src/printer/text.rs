@@ -8,8 +8,8 @@
 use std::io::{self, Write};
 
 use super::{diff, style, write_error_line, write_summary, PrintOptions, Printer};
-use crate::run::{FileReport, Mode, Summary};
-use crate::Finding;
+use crate::diagnostic::{Finding, Status};
+use crate::report::{FileReport, Mode, Summary};
 
 /// Prints diagnostics as lines, and diffs in `--dry-run`.
 pub struct TextPrinter<O: Write, E: Write> {
@@ -48,15 +48,8 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
                 (&mut self.err, self.options.color_err)
             }
         };
-        for finding in report.findings.iter().filter(|f| !f.suppressed) {
-            let state =
-                if report.declined && finding.fixable && !finding.fixed && finding.reason.is_none()
-                {
-                    Some(("skipped".to_string(), style::CYAN))
-                } else {
-                    finding_state(finding, &self.options)
-                };
-            let line = line_with_state(&report.display_path, finding, state, color);
+        for finding in report.findings.iter().filter(|f| !f.suppressed()) {
+            let line = diagnostic_line(&report.display_path, finding, &self.options, color);
             writeln!(diagnostics, "{line}")?;
         }
         if let Some(reason) = &report.error {
@@ -107,32 +100,40 @@ fn line_with_state(
     )
 }
 
+/// What became of a finding, in words and colour; `None` when there is nothing to add.
 fn finding_state(finding: &Finding, options: &PrintOptions) -> Option<(String, &'static str)> {
-    if let Some(reason) = &finding.reason {
-        return Some((format!("manual: {reason}"), style::YELLOW));
+    match &finding.status {
+        Status::Manual(reason) => Some((format!("manual: {reason}"), style::YELLOW)),
+        Status::Fixed => {
+            let text = match options.mode {
+                Mode::Write | Mode::Interactive => "fixed",
+                Mode::DryRun | Mode::Check => "fixable",
+            };
+            Some((text.to_string(), style::GREEN))
+        }
+        Status::WaitsForAllReturns => Some(("fixable with --all-returns".to_string(), style::CYAN)),
+        Status::WaitsForUnsafeFixes => {
+            Some(("fixable with --unsafe-fixes".to_string(), style::CYAN))
+        }
+        Status::Declined => Some(("skipped".to_string(), style::CYAN)),
+        Status::NotApplied => Some(("not fixed".to_string(), style::CYAN)),
+        Status::Deferred | Status::NoFix | Status::Suppressed => None,
     }
-    if finding.fixed {
-        let text = match options.mode {
-            Mode::Write | Mode::Interactive => "fixed",
-            Mode::DryRun | Mode::Check => "fixable",
-        };
-        return Some((text.to_string(), style::GREEN));
-    }
-    let flag = crate::rules::flag_for_waiting_fix(finding.rule);
-    if finding.fixable && !(options.all_returns && flag == "--all-returns") {
-        return Some((format!("fixable with {flag}"), style::CYAN));
-    }
-    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::Rewrite;
-    use crate::SourceRange;
+    use crate::diagnostic::SourceRange;
+    use crate::report::Rewrite;
     use std::path::PathBuf;
 
     pub(crate) fn finding(line: usize, fixed: bool, reason: Option<&str>) -> Finding {
+        let status = match (fixed, reason) {
+            (_, Some(reason)) => Status::Manual(reason.to_string()),
+            (true, None) => Status::Fixed,
+            (false, None) => Status::WaitsForAllReturns,
+        };
         Finding {
             rule: "unsafe-trailing-return",
             range: SourceRange {
@@ -145,16 +146,15 @@ mod tests {
             },
             message: "return after steps reads handler variables".to_string(),
             function_id: Some("demo".to_string()),
-            fixable: reason.is_none(),
-            fixed,
-            reason: reason.map(str::to_string),
-            suppressed: false,
+            status,
+            fix: None,
+            related: Vec::new(),
         }
     }
 
     fn report() -> FileReport {
         let mut suppressed = finding(9, false, None);
-        suppressed.suppressed = true;
+        suppressed.status = Status::Suppressed;
         FileReport {
             path: PathBuf::from("./src/a.ts"),
             display_path: "src/a.ts".to_string(),
@@ -168,7 +168,6 @@ mod tests {
                 fixed: "a\nB\n".to_string(),
             }),
             error: None,
-            declined: false,
         }
     }
 
@@ -177,7 +176,6 @@ mod tests {
             mode,
             color_out: false,
             color_err: false,
-            all_returns: false,
             quiet: false,
         };
         let mut printer = TextPrinter::new(options, Vec::new(), Vec::new());
@@ -248,7 +246,6 @@ mod tests {
             mode: Mode::Check,
             color_out: false,
             color_err: false,
-            all_returns: false,
             quiet: false,
         };
         let line = diagnostic_line("a.ts", &finding(3, false, None), &options, false);
@@ -261,11 +258,10 @@ mod tests {
             mode: Mode::Check,
             color_out: false,
             color_err: false,
-            all_returns: true,
             quiet: false,
         };
         let mut waiting = finding(3, false, None);
-        waiting.rule = crate::rules::nondeterminism_outside_step::NAME;
+        waiting.status = Status::WaitsForUnsafeFixes;
         let line = diagnostic_line("a.ts", &waiting, &options, false);
         assert!(line.ends_with("(fixable with --unsafe-fixes)"), "{line}");
     }

@@ -31,10 +31,10 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{callee_text, function_statement_start, Diagnostic, HandlerContext};
+use super::{callee_text, function_statement_start, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::steps::StepCall;
 use crate::analysis::{code_children, enclosing_function, is_function};
-use crate::Lang;
+use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "duplicate-step-id";
@@ -69,13 +69,12 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
             ),
             function_id: context.function.id.clone(),
             function_start: function_statement_start(context.function.call),
-            fix: None,
-            fix_applies: false,
-            manual_reason: Some(
+            remedy: Remedy::Manual(
                 "no automatic fix: give each step its own ID (renaming a deployed step \
                  affects runs in flight)"
                     .to_string(),
             ),
+            related: Vec::new(),
         });
     }
 }

@@ -1,8 +1,11 @@
 //! Rules: one file each. A rule reads the analysis of one handler and reports
-//! [`Diagnostic`]s, each with its fix as data when a safe one exists.
+//! [`Diagnostic`]s, each with its [`Remedy`]: a fix as data (edits and applicability),
+//! or the reason a person must look.
 //!
-//! Owns: judgement. Does not own: applying or verifying fixes ([`crate::fix`]),
-//! suppression comments ([`crate::suppression`]), output.
+//! Owns: judgement. Does not own: whether a fix applies in this run, applying or
+//! verifying it ([`crate::pipeline`]), the edit machinery ([`crate::fix`]), suppression
+//! comments ([`crate::suppression`]), output. Rules read no run settings but
+//! [`RuleOptions`].
 
 pub mod duplicate_step_id;
 pub mod migration;
@@ -16,42 +19,22 @@ pub mod unawaited_step;
 pub mod unsafe_trailing_return;
 pub mod unused_suppression;
 
-use std::ops::Range;
-
 use tree_sitter::{Node, Tree};
 
 use crate::analysis::binding::StepBinding;
 use crate::analysis::functions::{self, Handler, InngestFunction};
 use crate::analysis::{enclosing_function, is_async_function, returns, steps, text};
+pub use crate::diagnostic::{Diagnostic, Related, Remedy};
 use crate::fix::style::StyleCache;
 use crate::fix::{Edit, Fix};
-use crate::{Lang, Settings};
-
-/// A rule's report about one place in the file, before suppression and verification.
-#[derive(Debug, Clone)]
-pub struct Diagnostic {
-    /// The rule's name.
-    pub rule: &'static str,
-    /// The byte range reported (the return statement).
-    pub range: Range<usize>,
-    /// One line for people.
-    pub message: String,
-    /// The Inngest function's `id`, when a string literal.
-    pub function_id: Option<String>,
-    /// Start of the `createFunction` call: a suppression comment above it covers the whole function.
-    pub function_start: usize,
-    /// The fix, when a safe one exists.
-    pub fix: Option<Fix>,
-    /// The fix is applied in this run (it may exist and not apply: a non-trailing return without `--all-returns`).
-    pub fix_applies: bool,
-    /// Why the finding is left for manual review.
-    pub manual_reason: Option<String>,
-}
+use crate::language::Lang;
+use crate::settings::RuleOptions;
 
 /// Everything a rule may read about one handler.
 pub struct HandlerContext<'a, 't> {
     pub source: &'a str,
-    pub settings: &'a Settings,
+    /// How to name what a fix inserts. Whether the fix applies is not the rule's business.
+    pub options: &'a RuleOptions<'a>,
     pub function: &'a InngestFunction<'t>,
     pub handler: &'a Handler<'t>,
     pub binding: &'a StepBinding,
@@ -61,9 +44,11 @@ pub struct HandlerContext<'a, 't> {
     pub style: &'a StyleCache,
 }
 
-/// Run every rule over every handler of a parsed file, in source order.
-pub fn check_tree(tree: &Tree, source: &str, lang: Lang, settings: &Settings) -> Checked {
-    let functions = functions::find_with(tree, source, lang, &settings.extra_create_function_names);
+/// Run every rule over every handler of a parsed file; the diagnostics come in source
+/// order. Every rule runs, selected or not: a suppression comment for a rule left out
+/// of this run still counts as used ([`crate::pipeline`] drops the rest).
+pub fn check_tree(tree: &Tree, source: &str, lang: Lang, options: &RuleOptions) -> Checked {
+    let functions = functions::find_with(tree, source, lang, options.wrappers);
     let mut diagnostics = Vec::new();
     let style = StyleCache::default();
     for function in &functions {
@@ -79,7 +64,7 @@ pub fn check_tree(tree: &Tree, source: &str, lang: Lang, settings: &Settings) ->
             let returns = returns::find(handler, &steps, source, lang);
             let context = HandlerContext {
                 source,
-                settings,
+                options,
                 function,
                 handler,
                 binding: &binding,
@@ -103,72 +88,23 @@ pub fn check_tree(tree: &Tree, source: &str, lang: Lang, settings: &Settings) ->
         }
     }
     unawaited_send::check(&functions, tree, source, &mut diagnostics);
-    migration::check(&functions, tree, source, lang, settings, &mut diagnostics);
+    migration::check(
+        &functions,
+        tree,
+        source,
+        lang,
+        options.rules,
+        &mut diagnostics,
+    );
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-    // Every rule runs, so that a suppression for a rule left out of this run still
-    // counts as used; the findings of rules left out are dropped by the caller
-    // ([`crate::fix`]), and their fixes never apply nor block another rule's.
-    for diagnostic in &mut diagnostics {
-        if !settings.rule_enabled(diagnostic.rule) {
-            diagnostic.fix_applies = false;
-        }
-    }
-    drop_conflicting_fixes(&mut diagnostics);
     Checked {
         has_inngest_functions: !functions.is_empty(),
         diagnostics,
     }
 }
 
-/// The flag that lets a finding's existing fix apply, when the fix waits for one:
-/// `--unsafe-fixes` for fixes that need review, else `--all-returns` (non-trailing returns).
-pub fn flag_for_waiting_fix(rule: &str) -> &'static str {
-    if rule == nondeterminism_outside_step::NAME
-        || rule == side_effect_outside_step::NAME
-        || rule == migration::v4_serve_streaming::NAME
-    {
-        "--unsafe-fixes"
-    } else {
-        "--all-returns"
-    }
-}
-
 /// A rule that reads one handler at a time.
 type HandlerRule = fn(&HandlerContext, &Tree, Lang, &mut Vec<Diagnostic>);
-
-/// Two fixes that touch the same text cannot both apply in one run. The
-/// `unsafe-trailing-return` fix wins (it moves the return expression into a step, which
-/// also settles what the other fix was about, such as a `Date.now()` in that
-/// expression); among the others the first in the file wins. A fix that loses is
-/// reported, not applied.
-fn drop_conflicting_fixes(diagnostics: &mut [Diagnostic]) {
-    let mut order: Vec<usize> = (0..diagnostics.len())
-        .filter(|&i| diagnostics[i].fix_applies && diagnostics[i].fix.is_some())
-        .collect();
-    order.sort_by_key(|&i| diagnostics[i].rule != unsafe_trailing_return::NAME);
-    let mut taken: Vec<Range<usize>> = Vec::new();
-    for index in order {
-        let ranges: Vec<Range<usize>> = diagnostics[index]
-            .fix
-            .iter()
-            .flat_map(|f| f.edits.iter().map(|e| e.range.clone()))
-            .collect();
-        // Touching counts as overlapping: an insertion at the edge of a replaced range
-        // would land on one side or the other by accident.
-        let conflicts = ranges
-            .iter()
-            .any(|r| taken.iter().any(|t| r.start <= t.end && t.start <= r.end));
-        if conflicts {
-            let diagnostic = &mut diagnostics[index];
-            diagnostic.fix_applies = false;
-            diagnostic
-                .message
-                .push_str(" (its fix overlaps another fix: run again to apply it)");
-        } else {
-            taken.extend(ranges);
-        }
-    }
-}
 
 /// Where the statement holding `node` starts, in its block or at the top of the file:
 /// a suppression comment above it covers everything in it (for a `createFunction`
@@ -227,12 +163,10 @@ pub fn await_fix(call: Node, dropped: Node) -> Result<Fix, String> {
         return Err("no automatic fix: the statement did not parse cleanly".to_string());
     }
     match enclosing_function(call) {
-        Some(function) if is_async_function(function) => Ok(Fix {
-            edits: vec![Edit {
-                range: dropped.start_byte()..dropped.start_byte(),
-                replacement: "await ".to_string(),
-            }],
-        }),
+        Some(function) if is_async_function(function) => Ok(Fix::safe(vec![Edit {
+            range: dropped.start_byte()..dropped.start_byte(),
+            replacement: "await ".to_string(),
+        }])),
         Some(_) => Err(
             "no automatic fix: the enclosing function is not async; await the promise there \
              or return it"
@@ -254,47 +188,4 @@ pub struct Checked {
     pub has_inngest_functions: bool,
     /// Every diagnostic, in source order.
     pub diagnostics: Vec<Diagnostic>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SOURCE: &str = r#"
-inngest.createFunction({ id: "f" }, { event: "e" }, async ({ step }) => {
-  step.run("a", () => 1);
-  await step.run("a", () => Date.now());
-});
-"#;
-
-    fn diagnostics(settings: &Settings) -> Vec<(&'static str, bool)> {
-        let tree = crate::language::parse(SOURCE, Lang::TypeScript).expect("parses");
-        check_tree(&tree, SOURCE, Lang::TypeScript, settings)
-            .diagnostics
-            .iter()
-            .map(|d| (d.rule, d.fix_applies))
-            .collect()
-    }
-
-    #[test]
-    fn rules_left_out_still_report_but_never_fix() {
-        assert_eq!(
-            diagnostics(&Settings::default()),
-            vec![
-                (unawaited_step::NAME, true),
-                (duplicate_step_id::NAME, false)
-            ]
-        );
-        let without = Settings {
-            ignore: vec![unawaited_step::NAME.to_string()],
-            ..Settings::default()
-        };
-        assert_eq!(
-            diagnostics(&without),
-            vec![
-                (unawaited_step::NAME, false),
-                (duplicate_step_id::NAME, false)
-            ]
-        );
-    }
 }

@@ -46,11 +46,11 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{function_statement_start, Diagnostic, HandlerContext};
+use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
 use crate::analysis::scope::resolve;
 use crate::analysis::{contains, for_each_descendant, text};
-use crate::Lang;
+use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "mutation-in-step";
@@ -151,13 +151,12 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
             ),
             function_id: context.function.id.clone(),
             function_start: function_statement_start(context.function.call),
-            fix: None,
-            fix_applies: false,
-            manual_reason: Some(
+            remedy: Remedy::Manual(
                 "no automatic fix: return the value from the step instead of writing it \
                  from inside"
                     .to_string(),
             ),
+            related: Vec::new(),
         });
     }
 }

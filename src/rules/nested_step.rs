@@ -33,10 +33,10 @@
 
 use tree_sitter::Tree;
 
-use super::{callee_text, function_statement_start, Diagnostic, HandlerContext};
+use super::{callee_text, function_statement_start, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::code_children;
 use crate::analysis::functions::string_literal;
-use crate::Lang;
+use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "nested-step";
@@ -87,12 +87,11 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
             message,
             function_id: context.function.id.clone(),
             function_start: function_statement_start(context.function.call),
-            fix: None,
-            fix_applies: false,
-            manual_reason: Some(
+            remedy: Remedy::Manual(
                 "no automatic fix: move the step call out of the step body, into the handler"
                     .to_string(),
             ),
+            related: Vec::new(),
         });
     }
 }

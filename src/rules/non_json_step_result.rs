@@ -39,11 +39,11 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{function_statement_start, Diagnostic, HandlerContext};
+use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::json::{body_result_shape, misuse, Misuse, Shape};
 use crate::analysis::scope::resolve;
 use crate::analysis::{code_children, for_each_descendant, is_function, text, unwrap_expression};
-use crate::Lang;
+use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "non-json-step-result";
@@ -85,13 +85,12 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
             ),
             function_id: context.function.id.clone(),
             function_start: function_statement_start(context.function.call),
-            fix: None,
-            fix_applies: false,
-            manual_reason: Some(
+            remedy: Remedy::Manual(
                 "no automatic fix: return a JSON value from the step (an ISO string, a \
                  number, an array of entries) and rebuild the type after it"
                     .to_string(),
             ),
+            related: Vec::new(),
         });
     }
 }

@@ -58,14 +58,15 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{function_statement_start, Diagnostic, HandlerContext};
+use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
 use crate::analysis::replay::{self, Hazard, HazardousRead};
 use crate::analysis::scope::resolve;
 use crate::analysis::{
     code_children, contains, enclosing_function, for_each_descendant, is_async_function, text,
 };
-use crate::fix::{Edit, Fix};
-use crate::Lang;
+use crate::fix::edits::first_free;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "nondeterminism-outside-step";
@@ -134,27 +135,32 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
         };
         let expression = text(first.node, source);
         let fix = plan_fix(context, &hits, &mut taken, style.quote);
-        let mut message = format!(
+        let message = format!(
             "`{expression}` is evaluated outside any step, and {}",
             describe(first_hazard, holder_name(first.node, context), source)
         );
-        if fix.is_ok() && !context.settings.unsafe_fixes {
-            message.push_str(" (`--unsafe-fixes` wraps it in a step)");
-        }
-        let (fix, manual_reason) = match fix {
-            Ok(fix) => (Some(fix), None),
-            Err(reason) => (None, Some(reason)),
-        };
         out.push(Diagnostic {
             rule: NAME,
             range: first.node.byte_range(),
             message,
             function_id: context.function.id.clone(),
             function_start: function_statement_start(context.function.call),
-            fix_applies: fix.is_some() && context.settings.unsafe_fixes,
-            fix,
-            manual_reason,
+            remedy: Remedy::from_result(fix),
+            related: hazards.iter().map(related).collect(),
         });
+    }
+}
+
+/// A hazardous read as a related location of the finding.
+fn related(read: &HazardousRead) -> Related {
+    let message = match read.hazard {
+        Hazard::StepId => "part of a step ID",
+        Hazard::DecidesSteps => "decides which steps run",
+        Hazard::ReadAfterStep => "read after a step",
+    };
+    Related {
+        range: read.node.byte_range(),
+        message: message.to_string(),
     }
 }
 
@@ -211,14 +217,18 @@ fn plan_fix(
         if let Some(reason) = why_no_fix(context, hit) {
             return Err(reason);
         }
-        let id = first_free(hit.id_base, taken);
+        let id = first_free(hit.id_base, "-", |c| taken.iter().any(|t| t == c));
         taken.push(id.clone());
         let fix = wrap(context, hit, &id, quote).ok_or_else(|| {
             "no automatic fix: the handler destructures no `run` from `step`".to_string()
         })?;
         edits.extend(fix.edits);
     }
-    Ok(Fix { edits })
+    Ok(Fix {
+        edits,
+        applicability: Applicability::NeedsReview,
+        waiting_note: Some("`--unsafe-fixes` wraps it in a step"),
+    })
 }
 
 /// The names a file imports, with the module and the name imported
@@ -481,18 +491,6 @@ fn why_no_fix(context: &HandlerContext, hit: &Nondeterministic) -> Option<String
     None
 }
 
-/// `base`, else `base-2`, `base-3`… the first not in `taken`.
-fn first_free(base: &str, taken: &[String]) -> String {
-    let is_taken = |candidate: &str| taken.iter().any(|t| t == candidate);
-    if !is_taken(base) {
-        return base.to_string();
-    }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| !is_taken(candidate))
-        .unwrap_or_else(|| base.to_string())
-}
-
 /// The edit wrapping the expression in an awaited step.
 fn wrap(context: &HandlerContext, hit: &Nondeterministic, id: &str, quote: char) -> Option<Fix> {
     let callee = context.binding.run_callee()?;
@@ -515,6 +513,8 @@ fn wrap(context: &HandlerContext, hit: &Nondeterministic, id: &str, quote: char)
             range: node.byte_range(),
             replacement,
         }],
+        applicability: Applicability::NeedsReview,
+        waiting_note: Some("`--unsafe-fixes` wraps it in a step"),
     })
 }
 

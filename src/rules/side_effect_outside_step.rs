@@ -53,14 +53,15 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{function_statement_start, Diagnostic, HandlerContext};
+use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::binding::{Holds, StepBinding};
 use crate::analysis::scope::resolve;
 use crate::analysis::{
     any_descendant, code_children, enclosing_function, for_each_descendant, text, unwrap_expression,
 };
-use crate::fix::{Edit, Fix};
-use crate::Lang;
+use crate::fix::edits::first_free;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "side-effect-outside-step";
@@ -102,7 +103,9 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
         } else {
             why_no_fix(context, await_node, call).map_or_else(
                 || {
-                    let id = first_free(&step_id_for(call, source), &taken);
+                    let id = first_free(&step_id_for(call, source), "-", |c| {
+                        taken.iter().any(|t| t == c)
+                    });
                     taken.push(id.clone());
                     wrap(context, call, &id, quote).ok_or_else(|| {
                         "no automatic fix: the handler destructures no `run` from `step`"
@@ -112,7 +115,7 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
                 Err,
             )
         };
-        let mut message = if is_send {
+        let message = if is_send {
             format!(
                 "`{callee}(…)` runs outside any step: the event is sent again every time the \
                  handler replays; use `step.sendEvent`"
@@ -123,22 +126,14 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
                  handler replays"
             )
         };
-        if fix.is_ok() && !context.settings.unsafe_fixes {
-            message.push_str(" (`--unsafe-fixes` wraps it in a step)");
-        }
-        let (fix, manual_reason) = match fix {
-            Ok(fix) => (Some(fix), None),
-            Err(reason) => (None, Some(reason)),
-        };
         out.push(Diagnostic {
             rule: NAME,
             range: await_node.byte_range(),
             message,
             function_id: context.function.id.clone(),
             function_start: function_statement_start(context.function.call),
-            fix_applies: fix.is_some() && context.settings.unsafe_fixes,
-            fix,
-            manual_reason,
+            remedy: Remedy::from_result(fix),
+            related: Vec::new(),
         });
     }
 }
@@ -984,18 +979,6 @@ fn kebab(name: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
-/// `base`, else `base-2`, `base-3`… the first not in `taken`.
-fn first_free(base: &str, taken: &[String]) -> String {
-    let is_taken = |candidate: &str| taken.iter().any(|t| t == candidate);
-    if !is_taken(base) {
-        return base.to_string();
-    }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| !is_taken(candidate))
-        .unwrap_or_else(|| base.to_string())
-}
-
 /// The edit wrapping the call in a step: `getUser(id)` becomes
 /// `step.run("get-user", () => getUser(id))`; the `await` stays where it was.
 fn wrap(context: &HandlerContext, call: Node, id: &str, quote: Option<char>) -> Option<Fix> {
@@ -1007,6 +990,8 @@ fn wrap(context: &HandlerContext, call: Node, id: &str, quote: Option<char>) -> 
             range: call.byte_range(),
             replacement: format!("{callee}({quote}{id}{quote}, () => {called})"),
         }],
+        applicability: Applicability::NeedsReview,
+        waiting_note: Some("`--unsafe-fixes` wraps it in a step"),
     })
 }
 

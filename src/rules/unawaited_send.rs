@@ -34,7 +34,9 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{await_fix, callee_text, dropped_promise, function_statement_start, Diagnostic};
+use super::{
+    await_fix, callee_text, dropped_promise, function_statement_start, Diagnostic, Remedy,
+};
 use crate::analysis::functions::InngestFunction;
 use crate::analysis::{code_children, contains, text, unwrap_expression};
 
@@ -57,10 +59,7 @@ pub fn check(functions: &[InngestFunction], tree: &Tree, source: &str, out: &mut
         let Some(dropped) = dropped_promise(node, source) else {
             continue;
         };
-        let (fix, manual_reason) = match await_fix(node, dropped) {
-            Ok(fix) => (Some(fix), None),
-            Err(reason) => (None, Some(reason)),
-        };
+        let remedy = Remedy::from_result(await_fix(node, dropped));
         // Inside an Inngest function, its ID and its suppression comment apply.
         let function = functions
             .iter()
@@ -74,9 +73,8 @@ pub fn check(functions: &[InngestFunction], tree: &Tree, source: &str, out: &mut
             ),
             function_id: function.and_then(|f| f.id.clone()),
             function_start: function_statement_start(function.map_or(node, |f| f.call)),
-            fix_applies: fix.is_some(),
-            fix,
-            manual_reason,
+            remedy,
+            related: Vec::new(),
         });
     }
 }

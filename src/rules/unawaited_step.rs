@@ -34,8 +34,9 @@ use tree_sitter::Tree;
 
 use super::{
     await_fix, callee_text, dropped_promise, function_statement_start, Diagnostic, HandlerContext,
+    Remedy,
 };
-use crate::Lang;
+use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "unawaited-step";
@@ -50,10 +51,7 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
         let Some(dropped) = dropped_promise(call.call, source) else {
             continue;
         };
-        let (fix, manual_reason) = match await_fix(call.call, dropped) {
-            Ok(fix) => (Some(fix), None),
-            Err(reason) => (None, Some(reason)),
-        };
+        let remedy = Remedy::from_result(await_fix(call.call, dropped));
         let id = call
             .id
             .as_deref()
@@ -68,9 +66,8 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
             ),
             function_id: context.function.id.clone(),
             function_start: function_statement_start(context.function.call),
-            fix_applies: fix.is_some(),
-            fix,
-            manual_reason,
+            remedy,
+            related: Vec::new(),
         });
     }
 }

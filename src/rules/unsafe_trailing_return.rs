@@ -39,11 +39,10 @@
 //! returns after steps and returns inside loops.
 
 use std::collections::HashMap;
-use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
 
-use super::{function_statement_start, Diagnostic, HandlerContext};
+use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
 use crate::analysis::provenance::{self, Provenance};
 use crate::analysis::returns::HandlerReturn;
@@ -51,9 +50,10 @@ use crate::analysis::scope::resolve;
 use crate::analysis::{
     any_descendant, code_children, contains, for_each_descendant, text, unwrap_expression,
 };
+use crate::fix::edits::{first_free, reindent};
 use crate::fix::style::{line_ending_at, line_indent};
-use crate::fix::{Edit, Fix};
-use crate::Lang;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "unsafe-trailing-return";
@@ -83,16 +83,16 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
                 context.source,
             )
         });
-        let manual_reason = manual_reason(context, handler_return, expression, &reads, mutations);
-        let fix = match manual_reason {
-            Some(_) => None,
+        let remedy = match manual_reason(context, handler_return, expression, &reads, mutations) {
+            Some(reason) => Remedy::Manual(reason),
             None => {
                 let names = names.get_or_insert_with(|| Names::new(context));
-                plan_fix(context, handler_return, expression, tree, names)
+                match plan_fix(context, handler_return, expression, tree, names) {
+                    Some(fix) => Remedy::Fix(fix),
+                    None => Remedy::None,
+                }
             }
         };
-        let fix_applies =
-            fix.is_some() && (handler_return.trailing || context.settings.all_returns);
         let provenances: Vec<Provenance> = reads
             .iter()
             .map(|read| {
@@ -106,22 +106,18 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
                 )
             })
             .collect();
-        let mut message = format!(
+        let message = format!(
             "return after steps reads {} outside any step",
             list_names(&reads, &provenances)
         );
-        if manual_reason.is_none() && !handler_return.trailing && !context.settings.all_returns {
-            message.push_str(" (not in tail position: `--all-returns` fixes it)");
-        }
         out.push(Diagnostic {
             rule: NAME,
             range: handler_return.statement.byte_range(),
             message,
             function_id: context.function.id.clone(),
             function_start: function_statement_start(context.function.call),
-            fix,
-            fix_applies,
-            manual_reason,
+            remedy,
+            related: Vec::new(),
         });
     }
 }
@@ -340,7 +336,7 @@ struct Names {
 impl Names {
     fn new(context: &HandlerContext) -> Names {
         let source = context.source;
-        let var_name = &context.settings.var_name;
+        let var_name = context.options.var_name;
         let mut taken_variables = Vec::new();
         for_each_descendant(context.handler.function, |node| {
             if matches!(
@@ -350,8 +346,7 @@ impl Names {
                     | "shorthand_property_identifier_pattern"
             ) {
                 let name = text(node, source);
-                if name.starts_with(var_name.as_str()) && !taken_variables.iter().any(|t| t == name)
-                {
+                if name.starts_with(var_name) && !taken_variables.iter().any(|t| t == name) {
                     taken_variables.push(name.to_string());
                 }
             }
@@ -362,7 +357,7 @@ impl Names {
             .iter()
             .filter_map(|c| c.id.as_deref())
             .collect();
-        let step_id = first_free(&context.settings.step_id, "-", |candidate| {
+        let step_id = first_free(context.options.step_id, "-", |candidate| {
             ids.contains(&candidate)
         });
         let quote = context.steps.calls.iter().find_map(|c| {
@@ -392,17 +387,6 @@ impl Names {
         }
         name
     }
-}
-
-/// `base`, else `base{sep}2`, `base{sep}3`… the first for which `taken` is false.
-fn first_free(base: &str, separator: &str, taken: impl Fn(&str) -> bool) -> String {
-    if !taken(base) {
-        return base.to_string();
-    }
-    (2..)
-        .map(|n| format!("{base}{separator}{n}"))
-        .find(|candidate| !taken(candidate))
-        .unwrap_or_else(|| base.to_string())
 }
 
 /// The rewrite of one return (SPEC 3).
@@ -482,7 +466,7 @@ fn plan_fix(
     };
 
     let block = (!needs_block).then(|| parent.id());
-    let variable = names.variable(&context.settings.var_name, block);
+    let variable = names.variable(context.options.var_name, block);
     let step_id = names.step_id.clone();
 
     // Continuation lines of the moved expression move from the return's line
@@ -500,80 +484,17 @@ fn plan_fix(
          {indent}}}){semi}{nl}\
          {indent}return {variable}{semi}{suffix}"
     );
+    let applicability = if handler_return.trailing {
+        Applicability::Safe
+    } else {
+        Applicability::NonTrailing
+    };
     Some(Fix {
         edits: vec![Edit {
             range: range_start..statement.end_byte(),
             replacement,
         }],
+        applicability,
+        waiting_note: Some("not in tail position: `--all-returns` fixes it"),
     })
-}
-
-/// The text of `source[start..end]` with `delta` added after each newline, except
-/// before blank lines and inside string and template literals (whose value would change).
-pub(crate) fn reindent(source: &str, tree: &Tree, start: usize, end: usize, delta: &str) -> String {
-    let slice = &source[start..end];
-    let literals = literal_ranges(tree, start, end);
-    // The ranges nest and come in source order, as do the newlines: a stack of the
-    // ranges open at the current newline gives the innermost one.
-    let mut open: Vec<&(Range<usize>, bool)> = Vec::new();
-    let mut next_range = 0;
-    let mut out = String::with_capacity(slice.len() + 16);
-    let mut last = 0;
-    for newline in memchr::memchr_iter(b'\n', slice.as_bytes()) {
-        out.push_str(&slice[last..=newline]);
-        last = newline + 1;
-        let at = start + newline;
-        while let Some(range) = literals.get(next_range).filter(|r| r.0.start <= at) {
-            while open.last().is_some_and(|o| o.0.end <= range.0.start) {
-                open.pop();
-            }
-            open.push(range);
-            next_range += 1;
-        }
-        while open.last().is_some_and(|o| o.0.end <= at) {
-            open.pop();
-        }
-        let inside_literal = open.last().is_some_and(|o| o.1);
-        let next = &slice[last..];
-        let blank = next.starts_with('\n') || next.starts_with("\r\n") || next.is_empty();
-        if !blank && !inside_literal && !delta.is_empty() {
-            out.push_str(delta);
-        }
-    }
-    out.push_str(&slice[last..]);
-    out
-}
-
-/// The string and template literals (`true`) and template substitutions (`false`)
-/// under the node spanning `start..end`, in source order. A newline is inside a
-/// literal when the innermost of these holding it is a literal. One walk of the moved
-/// text: climbing from each newline with `Node::parent` costs O(depth) per step.
-fn literal_ranges(tree: &Tree, start: usize, end: usize) -> Vec<(Range<usize>, bool)> {
-    let mut ranges = Vec::new();
-    let Some(root) = tree.root_node().descendant_for_byte_range(start, end) else {
-        return ranges;
-    };
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        match node.kind() {
-            "string" | "template_string" => ranges.push((node.byte_range(), true)),
-            "template_substitution" => ranges.push((node.byte_range(), false)),
-            _ => {}
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.node().id() == root.id() {
-                return ranges;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return ranges;
-            }
-        }
-    }
 }

@@ -34,20 +34,15 @@
 //! (`// inngest-fix-ignore: unsafe-trailing-return, unused-suppression`) is kept on
 //! purpose and never reported; `--ignore unused-suppression` turns the rule off.
 
-use super::Diagnostic;
+use super::{Diagnostic, Remedy};
+use crate::settings::RuleSet;
 use crate::suppression::Directive;
-use crate::Settings;
 
 /// The rule's name, as users write it in `--select` and `--ignore`.
 pub const NAME: &str = "unused-suppression";
 
 /// Report each directive in `directives` that `used` (same order) says covered nothing.
-pub fn check(
-    directives: &[Directive],
-    used: &[bool],
-    settings: &Settings,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check(directives: &[Directive], used: &[bool], rules: RuleSet, out: &mut Vec<Diagnostic>) {
     for (directive, _) in directives.iter().zip(used).filter(|(_, used)| !**used) {
         // `// inngest-fix-ignore: unused-suppression` keeps a directive on purpose.
         if directive.rules.iter().any(|rule| rule == NAME) {
@@ -58,7 +53,7 @@ pub fn check(
             && directive
                 .rules
                 .iter()
-                .all(|rule| crate::rule_docs::is_known(rule) && !settings.rule_enabled(rule));
+                .all(|rule| crate::rule_docs::is_known(rule) && !rules.enabled(rule));
         if names_only_disabled_rules {
             continue;
         }
@@ -82,9 +77,8 @@ pub fn check(
             message,
             function_id: None,
             function_start: directive.range.start,
-            fix: None,
-            fix_applies: false,
-            manual_reason: None,
+            remedy: Remedy::None,
+            related: Vec::new(),
         });
     }
 }

@@ -5,16 +5,19 @@
 //! each shown as the diff of the file with only that fix applied. What is written is
 //! always a text the library built and verified: the accepted fixes applied together,
 //! re-parsed, and checked again so that the second pass finds exactly the declined
-//! fixes and nothing more ([`crate::check_source_accepting`]). Accepted fixes are
+//! fixes and nothing more ([`crate::pipeline::check_source_accepting`]). Accepted fixes are
 //! written as `--write` writes them; declined ones are reported as skipped. Answers come one per line from stdin (a terminal, or a pipe in scripts and
 //! tests); the end of input means quit.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
-use super::{apply_rewrite, Config, FileReport, Rewrite, WriteScope};
+use super::{apply_rewrite, Config, WriteScope};
 use crate::config::Resolver;
+use crate::diagnostic::Status;
+use crate::language::Lang;
+use crate::pipeline::{check_source_accepting, FileOutcome};
 use crate::printer::diff;
-use crate::{check_source_accepting, FileOutcome, Lang};
+use crate::report::{FileReport, Rewrite};
 
 /// One answer to "apply the fixes to this file?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +83,7 @@ type Recheck<'a> = dyn Fn(&FileReport, &dyn Fn(usize) -> bool) -> Option<FileOut
 /// The fixes of one file that the user is asked about: indices into its findings.
 fn offered(report: &FileReport) -> Vec<usize> {
     let fixes: Vec<usize> = (0..report.findings.len())
-        .filter(|&i| report.findings[i].fixed)
+        .filter(|&i| report.findings[i].fixed())
         .collect();
     // One question for the file when it has at most one fix.
     if fixes.len() > 1 {
@@ -231,7 +234,6 @@ fn apply_some(
                 original: original.to_string(),
                 fixed,
             });
-            report.declined = true;
             apply_rewrite(report, scope);
         }
         _ => {
@@ -265,9 +267,10 @@ fn read_answer(input: &mut dyn BufRead, out: &mut dyn Write, question: &str) -> 
 /// Leave the file alone: nothing of it is fixed.
 fn decline(report: &mut FileReport) {
     report.rewrite = None;
-    report.declined = true;
     for finding in &mut report.findings {
-        finding.fixed = false;
+        if finding.status.is_fixed() {
+            finding.status = Status::Declined;
+        }
     }
 }
 
@@ -277,7 +280,24 @@ mod tests {
     use std::path::PathBuf;
 
     fn report(name: &str) -> FileReport {
+        let finding = crate::diagnostic::Finding {
+            rule: "unsafe-trailing-return",
+            range: crate::diagnostic::SourceRange {
+                start_byte: 0,
+                end_byte: 1,
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 2,
+            },
+            message: String::new(),
+            function_id: None,
+            status: Status::Fixed,
+            fix: None,
+            related: Vec::new(),
+        };
         FileReport {
+            findings: vec![finding],
             rewrite: Some(Rewrite {
                 original: "a\n".to_string(),
                 fixed: "b\n".to_string(),
@@ -305,6 +325,10 @@ mod tests {
         (reports, String::from_utf8(out).unwrap())
     }
 
+    fn declined(report: &FileReport) -> bool {
+        report.findings[0].status == Status::Declined
+    }
+
     #[test]
     fn answers() {
         assert_eq!(Answer::parse(" Y\n"), Some(Answer::Yes));
@@ -315,7 +339,7 @@ mod tests {
     #[test]
     fn no_and_quit_decline_and_stop_asking() {
         let (reports, out) = run("n\nmaybe\nq\n", 3);
-        assert!(reports.iter().all(|r| r.declined && r.rewrite.is_none()));
+        assert!(reports.iter().all(|r| declined(r) && r.rewrite.is_none()));
         assert_eq!(out.matches("Apply the fixes").count(), 2, "{out}");
         assert!(out.contains("Please answer y, n, a or q"));
         assert!(out.starts_with("--- a/0.ts\n+++ b/0.ts\n"), "{out}");
@@ -326,12 +350,12 @@ mod tests {
         let (reports, out) = run("a\n", 3);
         assert_eq!(out.matches("Apply the fixes").count(), 1);
         // Applying means writing: these paths do not exist, so each write reports why.
-        assert!(reports.iter().all(|r| !r.declined && r.error.is_some()));
+        assert!(reports.iter().all(|r| !declined(r) && r.error.is_some()));
     }
 
     #[test]
     fn end_of_input_quits() {
         let (reports, _) = run("", 2);
-        assert!(reports.iter().all(|r| r.declined));
+        assert!(reports.iter().all(declined));
     }
 }

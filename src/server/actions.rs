@@ -17,8 +17,13 @@ use lsp_types::{
 use super::diagnose::{self, run_guarded, Analysis};
 use super::documents::Document;
 use super::lines::{minimal_edit, LineIndex};
+use crate::diagnostic::Finding;
+use crate::fix::Applicability;
+use crate::language::Lang;
+use crate::pipeline::{check_source, check_source_accepting};
+use crate::rules;
+use crate::settings::Settings;
 use crate::suppression::DIRECTIVE;
-use crate::{check_source, check_source_accepting, rules, Finding, Lang, Settings};
 
 /// The kind of the "apply every safe fix" action, for `editor.codeActionsOnSave` and
 /// the like.
@@ -50,11 +55,11 @@ pub fn code_actions(
     if wants(only, &CodeActionKind::QUICKFIX) {
         for (index, finding) in outcome.findings.iter().enumerate() {
             let touches = finding.range.start_byte <= end && start <= finding.range.end_byte;
-            if finding.suppressed || !touches {
+            if finding.suppressed() || !touches {
                 continue;
             }
-            let diagnostic = diagnose::diagnostic(finding, &settings, &lines);
-            if finding.fixable {
+            let diagnostic = diagnose::diagnostic(finding, &lines);
+            if finding.fixable() {
                 if let Some((title, fixed, preferred)) =
                     fix_of(text, lang, &settings, index, finding)
                 {
@@ -123,7 +128,7 @@ fn fix_of(
     finding: &Finding,
 ) -> Option<(String, String, bool)> {
     let title = fix_title(finding.rule);
-    if finding.fixed {
+    if finding.fixed() {
         let outcome =
             run_guarded(|| check_source_accepting(text, lang, settings, &|i| i == index)).ok()?;
         return Some((title.to_string(), outcome.fixed_source?, true));
@@ -141,8 +146,8 @@ fn fix_of(
         check_source_accepting(text, lang, &wider, &|i| i == same).fixed_source
     })
     .ok()??;
-    let title = match rules::flag_for_waiting_fix(finding.rule) {
-        "--unsafe-fixes" => format!("{title} (needs review: unsafe fix)"),
+    let title = match finding.applicability() {
+        Some(Applicability::NeedsReview) => format!("{title} (needs review: unsafe fix)"),
         _ => title.to_string(),
     };
     Some((title, fixed, false))
@@ -184,7 +189,7 @@ fn suppress(text: &str, lang: Lang, settings: &Settings, finding: &Finding) -> O
     let silenced = outcome
         .findings
         .iter()
-        .any(|f| f.rule == finding.rule && f.range.start_byte == moved && f.suppressed);
+        .any(|f| f.rule == finding.rule && f.range.start_byte == moved && f.suppressed());
     let unused = outcome.findings.iter().any(|f| {
         f.rule == rules::unused_suppression::NAME
             && (line_start..line_start + comment.len()).contains(&f.range.start_byte)

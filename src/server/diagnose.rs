@@ -18,7 +18,10 @@ use lsp_types::{
 use super::documents::Document;
 use super::lines::LineIndex;
 use crate::config::{Overrides, Resolver};
-use crate::{check_source, prefilter, rule_docs, rules, FileOutcome, Finding, Settings};
+use crate::diagnostic::{Finding, Status};
+use crate::pipeline::{check_source, FileOutcome};
+use crate::settings::Settings;
+use crate::{prefilter, rule_docs, rules};
 
 /// The name diagnostics carry as their `source`.
 pub const SOURCE: &str = "inngest-fix";
@@ -116,11 +119,11 @@ pub fn diagnostics(analysis: &Analysis, text: &str) -> Vec<Diagnostic> {
                  please report it with the file"
             ),
         )],
-        Analysis::Checked { settings, outcome } => outcome
+        Analysis::Checked { outcome, .. } => outcome
             .findings
             .iter()
-            .filter(|finding| !finding.suppressed)
-            .map(|finding| diagnostic(finding, settings, &lines))
+            .filter(|finding| !finding.suppressed())
+            .map(|finding| diagnostic(finding, &lines))
             .collect(),
     }
 }
@@ -137,21 +140,17 @@ fn file_level(severity: DiagnosticSeverity, message: String) -> Diagnostic {
 
 /// One finding: the rule as `code`, a warning, and what becomes of it as the CLI says
 /// it (`fixable`, `manual: reason`, `fixable with --all-returns`).
-pub fn diagnostic(finding: &Finding, settings: &Settings, lines: &LineIndex) -> Diagnostic {
-    let state = if let Some(reason) = &finding.reason {
-        format!(" (manual: {reason})")
-    } else if finding.fixed {
-        " (fixable)".to_string()
-    } else if finding.fixable {
-        let flag = rules::flag_for_waiting_fix(finding.rule);
-        let waits = !(settings.all_returns && flag == "--all-returns");
-        if waits {
-            format!(" (fixable with {flag})")
-        } else {
-            String::new()
-        }
-    } else {
-        String::new()
+pub fn diagnostic(finding: &Finding, lines: &LineIndex) -> Diagnostic {
+    let state = match &finding.status {
+        Status::Manual(reason) => format!(" (manual: {reason})"),
+        Status::Fixed => " (fixable)".to_string(),
+        Status::WaitsForAllReturns => " (fixable with --all-returns)".to_string(),
+        Status::WaitsForUnsafeFixes => " (fixable with --unsafe-fixes)".to_string(),
+        Status::Deferred
+        | Status::NoFix
+        | Status::Suppressed
+        | Status::Declined
+        | Status::NotApplied => String::new(),
     };
     let unused = finding.rule == rules::unused_suppression::NAME;
     Diagnostic {
@@ -175,7 +174,7 @@ pub fn hover(analysis: &Analysis, text: &str, position: Position) -> Option<Hove
     let mut rules: Vec<&'static str> = outcome
         .findings
         .iter()
-        .filter(|f| !f.suppressed && f.range.start_byte <= at && at <= f.range.end_byte)
+        .filter(|f| !f.suppressed() && f.range.start_byte <= at && at <= f.range.end_byte)
         .map(|f| f.rule)
         .collect();
     rules.dedup();

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use lsp_types::Url;
 
-use crate::Lang;
+use crate::language::Lang;
 
 /// How long after the last change a document is analysed. Opening a document analyses
 /// it at once.

@@ -4,7 +4,7 @@
 //! dispatching each message: documents ([`documents`]: the unsaved text, debounced),
 //! diagnostics and hovers ([`diagnose`]), code actions ([`actions`]), positions in UTF-16
 //! ([`lines`]). Does not own: any analysis or fix, which are the library's per-file
-//! pipeline ([`crate::check_source`]), run on the text the editor sent.
+//! pipeline ([`crate::pipeline::check_source`]), run on the text the editor sent.
 //!
 //! Built on `lsp-server` and `lsp-types`, rust-analyzer's synchronous transport: no
 //! async runtime, one thread reading stdin and one writing stdout, and this loop

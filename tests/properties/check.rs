@@ -35,7 +35,7 @@ pub fn check_properties(
             return Err(format!("internal error on valid input: {error}"));
         }
     }
-    let fixed_findings = outcome.findings.iter().filter(|f| f.fixed).count();
+    let fixed_findings = outcome.findings.iter().filter(|f| f.fixed()).count();
     let Some(fixed) = &outcome.fixed_source else {
         if fixed_findings > 0 {
             return Err(format!(
@@ -92,7 +92,7 @@ fn edits_within_findings(source: &str, fixed: &str, outcome: &FileOutcome) -> Re
     let mut regions: Vec<(usize, usize)> = outcome
         .findings
         .iter()
-        .filter(|f| f.fixed)
+        .filter(|f| f.fixed())
         .map(|f| (region_start(source, f.range.start_byte), f.range.end_byte))
         .collect();
     regions.sort();

@@ -19,13 +19,15 @@ pub mod v4_step_invoke_string;
 
 use tree_sitter::{Node, Tree};
 
-use super::Diagnostic;
+use super::{Diagnostic, Remedy};
 use crate::analysis::functions::InngestFunction;
 use crate::analysis::{code_children, text};
-use crate::{Lang, Settings};
+use crate::language::Lang;
+use crate::settings::RuleSet;
 
-/// The preset that selects every migration rule.
-pub const PRESET: &str = "v4";
+pub use crate::settings::{
+    is_migration_rule, is_preset, preset_selects, MIGRATION_PRESET as PRESET,
+};
 
 /// Every migration rule, in the order they run.
 pub const RULES: &[&str] = &[
@@ -39,26 +41,11 @@ pub const RULES: &[&str] = &[
     v4_promise_race::NAME,
 ];
 
-/// Whether `name` is a migration rule (opt-in, selected by [`PRESET`]).
-pub fn is_migration_rule(name: &str) -> bool {
-    name.starts_with("v4-")
-}
-
-/// Whether `name` is the name of a preset.
-pub fn is_preset(name: &str) -> bool {
-    name == PRESET
-}
-
-/// Whether the `--select`/`--ignore` entry `entry` names `rule` through a preset.
-pub fn preset_selects(entry: &str, rule: &str) -> bool {
-    is_preset(entry) && is_migration_rule(rule)
-}
-
 /// Whether a file that does not mention `createFunction` must still be parsed: some
 /// migration rules look at `serve(…)`, clients and event schemas, which live in other
 /// files. Those files mention `inngest` (the import).
-pub fn wants_file(settings: &Settings, bytes: &[u8]) -> bool {
-    RULES[1..].iter().any(|rule| settings.rule_enabled(rule))
+pub fn wants_file(rules: RuleSet, bytes: &[u8]) -> bool {
+    RULES[1..].iter().any(|rule| rules.enabled(rule))
         && memchr::memmem::find(bytes, b"inngest").is_some()
 }
 
@@ -68,14 +55,14 @@ pub fn check(
     tree: &Tree,
     source: &str,
     lang: Lang,
-    settings: &Settings,
+    rules: RuleSet,
     out: &mut Vec<Diagnostic>,
 ) {
-    if !RULES.iter().any(|rule| settings.rule_enabled(rule)) {
+    if !RULES.iter().any(|rule| rules.enabled(rule)) {
         return;
     }
     let imports = InngestImports::of(tree, source);
-    let enabled = |rule: &str| settings.rule_enabled(rule);
+    let enabled = |rule: &str| rules.enabled(rule);
     if enabled(v4_create_function::NAME) {
         v4_create_function::check(functions, tree, source, &imports, out);
     }
@@ -88,7 +75,7 @@ pub fn check(
     {
         for call in serve_calls(tree, source, &imports) {
             v4_serve_origin::check(call, source, out);
-            v4_serve_streaming::check(call, source, settings, out);
+            v4_serve_streaming::check(call, source, out);
             v4_serve_options::check(call, source, out);
         }
     }
@@ -226,15 +213,15 @@ pub fn manual(rule: &'static str, node: Node, message: String, reason: String) -
         message,
         function_id: None,
         function_start: super::function_statement_start(node),
-        fix: None,
-        fix_applies: false,
-        manual_reason: Some(reason),
+        remedy: Remedy::Manual(reason),
+        related: Vec::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::Settings;
 
     fn select(names: &[&str], ignore: &[&str]) -> Settings {
         Settings {
@@ -263,7 +250,7 @@ mod tests {
         let none = select(&["ALL"], &[PRESET]);
         assert!(none.rule_enabled("nested-step"));
         assert!(RULES.iter().all(|rule| !none.rule_enabled(rule)));
-        assert_eq!(crate::cli::parse_rule("v4"), Ok("v4".to_string()));
+        assert_eq!(crate::settings::parse_rule("v4"), Ok("v4".to_string()));
     }
 
     #[test]

@@ -55,7 +55,7 @@ use crate::analysis::functions::InngestFunction;
 use crate::analysis::{code_children, text, unwrap_expression};
 use crate::fix::style::{line_ending_at, line_indent, line_start, starts_line};
 use crate::fix::{Edit, Fix};
-use crate::rules::{function_statement_start, Diagnostic};
+use crate::rules::{function_statement_start, Diagnostic, Remedy};
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-create-function";
@@ -76,10 +76,7 @@ pub fn check(
         let Some(call) = V3Call::of(function.call, tree, source, imports) else {
             continue;
         };
-        let (fix, manual_reason) = match plan(&call, tree, source) {
-            Ok(edits) => (Some(Fix { edits }), None),
-            Err(reason) => (None, Some(reason)),
-        };
+        let remedy = Remedy::from_result(plan(&call, tree, source).map(Fix::safe));
         let callee = function
             .call
             .child_by_field_name("function")
@@ -90,9 +87,8 @@ pub fn check(
             message: MESSAGE.to_string(),
             function_id: function.id.clone(),
             function_start: function_statement_start(function.call),
-            fix_applies: fix.is_some(),
-            fix,
-            manual_reason,
+            remedy,
+            related: Vec::new(),
         });
     }
 }
@@ -301,7 +297,7 @@ pub fn plan(call: &V3Call, tree: &Tree, source: &str) -> Result<Vec<Edit>, Strin
 fn triggers_value(trigger: Node, tree: &Tree, source: &str, indent: &str) -> String {
     let original = line_indent(source, trigger.start_byte());
     let written = match indent.strip_prefix(original) {
-        Some(delta) if !delta.is_empty() => crate::rules::unsafe_trailing_return::reindent(
+        Some(delta) if !delta.is_empty() => crate::fix::edits::reindent(
             source,
             tree,
             trigger.start_byte(),

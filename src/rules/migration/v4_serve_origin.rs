@@ -29,7 +29,7 @@ use tree_sitter::Node;
 use super::options_object;
 use crate::analysis::{code_children, text};
 use crate::fix::{Edit, Fix};
-use crate::rules::{function_statement_start, Diagnostic};
+use crate::rules::{function_statement_start, Diagnostic, Remedy};
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-serve-origin";
@@ -49,9 +49,8 @@ pub fn check(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
             message: "`serveHost` is `serveOrigin` in inngest 4".to_string(),
             function_id: None,
             function_start: function_statement_start(call),
-            fix: Some(Fix { edits: vec![edit] }),
-            fix_applies: true,
-            manual_reason: None,
+            remedy: Remedy::Fix(Fix::safe(vec![edit])),
+            related: Vec::new(),
         });
     }
 }

@@ -28,15 +28,14 @@ use tree_sitter::Node;
 
 use super::{options_object, pair};
 use crate::analysis::functions::string_literal;
-use crate::fix::{Edit, Fix};
-use crate::rules::{function_statement_start, Diagnostic};
-use crate::Settings;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::rules::{function_statement_start, Diagnostic, Remedy};
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-serve-streaming";
 
 /// Report a string `streaming` option of one `serve(…)` call, with its fix.
-pub fn check(call: Node, source: &str, settings: &Settings, out: &mut Vec<Diagnostic>) {
+pub fn check(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
     let Some(value) = options_object(call)
         .and_then(|options| pair(options, "streaming", source))
         .and_then(|p| p.child_by_field_name("value"))
@@ -60,6 +59,12 @@ pub fn check(call: Node, source: &str, settings: &Settings, out: &mut Vec<Diagno
             range: value.byte_range(),
             replacement: "true".to_string(),
         }],
+        applicability: if safe {
+            Applicability::Safe
+        } else {
+            Applicability::NeedsReview
+        },
+        waiting_note: None,
     };
     out.push(Diagnostic {
         rule: NAME,
@@ -67,8 +72,7 @@ pub fn check(call: Node, source: &str, settings: &Settings, out: &mut Vec<Diagno
         message: message.to_string(),
         function_id: None,
         function_start: function_statement_start(call),
-        fix: Some(fix),
-        fix_applies: safe || settings.unsafe_fixes,
-        manual_reason: None,
+        remedy: Remedy::Fix(fix),
+        related: Vec::new(),
     });
 }

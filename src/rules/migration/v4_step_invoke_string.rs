@@ -41,8 +41,8 @@ use crate::analysis::functions::string_literal;
 use crate::analysis::{code_children, for_each_descendant, text, unwrap_expression};
 use crate::fix::style::line_ending_at;
 use crate::fix::{Edit, Fix};
-use crate::rules::{function_statement_start, Diagnostic};
-use crate::Lang;
+use crate::language::Lang;
+use crate::rules::{function_statement_start, Diagnostic, Remedy};
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-step-invoke-string";
@@ -103,9 +103,8 @@ pub fn check(tree: &Tree, source: &str, _lang: Lang, out: &mut Vec<Diagnostic>) 
             message: MESSAGE.to_string(),
             function_id: None,
             function_start: function_statement_start(call),
-            fix: Some(Fix { edits }),
-            fix_applies: true,
-            manual_reason: None,
+            remedy: Remedy::Fix(Fix::safe(edits)),
+            related: Vec::new(),
         });
     }
 }

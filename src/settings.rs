@@ -1,0 +1,266 @@
+//! The settings of a run, as they apply to one file: the command line's flags layered
+//! over that file's configuration ([`crate::config`] does the layering).
+//!
+//! Owns: [`Settings`] (what a file is checked with), [`RuleSet`] (which rules run),
+//! [`RuleOptions`] (the part of the settings a rule may read: how to recognise Inngest
+//! functions and how to name the code a fix inserts), and the validation of the values a
+//! user may give (`--step-id`, `--var-name`, rule names), shared by the command line and
+//! the configuration files. Does not own: where the values come from.
+//!
+//! Rules never read the rest: whether a fix is applied (`--all-returns`,
+//! `--unsafe-fixes`, selection) is decided from the fix's applicability, in one place
+//! ([`crate::pipeline`]).
+
+/// The user's choices for one file.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Step ID of the finalize step (`--step-id`).
+    pub step_id: String,
+    /// Name of the variable holding its result (`--var-name`).
+    pub var_name: String,
+    /// Also fix findings that are not in tail position (`--all-returns`).
+    pub all_returns: bool,
+    /// Only these rules run (`--select`); `None` runs every rule.
+    pub select: Option<Vec<String>>,
+    /// These rules never run (`--ignore`); wins over `select`.
+    pub ignore: Vec<String>,
+    /// Also apply fixes that need review (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
+    /// More callee names treated as `createFunction` (config `wrappers`): method names
+    /// (`inngest.createScheduledFunction`) or bare wrapper functions
+    /// (`defineJob(options, handler)`).
+    pub extra_create_function_names: Vec<String>,
+    /// Build the fixed text and verify it (default). `--check` turns this off: it
+    /// reports what `--write` would fix without paying for the rewrite and its
+    /// re-verification, so a fix that would fail verification (a bug, reported as an
+    /// internal error by `--write` and `--dry-run`) still shows as fixable there.
+    pub build_fixes: bool,
+}
+
+impl Settings {
+    /// Whether `rule` runs under `select` and `ignore`.
+    pub fn rule_enabled(&self, rule: &str) -> bool {
+        self.rules().enabled(rule)
+    }
+
+    /// The rules this file is checked with.
+    pub fn rules(&self) -> RuleSet<'_> {
+        RuleSet {
+            select: self.select.as_deref(),
+            ignore: &self.ignore,
+        }
+    }
+
+    /// What the rules may read.
+    pub fn rule_options(&self) -> RuleOptions<'_> {
+        RuleOptions {
+            step_id: &self.step_id,
+            var_name: &self.var_name,
+            wrappers: &self.extra_create_function_names,
+            rules: self.rules(),
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            step_id: "finalize-and-return".to_string(),
+            var_name: "finalReturn".to_string(),
+            all_returns: false,
+            select: None,
+            ignore: Vec::new(),
+            unsafe_fixes: false,
+            extra_create_function_names: Vec::new(),
+            build_fixes: true,
+        }
+    }
+}
+
+/// Which rules run: `select` (every rule when `None`; `ALL` selects every rule), minus
+/// `ignore` (`ALL` ignores every rule not named in `select`).
+#[derive(Debug, Clone, Copy)]
+pub struct RuleSet<'a> {
+    select: Option<&'a [String]>,
+    ignore: &'a [String],
+}
+
+impl RuleSet<'_> {
+    /// Whether `rule` runs. As in ruff: a rule named (or its preset) beats `ALL`;
+    /// between equals, `ignore` wins. Migration rules are opt-in: no default and no
+    /// `ALL` selects them, only their own name or their preset (`v4`).
+    pub fn enabled(&self, rule: &str) -> bool {
+        let named = |list: &[String]| list.iter().any(|n| n == rule || preset_selects(n, rule));
+        let has = |list: &[String], name: &str| list.iter().any(|n| n == name);
+        if named(self.ignore) {
+            false
+        } else if self.select.is_some_and(named) {
+            true
+        } else if is_migration_rule(rule) || has(self.ignore, "ALL") {
+            false
+        } else {
+            self.select.map_or(true, |s| has(s, "ALL"))
+        }
+    }
+}
+
+/// The preset that selects every migration rule (`--select v4`).
+pub const MIGRATION_PRESET: &str = "v4";
+
+/// Whether `name` is a migration rule (opt-in, selected by [`MIGRATION_PRESET`]).
+pub fn is_migration_rule(name: &str) -> bool {
+    name.starts_with("v4-")
+}
+
+/// Whether `name` is the name of a preset.
+pub fn is_preset(name: &str) -> bool {
+    name == MIGRATION_PRESET
+}
+
+/// Whether the `--select`/`--ignore` entry `entry` names `rule` through a preset.
+pub fn preset_selects(entry: &str, rule: &str) -> bool {
+    is_preset(entry) && is_migration_rule(rule)
+}
+
+/// The settings a rule may read: how to recognise Inngest functions, and the names a
+/// fix gives the code it inserts. Nothing about which fixes apply.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleOptions<'a> {
+    /// Step ID of the finalize step (`--step-id`).
+    pub step_id: &'a str,
+    /// Name of the variable holding its result (`--var-name`).
+    pub var_name: &'a str,
+    /// More callee names treated as `createFunction` (config `wrappers`).
+    pub wrappers: &'a [String],
+    /// The rules this file is checked with. Rules that cost a walk of their own (the
+    /// migration rules) skip it when they are off; the others run regardless, so that a
+    /// suppression for them still counts as used.
+    pub rules: RuleSet<'a>,
+}
+
+/// A step ID goes into a string literal as is: no quotes, backslashes, `${` or newlines.
+pub fn parse_step_id(value: &str) -> Result<String, String> {
+    if value.is_empty() {
+        return Err("the step ID cannot be empty".to_string());
+    }
+    if value
+        .chars()
+        .any(|c| matches!(c, '"' | '\'' | '`' | '\\') || c.is_control())
+        || value.contains("${")
+    {
+        return Err(
+            "the step ID cannot contain quotes, backslashes, `${` or control characters"
+                .to_string(),
+        );
+    }
+    Ok(value.to_string())
+}
+
+const RESERVED_WORDS: &[&str] = &[
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "interface",
+    "let",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "static",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+];
+
+/// A variable name must be a plain JavaScript identifier (ASCII) and not a reserved word.
+pub fn parse_var_name(value: &str) -> Result<String, String> {
+    let mut chars = value.chars();
+    let starts_well = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$');
+    let continues_well = chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if !starts_well || !continues_well {
+        return Err(format!("{value:?} is not a JavaScript identifier"));
+    }
+    if RESERVED_WORDS.contains(&value) {
+        return Err(format!("{value:?} is a reserved word"));
+    }
+    Ok(value.to_string())
+}
+
+/// A rule's name as `--select` and `--ignore` take it: a known rule, a preset, or `ALL`.
+pub fn parse_rule(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value == "ALL" || is_preset(value) || crate::rule_docs::is_known(value) {
+        Ok(value.to_string())
+    } else {
+        Err(crate::rule_docs::unknown_rule(
+            value,
+            &["ALL", MIGRATION_PRESET],
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enabled(select: Option<&[&str]>, ignore: &[&str], rule: &str) -> bool {
+        let list = |names: &[&str]| names.iter().map(|n| n.to_string()).collect();
+        Settings {
+            select: select.map(list),
+            ignore: list(ignore),
+            ..Settings::default()
+        }
+        .rule_enabled(rule)
+    }
+
+    #[test]
+    fn select_and_ignore_all_work_as_in_ruff() {
+        let rule = "nested-step";
+        assert!(enabled(None, &[], rule));
+        assert!(enabled(Some(&["ALL"]), &[], rule));
+        assert!(!enabled(None, &["ALL"], rule), "--ignore ALL ignores all");
+        assert!(!enabled(Some(&["ALL"]), &["ALL"], rule));
+        assert!(
+            enabled(Some(&["nested-step"]), &["ALL"], rule),
+            "a rule named beats ALL"
+        );
+        assert!(!enabled(Some(&["ALL"]), &["nested-step"], rule));
+        assert!(!enabled(Some(&["nested-step"]), &["nested-step"], rule));
+        assert!(!enabled(Some(&["unused-suppression"]), &[], rule));
+    }
+}

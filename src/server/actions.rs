@@ -159,6 +159,7 @@ fn fix_title(rule: &str) -> &'static str {
         "unsafe-trailing-return" => "Wrap the return in a final step",
         "unawaited-step" | "unawaited-send" => "Add `await`",
         "nondeterminism-outside-step" => "Wrap the value in a step",
+        "side-effect-outside-step" => "Wrap the call in its own step",
         _ => "Apply the fix",
     }
 }

@@ -58,7 +58,7 @@ pub fn code_actions(
             if finding.suppressed() || !touches {
                 continue;
             }
-            let diagnostic = diagnose::diagnostic(finding, &lines);
+            let diagnostic = diagnose::diagnostic(finding, &lines, uri);
             if finding.fixable() {
                 if let Some((title, fixed, preferred)) =
                     fix_of(text, lang, &settings, index, finding)

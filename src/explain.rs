@@ -9,6 +9,22 @@ use crate::rule_docs;
 /// Print `rule`'s documentation; for an unknown rule, say so with the closest name
 /// (exit 2, a usage error).
 pub fn explain(rule: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<Exit> {
+    if crate::settings::is_preset(rule) {
+        writeln!(out, "# {rule} (preset)\n")?;
+        writeln!(
+            out,
+            "The rules that migrate Inngest v3 code to v4 (README.md, \"Migrating to v4\"). \
+             They are opt-in: no default run and no `--select ALL` checks them; \
+             `--select {rule}` selects them all.\n"
+        )?;
+        let width = rule_docs::names().map(str::len).max().unwrap_or(0);
+        for (name, doc) in rule_docs::RULE_DOCS {
+            if crate::settings::preset_selects(rule, name) {
+                writeln!(out, "  {name:width$}  {}", rule_docs::summary(doc))?;
+            }
+        }
+        return Ok(Exit::Clean);
+    }
     match rule_docs::doc(rule) {
         Some(doc) => {
             writeln!(out, "# {rule}\n")?;
@@ -29,7 +45,13 @@ pub fn explain(rule: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
 pub fn list_rules(out: &mut dyn Write) -> io::Result<()> {
     let width = rule_docs::names().map(str::len).max().unwrap_or(0);
     for (name, doc) in rule_docs::RULE_DOCS {
-        writeln!(out, "  {name:width$}  {}", rule_docs::summary(doc))?;
+        // Migration rules say how to select them: nothing else does.
+        let opt_in = if crate::settings::is_migration_rule(name) {
+            " [opt-in: --select v4]"
+        } else {
+            ""
+        };
+        writeln!(out, "  {name:width$}  {}{opt_in}", rule_docs::summary(doc))?;
     }
     Ok(())
 }
@@ -49,6 +71,24 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("## Fix safety"));
+    }
+
+    #[test]
+    fn the_migration_preset_is_explained_and_marked() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let exit = explain("v4", &mut out, &mut err).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(exit, Exit::Clean);
+        assert!(out.starts_with("# v4 (preset)\n"), "{out}");
+        assert!(out.contains("  v4-create-function "), "{out}");
+        assert!(!out.contains("unsafe-trailing-return"), "{out}");
+        let mut list = Vec::new();
+        list_rules(&mut list).unwrap();
+        let list = String::from_utf8(list).unwrap();
+        for line in list.lines() {
+            let opt_in = line.ends_with("[opt-in: --select v4]");
+            assert_eq!(opt_in, line.trim_start().starts_with("v4-"), "{line}");
+        }
     }
 
     #[test]

@@ -78,6 +78,8 @@ impl Pipeline<'_> {
             Some(rest) => (BOM, rest),
             None => ("", source),
         };
+        // The queries compile on their own thread while this file parses.
+        crate::analysis::queries::Queries::prefetch(self.lang);
         let Some(tree) = language::parse(text, self.lang) else {
             return FileOutcome {
                 internal_error: Some("tree-sitter could not parse the file".to_string()),

@@ -52,8 +52,9 @@ pub fn find_with<'t>(
     lang: Lang,
     wrappers: &[String],
 ) -> Vec<InngestFunction<'t>> {
-    let query = &Queries::get(lang).functions;
-    let function_capture = Queries::capture(query, "function");
+    let query = &Queries::get(lang).calls;
+    let call_capture = Queries::capture(query, "call");
+    let callee_capture = Queries::capture(query, "callee");
     let arguments_capture = Queries::capture(query, "arguments");
     let mut cursor = QueryCursor::new();
     let mut calls = Vec::new();
@@ -63,22 +64,26 @@ pub fn find_with<'t>(
         cursor.set_byte_range(at..at + METHOD.len());
         let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
         while let Some(m) = matches.next() {
-            let mut call = None;
-            let mut arguments = None;
-            for capture in m.captures {
-                if capture.index == function_capture {
-                    call = Some(capture.node);
-                } else if capture.index == arguments_capture {
-                    arguments = Some(capture.node);
-                }
-            }
-            if let (Some(call), Some(arguments)) = (call, arguments) {
-                if !calls
+            let node_of = |index: u32| m.captures.iter().find(|c| c.index == index).map(|c| c.node);
+            let (Some(call), Some(callee), Some(arguments)) = (
+                node_of(call_capture),
+                node_of(callee_capture),
+                node_of(arguments_capture),
+            ) else {
+                continue;
+            };
+            // `X.createFunction(…)`, the name itself at this occurrence (a call that
+            // merely contains it, such as `wrap(inngest.createFunction(…))`, is not one).
+            let named_here = callee.kind() == "member_expression"
+                && callee
+                    .child_by_field_name("property")
+                    .is_some_and(|p| p.start_byte() == at && text(p, source).as_bytes() == METHOD);
+            if named_here
+                && !calls
                     .iter()
                     .any(|(c, _): &(Node, Node)| c.id() == call.id())
-                {
-                    calls.push((call, arguments));
-                }
+            {
+                calls.push((call, arguments));
             }
         }
     }

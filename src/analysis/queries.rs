@@ -1,6 +1,11 @@
 //! The tree-sitter queries of `queries/`, compiled once per grammar at first use.
+//!
+//! Compiling them is the fixed cost of a run (tree-sitter analyses each pattern against
+//! the whole grammar), so [`Queries::prefetch`] starts it on a thread of its own as soon
+//! as the first file of a grammar passes the prefilter: the walk, the reads and the parse
+//! go on meanwhile, and a grammar no file needs is never compiled.
 
-use std::sync::OnceLock;
+use std::sync::{Once, OnceLock};
 
 use tree_sitter::Query;
 
@@ -8,18 +13,15 @@ use crate::language::Lang;
 
 /// Every query the analysis runs, for one grammar.
 pub struct Queries {
-    /// `queries/functions.scm`: `X.createFunction(…)` calls.
-    pub functions: Query,
-    /// `queries/step_calls.scm`: candidate step calls and calls handed a binding.
-    pub step_calls: Query,
+    /// `queries/calls.scm`: every call, for `X.createFunction(…)` calls and step calls.
+    pub calls: Query,
     /// `queries/returns.scm`: return statements.
     pub returns: Query,
     /// `queries/reads.scm`: name reads.
     pub reads: Query,
 }
 
-const FUNCTIONS: &str = include_str!("../../queries/functions.scm");
-const STEP_CALLS: &str = include_str!("../../queries/step_calls.scm");
+const CALLS: &str = include_str!("../../queries/calls.scm");
 const RETURNS: &str = include_str!("../../queries/returns.scm");
 const READS: &str = include_str!("../../queries/reads.scm");
 
@@ -33,14 +35,13 @@ impl Queries {
                 .unwrap_or_else(|e| panic!("queries/{name} does not compile: {e}"))
         };
         Queries {
-            functions: compile("functions.scm", FUNCTIONS),
-            step_calls: compile("step_calls.scm", STEP_CALLS),
+            calls: compile("calls.scm", CALLS),
             returns: compile("returns.scm", RETURNS),
             reads: compile("reads.scm", READS),
         }
     }
 
-    /// The compiled queries for a grammar.
+    /// The compiled queries for a grammar; waits for a compilation already under way.
     pub fn get(lang: Lang) -> &'static Queries {
         static TS: OnceLock<Queries> = OnceLock::new();
         static TSX: OnceLock<Queries> = OnceLock::new();
@@ -48,6 +49,25 @@ impl Queries {
             Lang::TypeScript => TS.get_or_init(|| Queries::compile(Lang::TypeScript)),
             Lang::Tsx => TSX.get_or_init(|| Queries::compile(Lang::Tsx)),
         }
+    }
+
+    /// Start compiling a grammar's queries on a background thread, once per run, so that
+    /// the caller's parse overlaps with it; [`Queries::get`] then finds them ready or waits
+    /// for the rest. Where no thread can be started, the first `get` compiles them.
+    pub fn prefetch(lang: Lang) {
+        static TS: Once = Once::new();
+        static TSX: Once = Once::new();
+        let once = match lang {
+            Lang::TypeScript => &TS,
+            Lang::Tsx => &TSX,
+        };
+        once.call_once(|| {
+            let _ = std::thread::Builder::new()
+                .name(format!("queries-{lang:?}"))
+                .spawn(move || {
+                    Queries::get(lang);
+                });
+        });
     }
 
     /// Index of a named capture in a query (`"step.call"`); the names are ours.

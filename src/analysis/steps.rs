@@ -67,12 +67,10 @@ pub fn find<'t>(
     source: &str,
     lang: Lang,
 ) -> HandlerSteps<'t> {
-    let query = &Queries::get(lang).step_calls;
-    let call_capture = Queries::capture(query, "step.call");
-    let binding_capture = Queries::capture(query, "step.binding");
-    let tool_capture = Queries::capture(query, "step.tool");
-    let helper_capture = Queries::capture(query, "step.helper_call");
-    let handed_capture = Queries::capture(query, "step.handed");
+    let query = &Queries::get(lang).calls;
+    let call_capture = Queries::capture(query, "call");
+    let callee_capture = Queries::capture(query, "callee");
+    let arguments_capture = Queries::capture(query, "arguments");
 
     let function = handler.function;
     let mut cursor = QueryCursor::new();
@@ -82,39 +80,27 @@ pub fn find<'t>(
     let mut calls: Vec<StepCall<'t>> = Vec::new();
     while let Some(m) = matches.next() {
         let node_of = |index: u32| m.captures.iter().find(|c| c.index == index).map(|c| c.node);
-        let (call, tool) = if let Some(call) = node_of(call_capture) {
-            let Some(tool) = node_of(tool_capture) else {
-                continue;
-            };
-            let tool_name = text(tool, source);
-            let is_step = match node_of(binding_capture) {
-                Some(receiver) => binding.is_receiver(receiver, source),
-                None => binding.bare_tool(tool_name).is_some(),
-            };
-            if !is_step {
-                continue;
-            }
-            let tool_name = binding.bare_tool(tool_name).unwrap_or(tool_name);
-            (call, Some(tool_name.to_string()))
-        } else if let Some(call) = node_of(helper_capture) {
-            match node_of(handed_capture) {
-                Some(handed) if binding.is_handed(handed, source) => (call, None),
-                _ => continue,
-            }
-        } else {
+        let (Some(call), Some(callee), Some(arguments)) = (
+            node_of(call_capture),
+            node_of(callee_capture),
+            node_of(arguments_capture),
+        ) else {
             continue;
         };
         if !contains(function, call) {
             continue;
         }
-        let id = call
-            .child_by_field_name("arguments")
-            .and_then(|args| code_children(args).next())
+        let tool = match step_tool(callee, binding, source) {
+            Some(tool) => Some(tool.to_string()),
+            None if hands_binding(arguments, binding, source) => None,
+            None => continue,
+        };
+        let id = code_children(arguments)
+            .next()
             .and_then(|first| step_id_literal(first, source));
         calls.push(StepCall { call, tool, id });
     }
-    // A tool call that is also handed the binding was found twice; keep the tool.
-    calls.sort_by_key(|c| (c.call.start_byte(), c.call.id(), c.tool.is_none()));
+    calls.sort_by_key(|c| (c.call.start_byte(), c.call.id()));
     calls.dedup_by_key(|c| c.call.id());
 
     let bodies = calls
@@ -125,6 +111,63 @@ pub fn find<'t>(
         .filter(|arg| is_function(*arg))
         .collect();
     HandlerSteps { calls, bodies }
+}
+
+/// Tools called on the binding itself: `step.run(…)`.
+const TOOLS: &[&str] = &[
+    "run",
+    "sleep",
+    "sleepUntil",
+    "waitForEvent",
+    "waitForSignal",
+    "invoke",
+    "sendEvent",
+    "sendSignal",
+    "fetch",
+];
+/// Namespaces on the binding, and the tools called on them: `step.ai.infer(…)`.
+const NAMESPACES: &[&str] = &["ai", "realtime"];
+const NAMESPACED_TOOLS: &[&str] = &["infer", "wrap", "publish"];
+
+/// The tool a call's callee names on the handler's binding (`step.run` → `run`,
+/// `ctx.step.ai.infer` → `infer`, a bare destructured `run` → `run`), if it names one.
+fn step_tool<'s>(callee: Node, binding: &'s StepBinding, source: &'s str) -> Option<&'s str> {
+    let tool = match callee.kind() {
+        "identifier" => return binding.bare_tool(text(callee, source)),
+        "member_expression" => text(callee.child_by_field_name("property")?, source),
+        _ => return None,
+    };
+    let object = callee.child_by_field_name("object")?;
+    let receiver = if TOOLS.contains(&tool) {
+        object
+    } else if NAMESPACED_TOOLS.contains(&tool)
+        && object.kind() == "member_expression"
+        && NAMESPACES.contains(&text(object.child_by_field_name("property")?, source))
+    {
+        object.child_by_field_name("object")?
+    } else {
+        return None;
+    };
+    binding
+        .is_receiver(receiver, source)
+        .then(|| binding.bare_tool(tool).unwrap_or(tool))
+}
+
+/// Whether a call hands the binding on: `processBatch(step, items)`, `helper(ctx)`,
+/// `helper({ step, event })`, `helper({ step: s })`.
+fn hands_binding(arguments: Node, binding: &StepBinding, source: &str) -> bool {
+    code_children(arguments).any(|argument| match argument.kind() {
+        "identifier" | "member_expression" => binding.is_handed(argument, source),
+        "object" => code_children(argument).any(|member| match member.kind() {
+            "shorthand_property_identifier" => binding.is_handed(member, source),
+            "pair" => member.child_by_field_name("value").is_some_and(|value| {
+                matches!(value.kind(), "identifier" | "member_expression")
+                    && binding.is_handed(value, source)
+            }),
+            _ => false,
+        }),
+        _ => false,
+    })
 }
 
 /// The step ID a tool's first argument gives as a literal: `"x"`, or the object form

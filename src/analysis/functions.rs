@@ -35,7 +35,7 @@ pub struct Handler<'t> {
     pub is_async: bool,
 }
 
-/// The method name `queries/functions.scm` matches.
+/// The method name of an Inngest function call (`X.createFunction(…)`).
 const METHOD: &[u8] = b"createFunction";
 
 /// Every Inngest function of a file, in source order. A handler shared by several

@@ -487,6 +487,11 @@ fn is_inngest_send(call: Node, source: &str) -> bool {
 
 /// The callee as written, on one line and at most 40 characters (`db.user.update`).
 fn callee_name(call: Node, source: &str) -> String {
+    // `fetch(url).then(…)` is about `fetch`.
+    let mut call = call;
+    while let Some(inner) = chained_call(call, source) {
+        call = inner;
+    }
     let callee = call
         .child_by_field_name("function")
         .map_or("", |f| text(f, source));
@@ -941,7 +946,7 @@ fn step_id_for(call: Node, source: &str) -> String {
             _ => break,
         }
     }
-    names.retain(|n| *n != "this");
+    names.retain(|n| !matches!(*n, "this" | "then" | "catch" | "finally"));
     let picked: Vec<&str> = names.iter().take(2).rev().copied().collect();
     let id = picked
         .iter()

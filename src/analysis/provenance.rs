@@ -229,3 +229,10 @@ fn one_line(code: &str) -> String {
         format!("{}…", joined.chars().take(29).collect::<String>())
     }
 }
+
+/// The identifier that declares `name` in `scope`: where its value comes from.
+pub fn declaration<'t>(name: &str, scope: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let mut declared = Vec::new();
+    declared_names(scope, source, &mut declared);
+    declared.into_iter().find(|n| text(*n, source) == name)
+}

@@ -2,8 +2,10 @@
 //!
 //! ## What it does
 //! Finds, in a handler that runs steps, an awaited call outside any step body: a
-//! database query, a `fetch`, an SDK call, `inngest.send(…)`. Only awaits of the
-//! handler's own code are looked at (not those inside callbacks it defines).
+//! database query, a `fetch`, an SDK call, `inngest.send(…)`: awaits of the handler's
+//! own code, and of callbacks it runs right away through array methods
+//! (`items.map(async (item) => { await save(item) })`, `forEach`, `filter`…); an awaited
+//! `Promise.all(…)` holding no step is reported once, as a whole.
 //!
 //! Not findings: awaits of step tools (through any binding), of
 //! `Promise.all`/`Promise.allSettled`/`Promise.race`/`Promise.any` over step calls, of a
@@ -70,13 +72,18 @@ pub const NAME: &str = "side-effect-outside-step";
 pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
     let source = context.source;
     let handler = context.handler.function;
+    // Awaits of the handler's own code, and of callbacks it runs right away
+    // (`items.map(async (item) => { await save(item) })`), with whether each sits in such
+    // a callback.
     let mut awaited = Vec::new();
     for_each_descendant(handler, |node| {
-        if node.kind() == "await_expression"
-            && enclosing_function(node).is_some_and(|f| f.id() == handler.id())
-            && context.steps.body_containing(node).is_none()
-        {
-            awaited.push(node);
+        if node.kind() != "await_expression" || context.steps.body_containing(node).is_some() {
+            return;
+        }
+        match enclosing_function(node) {
+            Some(f) if f.id() == handler.id() => awaited.push((node, false)),
+            Some(f) if runs_during_handler(context, f) => awaited.push((node, true)),
+            _ => {}
         }
     });
     let mut taken: Vec<String> = context
@@ -89,7 +96,7 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
         let first = code_children(c.call.child_by_field_name("arguments")?).next()?;
         (first.kind() == "string").then(|| text(first, source).chars().next())?
     });
-    for await_node in awaited {
+    for (await_node, in_callback) in awaited {
         let Some(call) = code_children(await_node).next().map(unwrap_expression) else {
             continue;
         };
@@ -100,6 +107,12 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
         let is_send = is_inngest_send(call, source);
         let fix = if is_send {
             Err("no automatic fix: send it with `step.sendEvent(id, payload)` instead".to_string())
+        } else if in_callback {
+            Err(
+                "no automatic fix: it runs in a callback once per item; give each item its own \
+                 step (an ID with the item's key) by hand"
+                    .to_string(),
+            )
         } else {
             why_no_fix(context, await_node, call).map_or_else(
                 || {
@@ -135,6 +148,69 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
             remedy: Remedy::from_result(fix),
             related: Vec::new(),
         });
+    }
+}
+
+/// Array methods that call their callback right away, once per item.
+const EAGER_ARRAY_METHODS: &[&str] = &[
+    "map",
+    "forEach",
+    "flatMap",
+    "filter",
+    "reduce",
+    "some",
+    "every",
+    "find",
+    "findIndex",
+];
+
+/// Whether `function` is a callback the handler runs right away, outside step bodies:
+/// passed to an eager array method (`items.map(async (item) => …)`), in a chain of such
+/// callbacks up to the handler. An await in it that is not judged already by an awaited
+/// `Promise.all(…)` around it (reported itself when it holds no step) is the handler's.
+fn runs_during_handler(context: &HandlerContext, function: Node) -> bool {
+    let source = context.source;
+    let handler = context.handler.function;
+    let mut function = function;
+    loop {
+        let Some(call) = function
+            .parent()
+            .filter(|a| a.kind() == "arguments")
+            .and_then(|a| a.parent())
+            .filter(|c| c.kind() == "call_expression")
+        else {
+            return false;
+        };
+        let method = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "member_expression")
+            .and_then(|f| f.child_by_field_name("property"))
+            .map_or("", |p| text(p, source));
+        if !EAGER_ARRAY_METHODS.contains(&method) {
+            return false;
+        }
+        // Inside an awaited `Promise.all(…)` without steps: that await is the finding.
+        let mut up = call;
+        while let Some(parent) = up.parent() {
+            if crate::analysis::is_function(parent) {
+                break;
+            }
+            if parent.kind() == "call_expression"
+                && parent
+                    .child_by_field_name("function")
+                    .is_some_and(|f| text(f, source).starts_with("Promise."))
+                && !context.steps.any_within(parent)
+            {
+                return false;
+            }
+            up = parent;
+        }
+        match enclosing_function(call) {
+            Some(f) if f.id() == handler.id() => return true,
+            Some(f) if context.steps.bodies.iter().any(|b| b.id() == f.id()) => return false,
+            Some(f) => function = f,
+            None => return false,
+        }
     }
 }
 

@@ -10,7 +10,7 @@
 //! handler, in a later step's arguments, or in a later step's body). A step body in a
 //! loop that reads what it wrote in an earlier iteration (`total += x` in a body run
 //! once per item) counts too. One finding per write, located at the write; the message
-//! names the first read.
+//! names the first read, and every read is a related location.
 //!
 //! A write that nothing reads afterwards, and a variable declared inside the step body
 //! (or inside the loop that runs it), are left alone. So is the usual pattern
@@ -46,7 +46,7 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
+use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
 use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
 use crate::analysis::scope::resolve;
 use crate::analysis::{contains, for_each_descendant, text};
@@ -156,7 +156,17 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
                  from inside"
                     .to_string(),
             ),
-            related: Vec::new(),
+            related: reads
+                .iter()
+                .map(|read| Related {
+                    range: read.byte_range(),
+                    message: if contains(write.body, *read) {
+                        format!("`{name}` read here in the next iteration")
+                    } else {
+                        format!("`{name}` read here, without the write on replay")
+                    },
+                })
+                .collect(),
         });
     }
 }

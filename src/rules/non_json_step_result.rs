@@ -9,7 +9,7 @@
 //! `invoice.total()`, `result.at instanceof Date`, `due - now`, `due < new Date()` (an
 //! ISO string compared with a Date or a number is always false), iterating a Map or Set
 //! (`for (const x of seen)`, `[...seen]`, `Array.from(seen)`). One finding per step
-//! result, at its first such use; the other uses and the returned value are related
+//! result, at its first such use; the step call and the other uses are related
 //! locations.
 //!
 //! ## Why is this bad?
@@ -39,7 +39,7 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
+use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
 use crate::analysis::json::{body_result_shape, misuse, Misuse, Shape};
 use crate::analysis::scope::resolve;
 use crate::analysis::{code_children, for_each_descendant, is_function, text, unwrap_expression};
@@ -90,7 +90,15 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
                  number, an array of entries) and rebuild the type after it"
                     .to_string(),
             ),
-            related: Vec::new(),
+            related: std::iter::once(Related {
+                range: call.call.byte_range(),
+                message: format!("{step} returns {}", first.kind.describe()),
+            })
+            .chain(misuses.iter().skip(1).map(|m| Related {
+                range: m.node.byte_range(),
+                message: format!("also used as {} here", m.kind.describe()),
+            }))
+            .collect(),
         });
     }
 }

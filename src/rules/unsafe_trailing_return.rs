@@ -3,6 +3,9 @@
 //! ## What it does
 //! Finds the `return` of an Inngest handler that comes after steps and reads
 //! handler-scoped variables (step results, `event`, locals) from outside any step.
+//! The message says what each read is — a step result, event data, a handler input, a
+//! value written inside a step body, or a value computed outside steps (and from what) —
+//! and each read's declaration is a related location.
 //!
 //! ## Why is this bad?
 //! An Inngest handler replays from the top on every step; step results come back from
@@ -42,7 +45,7 @@ use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
 
-use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
+use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
 use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
 use crate::analysis::provenance::{self, Provenance};
 use crate::analysis::returns::HandlerReturn;
@@ -117,7 +120,17 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
             function_id: context.function.id.clone(),
             function_start: function_statement_start(context.function.call),
             remedy,
-            related: Vec::new(),
+            related: reads
+                .iter()
+                .zip(&provenances)
+                .filter_map(|(read, provenance)| {
+                    let declared = provenance::declaration(&read.name, read.scope, context.source)?;
+                    Some(Related {
+                        range: declared.byte_range(),
+                        message: format!("`{}`: {}", read.name, provenance.describe()),
+                    })
+                })
+                .collect(),
         });
     }
 }

@@ -179,6 +179,29 @@ fn result(uri: &str, finding: &Finding, replacements: Vec<Value>) -> Value {
         if let Some(index) = rule_index {
             object.insert("ruleIndex".to_string(), json!(index));
         }
+        if !finding.related.is_empty() {
+            let related: Vec<Value> = finding
+                .related
+                .iter()
+                .enumerate()
+                .map(|(id, related)| {
+                    json!({
+                        "id": id,
+                        "message": { "text": related.message },
+                        "physicalLocation": {
+                            "artifactLocation": artifact(uri),
+                            "region": {
+                                "startLine": related.range.line,
+                                "startColumn": related.range.column,
+                                "endLine": related.range.end_line,
+                                "endColumn": related.range.end_column,
+                            },
+                        },
+                    })
+                })
+                .collect();
+            object.insert("relatedLocations".to_string(), json!(related));
+        }
         if !replacements.is_empty() {
             object.insert(
                 "fixes".to_string(),

@@ -49,7 +49,8 @@ Exit codes:
   2  usage error, or a file that could not be read, checked or written
 
 Formats (--format):
-  text        path:line:col: rule message lines; the unified diff in --dry-run
+  text        each finding's path:line:col: rule message line, code frame and help (like
+              ruff's default); the unified diff in --dry-run
   concise     one path:line:col: rule message (state) line per finding
   json        one document: {\"version\":1,\"findings\":[…],\"summary\":{…}}
   json-lines  one JSON object per finding, one line each, then one summary object
@@ -236,6 +237,15 @@ pub struct Args {
     #[arg(short, long, action = clap::ArgAction::Count, help_heading = "Output")]
     pub quiet: u8,
 
+    /// Print how many findings each rule has, and what became of them, instead of the
+    /// findings (and of the diff), like `ruff check --statistics`.
+    ///
+    /// One line per rule, most findings first: `5  unsafe-trailing-return  4 fixable
+    /// with --write, 1 for manual review`. With --format json, a JSON array of
+    /// {"rule","count","fixable","fixed","manual"}; with any other format, the table.
+    #[arg(long, help_heading = "Output", conflicts_with = "interactive")]
+    pub statistics: bool,
+
     /// When to use colours: auto (when printing to a terminal and NO_COLOR is unset),
     /// always, or never.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
@@ -357,6 +367,7 @@ impl Args {
             format: self.format,
             color: self.color,
             quiet: self.quiet,
+            statistics: self.statistics,
             overrides,
             walk: WalkOptions {
                 no_ignore: self.no_ignore,

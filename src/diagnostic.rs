@@ -175,7 +175,34 @@ pub struct Finding {
     pub related: Vec<RelatedLocation>,
 }
 
+/// What the message of a deferred finding adds.
+pub const DEFERRED_NOTE: &str = "its fix overlaps another fix: run again to apply it";
+
 impl Finding {
+    /// What the pipeline added to the rule's message about the finding's status, in
+    /// parentheses: what its fix waits for (the fix's own words), or why it was deferred.
+    pub fn status_note(&self) -> Option<&'static str> {
+        match self.status {
+            Status::Deferred => Some(DEFERRED_NOTE),
+            Status::WaitsForAllReturns | Status::WaitsForUnsafeFixes => {
+                self.fix.as_ref().and_then(|fix| fix.waiting_note)
+            }
+            _ => None,
+        }
+    }
+
+    /// The message as the rule wrote it, without the [`Finding::status_note`].
+    pub fn rule_message(&self) -> &str {
+        self.status_note()
+            .and_then(|note| {
+                self.message
+                    .strip_suffix(")")
+                    .and_then(|m| m.strip_suffix(note))
+                    .and_then(|m| m.strip_suffix(" ("))
+            })
+            .unwrap_or(&self.message)
+    }
+
     /// The fix is applied in this run (the JSON `fixed`).
     pub fn fixed(&self) -> bool {
         self.status.is_fixed()

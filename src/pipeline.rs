@@ -36,9 +36,6 @@ pub struct FileOutcome {
 
 const BOM: &str = "\u{feff}";
 
-/// What a fix that waits because another fix touches the same text adds to its message.
-const DEFERRED_NOTE: &str = "its fix overlaps another fix: run again to apply it";
-
 /// Analyse one file's text and plan (and verify) its fixes.
 pub fn check_source(source: &str, lang: Lang, settings: &Settings) -> FileOutcome {
     check_source_accepting(source, lang, settings, &|_| true)
@@ -222,7 +219,7 @@ impl Pipeline<'_> {
     /// What the message adds: what the fix waits for, when it waits.
     fn note(&self, diagnostic: &Diagnostic, status: &Status) -> Option<&'static str> {
         if matches!(status, Status::Deferred) {
-            return Some(DEFERRED_NOTE);
+            return Some(crate::diagnostic::DEFERRED_NOTE);
         }
         let fix = diagnostic.remedy.fix()?;
         let waits = match fix.applicability {

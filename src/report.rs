@@ -55,6 +55,8 @@ pub struct FileReport {
     pub display_path: String,
     /// Every finding, suppressed ones included, in source order.
     pub findings: Vec<Finding>,
+    /// The file's text as read, when it has findings (for code frames).
+    pub source: Option<String>,
     /// The file's text before and after its fixes, when there are fixes.
     pub rewrite: Option<Rewrite>,
     /// Why the file could not be read, checked or written: one line, no path.
@@ -68,6 +70,7 @@ impl FileReport {
             path,
             display_path,
             findings: Vec::new(),
+            source: None,
             rewrite: None,
             error: None,
         }

@@ -46,6 +46,8 @@ pub struct Config {
     pub color: ColorChoice,
     /// `-q`: no summary line; `-qq` (2): nothing printed at all.
     pub quiet: u8,
+    /// `--statistics`: counts per rule instead of findings.
+    pub statistics: bool,
     /// The flags that win over configuration files.
     pub overrides: Overrides,
     /// Which files to walk.
@@ -124,6 +126,7 @@ fn print_options(config: &Config, mode: Mode) -> PrintOptions {
         color_out: config.color.enabled(io::stdout().is_terminal()),
         color_err: config.color.enabled(io::stderr().is_terminal()),
         quiet: config.quiet > 0,
+        statistics: config.statistics,
     }
 }
 
@@ -389,6 +392,9 @@ fn check_bytes<'a>(
 /// Fill `report` from a file's outcome; `None` when there is nothing to report.
 fn report_for(mut report: FileReport, text: &str, outcome: FileOutcome) -> Option<FileReport> {
     report.findings = outcome.findings;
+    if !report.findings.is_empty() {
+        report.source = Some(text.to_string());
+    }
     let unchanged = outcome.fixed_source.as_deref() == Some(text);
     let fixed = outcome.fixed_source.filter(|fixed| fixed != text);
     match (outcome.internal_error, fixed) {

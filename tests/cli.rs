@@ -408,7 +408,10 @@ fn write_applies_the_fix_and_exits_0() {
         .stderr(predicate::str::contains(
             "src/fn.ts:7:5: unsafe-trailing-return ",
         ))
-        .stderr(predicate::str::contains("(fixed)"));
+        // The default text format says what became of it in its help line.
+        .stderr(predicate::str::contains(
+            "  = help: fixed: wrapped in a final step\n",
+        ));
     assert_eq!(read(dir.path(), "src/fn.ts"), DEMO_FIXED);
     // Idempotent: a second run has nothing to do.
     inngest_fix(dir.path())
@@ -427,7 +430,15 @@ fn check_prints_findings_on_stdout_and_exits_1() {
         stdout.starts_with("src/fn.ts:7:5: unsafe-trailing-return "),
         "{stdout}"
     );
-    assert_eq!(stdout.lines().count(), 1);
+    // One finding: one location line, its code frame, help and docs pointer.
+    let locations = stdout.lines().filter(|l| l.starts_with("src/fn.ts:"));
+    assert_eq!(locations.count(), 1, "{stdout}");
+    assert!(
+        stdout.contains("  = help: `--write` wraps it in a final step\n"),
+        "{stdout}"
+    );
+    let concise = stdout_of(inngest_fix(dir.path()).args(["--check", "--format=concise"]));
+    assert_eq!(concise.lines().count(), 1, "{concise}");
     inngest_fix(dir.path()).arg("--check").assert().code(1);
     assert_eq!(read(dir.path(), "src/fn.ts"), DEMO);
 }
@@ -491,7 +502,7 @@ fn manual_findings_keep_write_at_exit_1() {
         .stderr(predicate::str::contains(
             "src/manual.ts:7:5: unsafe-trailing-return ",
         ))
-        .stderr(predicate::str::contains("(manual: "));
+        .stderr(predicate::str::contains("  = help: no automatic fix: "));
     assert_eq!(read(dir.path(), "src/manual.ts"), MANUAL);
 }
 

@@ -336,7 +336,7 @@ fn interactive_applies_the_accepted_files_only() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("(fixed)") && stderr.contains("(skipped)"),
+        stderr.contains("= help: fixed: ") && stderr.contains("= help: skipped: "),
         "{stderr}"
     );
     assert_eq!(output.status.code(), Some(1), "declined findings remain");
@@ -409,7 +409,7 @@ fn interactive_asks_fix_by_fix_and_writes_only_the_accepted_ones() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("(skipped)") && stderr.contains("(fixed)"),
+        stderr.contains("= help: skipped: ") && stderr.contains("= help: fixed: "),
         "{stderr}"
     );
     assert_eq!(output.status.code(), Some(1), "the declined fix remains");
@@ -520,20 +520,31 @@ fn waiting_for_all_returns_follows_each_files_own_config() {
     write(root, "a/early.ts", EARLY_RETURN);
     write(root, "b/inngest-fix.toml", "all-returns = false\n");
     write(root, "b/early.ts", EARLY_RETURN);
-    let output = inngest_fix(root).args(["--check", "."]).output().unwrap();
+    let output = inngest_fix(root)
+        .args(["--check", "--format=concise", "."])
+        .output()
+        .unwrap();
     let out = String::from_utf8(output.stdout).unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
         out.contains("a/early.ts:8:7: unsafe-trailing-return return after steps reads `a` (a step result) outside any step (fixable)\n"),
         "{out}"
     );
+    // What the fix waits for is said once (the concise line no longer repeats it as
+    // "(fixable with --all-returns)" after the message's own note).
     assert!(
         out.contains(
             "b/early.ts:8:7: unsafe-trailing-return return after steps reads `a` (a step result) outside any \
-             step (not in tail position: `--all-returns` fixes it) (fixable with --all-returns)\n"
+             step (not in tail position: `--all-returns` fixes it)\n"
         ),
         "{out}"
     );
+    let text = stdout_of(inngest_fix(root).args(["--check", "."]));
+    assert!(
+        text.contains("  = help: not in tail position: `--all-returns` fixes it\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("--all-returns").count(), 1, "{text}");
     assert!(
         stderr.contains("2 findings (1 fixable with --write, 1 fixable with --all-returns)"),
         "{stderr}"
@@ -572,7 +583,7 @@ fn interactive_counts_declined_fixes_as_skipped() {
         .unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(!stderr.contains("--all-returns"), "{stderr}");
-    assert_eq!(stderr.matches("(skipped)").count(), 2, "{stderr}");
+    assert_eq!(stderr.matches("= help: skipped: ").count(), 2, "{stderr}");
     assert!(
         stderr.contains("3 findings (1 fixed, 2 skipped), 0 suppressed, no errors."),
         "{stderr}"

@@ -1,5 +1,5 @@
 //! The output formats from the outside, on a few shared fixtures: snapshots of `text`,
-//! `json`, `json-lines`, `sarif` and `github` output (in `snapshots/`), the SARIF log
+//! `concise`, `json`, `json-lines`, `sarif` and `github` output (in `snapshots/`), the SARIF log
 //! validated against the official SARIF 2.1.0 JSON schema, and the SARIF fixes applied
 //! back to the file to check they give what `--write` gives.
 //!
@@ -73,6 +73,14 @@ fn text_check() {
     let out = run(dir.path(), &["--check", "src"]);
     assert_eq!(out.code, 1);
     snapshot("format_text_check", &out.stdout);
+}
+
+#[test]
+fn concise_check() {
+    let dir = project();
+    let out = run(dir.path(), &["--check", "--format", "concise", "src"]);
+    assert_eq!(out.code, 1);
+    snapshot("format_concise_check", &out.stdout);
 }
 
 #[test]

@@ -89,7 +89,7 @@ fn output_format_is_format() {
 #[test]
 fn quiet_prints_findings_only_and_qq_nothing() {
     let dir = demo_dir();
-    let (out, err, code) = run(dir.path(), &["--check", "-q"]);
+    let (out, err, code) = run(dir.path(), &["--check", "-q", "--format=concise"]);
     assert_eq!(code, Some(1));
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(
@@ -128,7 +128,7 @@ fn select_and_ignore_all_work_as_in_ruff() {
     );
     write(dir.path(), "src/stale.ts", &stale);
     let rules = |args: &[&str]| -> Vec<String> {
-        let mut all = vec!["--check", "-q"];
+        let mut all = vec!["--check", "-q", "--format=concise"];
         all.extend(args);
         let (out, _, _) = run(dir.path(), &all);
         out.lines()
@@ -319,7 +319,132 @@ fn readme_says_how_to_install_without_placeholders() {
             assert!(!placeholder, "code block {i}: {line}");
         }
     }
-    for flag in ["--fix", "--diff", "--output-format", "-qq", "--select ALL"] {
+    for flag in [
+        "--fix",
+        "--diff",
+        "--output-format",
+        "-qq",
+        "--select ALL",
+        "--statistics",
+    ] {
         assert!(readme.contains(flag), "the README's usage shows {flag}");
     }
+}
+
+// ---------------------------------------------------------------- statistics
+
+#[test]
+fn statistics_count_findings_per_rule() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (out, err, code) = run(root, &["--statistics", "examples/shop"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        "6  unsafe-trailing-return       5 fixable with --write, 1 for manual review\n\
+         1  mutation-in-step             1 for manual review\n\
+         1  nondeterminism-outside-step  1 fixable with --unsafe-fixes\n",
+        "no diff and no finding lines, only the table"
+    );
+    assert!(
+        err.starts_with("Scanned 14 files (9 with Inngest functions) in "),
+        "{err}"
+    );
+    let (out, _, _) = run(
+        root,
+        &[
+            "--statistics",
+            "--check",
+            "--unsafe-fixes",
+            "--output-format=json",
+            "examples/shop",
+        ],
+    );
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        rows[2],
+        serde_json::json!({"rule": "nondeterminism-outside-step", "count": 1, "fixable": 1,
+                           "fixed": 1, "manual": 0})
+    );
+    assert_eq!(rows.as_array().map(Vec::len), Some(3));
+}
+
+// ---------------------------------------------------------------- text output
+
+/// A snapshot in `snapshots/`, named as given.
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name.to_string(), text);
+    });
+}
+
+#[test]
+fn text_shows_frames_help_and_docs_on_the_example_app() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (out, _, code) = run(root, &["--check", "--no-config", "examples/shop"]);
+    assert_eq!(code, Some(1));
+    snapshot("text_examples_shop_check", &out);
+    // Every finding: its location line, a frame, a help line and the docs pointer.
+    let blocks: Vec<&str> = out.split("\n\n").filter(|b| !b.is_empty()).collect();
+    assert_eq!(blocks.len(), 8, "{out}");
+    for block in &blocks {
+        assert!(block.starts_with("examples/shop/src/"), "{block}");
+        assert!(block.contains(" |     "), "a frame: {block}");
+        assert!(block.contains("  = help: "), "{block}");
+        assert!(
+            block.contains("  = docs: inngest-fix --explain "),
+            "{block}"
+        );
+    }
+    // Related locations show in the frame, labelled.
+    assert!(
+        out.contains("                                        ---- read after a step\n"),
+        "{out}"
+    );
+    // Nothing is said twice, and the frame and help lines stay readable.
+    for block in &blocks {
+        for flag in ["--write", "--unsafe-fixes", "--all-returns"] {
+            assert!(block.matches(flag).count() <= 1, "{flag} twice: {block}");
+        }
+        for line in block.lines().skip(1) {
+            assert!(line.chars().count() <= 110, "{line}");
+        }
+    }
+    // --format concise keeps one line per finding.
+    let (concise, _, _) = run(
+        root,
+        &[
+            "--check",
+            "--no-config",
+            "--format",
+            "concise",
+            "examples/shop",
+        ],
+    );
+    assert_eq!(concise.lines().count(), 8, "{concise}");
+}
+
+#[test]
+fn text_in_write_mode_says_what_was_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop/src");
+    for entry in fs::read_dir(shop.join("inngest/functions")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        write(
+            dir.path(),
+            &format!("functions/{name}"),
+            fs::read(&path).unwrap(),
+        );
+    }
+    let (out, err, code) = run(dir.path(), &["--write", "functions"]);
+    assert_eq!(
+        (out.as_str(), code),
+        ("", Some(1)),
+        "manual findings remain"
+    );
+    snapshot("text_examples_shop_write", &without_time(&err));
 }

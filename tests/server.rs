@@ -360,60 +360,6 @@ fn quick_fix_and_suppression_for_the_finding_at_the_cursor() {
     assert_eq!(client.shut_down(), End::Clean);
 }
 
-/// A finding's other places (here: where a nondeterministic value decides steps) are its
-/// related information, in the same document, at the library's ranges.
-#[test]
-fn related_locations_are_related_information() {
-    let text = include_str!("fixtures/nondeterminism_outside_step_hazards.ts");
-    let dir = tempfile::tempdir().unwrap();
-    let uri = uri_in(dir.path(), "hazards.ts");
-    let (mut client, _) = Client::start(dir.path());
-    let published = client.open(&uri, text);
-    let outcome = check_source(text, Lang::TypeScript, &Settings::default());
-    let findings: Vec<_> = outcome
-        .findings
-        .iter()
-        .filter(|f| !f.suppressed())
-        .collect();
-    assert_eq!(published.diagnostics.len(), findings.len());
-    let mut related_seen = 0;
-    for (diagnostic, finding) in published.diagnostics.iter().zip(&findings) {
-        let related = diagnostic.related_information.clone().unwrap_or_default();
-        assert_eq!(
-            related.len(),
-            finding.related.len(),
-            "{}",
-            diagnostic.message
-        );
-        for (lsp, library) in related.iter().zip(&finding.related) {
-            assert_eq!(lsp.location.uri, uri);
-            assert_eq!(lsp.message, library.message);
-            let range = lsp.location.range;
-            assert_eq!(
-                &text[offset(text, range.start)..offset(text, range.end)],
-                &text[library.range.start_byte..library.range.end_byte]
-            );
-            assert_eq!(range.start.line as usize + 1, library.range.line);
-            related_seen += 1;
-        }
-    }
-    assert!(related_seen > 0, "the fixture has related locations");
-    let first = &published.diagnostics[0]
-        .related_information
-        .as_ref()
-        .unwrap()[0];
-    assert_eq!(first.message, "part of a step ID");
-    // Its fix needs review: offered as a quick fix that says so, not in fix-all.
-    let at = published.diagnostics[0].range.start;
-    let actions = client.code_actions(&uri, Range::new(at, at), None);
-    assert_eq!(
-        actions[0].title,
-        "Wrap the value in a step (needs review: unsafe fix)"
-    );
-    assert_eq!(actions[0].is_preferred, None);
-    assert_eq!(client.shut_down(), End::Clean);
-}
-
 /// A line with characters of 2 and 4 bytes (1 and 2 UTF-16 units) before the finding:
 /// its column is counted in UTF-16 code units, and the fix lands where it should.
 #[test]

@@ -15,7 +15,8 @@
 //! Owns: choosing the lines to show (each span's lines, long spans elided, one line of
 //! context around them, `...` over gaps), cutting long lines to a window around their
 //! spans, tabs shown as spaces so that underlines line up, and the underlines (`^` for
-//! the finding, `-` for a related location, with its label). Does not own the header,
+//! the finding, `-` for a related location, with its label; a span over several lines
+//! is underlined on its first and last line). Does not own the header,
 //! help and colours of anything but the frame ([`super::text`]).
 
 use std::collections::BTreeSet;
@@ -217,10 +218,11 @@ impl LineSpan<'_> {
         (first..=last).filter(move |&line| !long || line < first + HEAD || line + TAIL > last)
     }
 
-    /// What the span covers of `line` (whose text is `text`): from its start (or the
-    /// line's first non-blank character) to its end (or the line's end).
+    /// What the span covers of `line` (whose text is `text`), underlined on its first
+    /// line (from its start to the line's end) and its last (from the line's first
+    /// non-blank character to its end); the lines between are shown as they are.
     fn mark_on(&self, line: usize, text: &str) -> Option<Mark<'_>> {
-        if line < self.first || line > self.last {
+        if line != self.first && line != self.last {
             return None;
         }
         let length = text.chars().count();
@@ -389,18 +391,32 @@ mod tests {
     }
 
     #[test]
-    fn multi_line_spans_underline_each_line_and_elide_the_middle() {
+    fn multi_line_spans_are_underlined_at_both_ends_and_elided_in_the_middle() {
         let source = "f(\n  1,\n  2,\n  3,\n  4,\n  5,\n  6,\n);\n";
         let frame = render(source, &[primary(source, source.trim_end())], false);
-        let lines: Vec<&str> = frame.lines().collect();
-        assert_eq!(lines[1], "1 | f(");
-        assert_eq!(lines[2], "  | ^^");
-        assert_eq!(lines[3], "2 |   1,");
-        assert_eq!(lines[4], "  |   ^^");
-        assert!(lines.contains(&"..."), "{frame}");
-        assert_eq!(lines[lines.len() - 3], "8 | );");
-        assert_eq!(lines[lines.len() - 2], "  | ^^");
-        assert!(!frame.contains("4,"), "the middle is elided: {frame}");
+        let expected = [
+            "  |", "1 | f(", "  | ^^", "2 |   1,", "3 |   2,", "...", "7 |   6,", "8 | );",
+            "  | ^^", "  |",
+        ];
+        assert_eq!(frame.lines().collect::<Vec<_>>(), expected, "{frame}");
+        let short = "g(\n  1,\n);\nnext();\n";
+        let span = Span {
+            range: 1..short.find(')').unwrap() + 2,
+            label: "here",
+            primary: false,
+        };
+        let frame = render(short, &[span], false);
+        let expected = [
+            "  |",
+            "1 | g(",
+            "  |  -",
+            "2 |   1,",
+            "3 | );",
+            "  | -- here",
+            "4 | next();",
+            "  |",
+        ];
+        assert_eq!(frame.lines().collect::<Vec<_>>(), expected, "{frame}");
     }
 
     #[test]

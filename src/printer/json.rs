@@ -179,6 +179,7 @@ mod tests {
             color_out: false,
             color_err: false,
             quiet: false,
+            statistics: false,
         };
         let mut printer = JsonPrinter::new(options, Vec::new(), Vec::new());
         let range = SourceRange {

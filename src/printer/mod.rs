@@ -10,6 +10,7 @@
 //! [`new_printer`]: [`text`] (with [`diff`]), [`json`], [`json_lines`], [`sarif`],
 //! [`github`]. [`progress`] is the indicator shown while files are checked.
 
+pub mod annotated;
 pub mod diff;
 pub mod frame;
 pub mod github;
@@ -17,6 +18,7 @@ pub mod json;
 pub mod json_lines;
 pub mod progress;
 pub mod sarif;
+pub mod statistics;
 pub mod text;
 
 use std::io::{self, Write};
@@ -27,9 +29,9 @@ use crate::report::{FileReport, Mode, Summary};
 /// How findings are printed (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// `path:line:col: rule message` lines, and the unified diff in `--dry-run`.
+    /// Each finding: `path:line:col: rule message`, its code frame, what fixes it; the diff in `--dry-run`.
     Text,
-    /// One `path:line:col: rule message (state)` line per finding, and the diff in `--dry-run`.
+    /// One `path:line:col: rule message (state)` line per finding; the diff in `--dry-run`.
     Concise,
     /// One JSON document on stdout (`{"version":1,"findings":[…],"summary":{…}}`).
     Json,
@@ -78,6 +80,8 @@ pub struct PrintOptions {
     pub color_err: bool,
     /// `-q`: no summary line.
     pub quiet: bool,
+    /// `--statistics`: counts per rule instead of findings.
+    pub statistics: bool,
 }
 
 /// A format's printer. It is fed every file that has something to report, in path
@@ -96,8 +100,13 @@ pub fn new_printer<'a>(
     out: Box<dyn Write + 'a>,
     err: Box<dyn Write + 'a>,
 ) -> Box<dyn Printer + 'a> {
+    if options.statistics {
+        let json = format == Format::Json;
+        return Box::new(statistics::StatisticsPrinter::new(options, json, out, err));
+    }
     match format {
-        Format::Text | Format::Concise => Box::new(text::TextPrinter::new(options, out, err)),
+        Format::Text => Box::new(text::TextPrinter::with_frames(options, out, err)),
+        Format::Concise => Box::new(text::TextPrinter::new(options, out, err)),
         Format::Json => Box::new(json::JsonPrinter::new(options, out, err)),
         Format::JsonLines => Box::new(json_lines::JsonLinesPrinter::new(options, out, err)),
         Format::Sarif => Box::new(sarif::SarifPrinter::new(options, out, err)),
@@ -256,6 +265,7 @@ mod tests {
             color_out: false,
             color_err: false,
             quiet: false,
+            statistics: false,
         }
     }
 

@@ -1,5 +1,6 @@
-//! The text format: `path:line:col: rule message` diagnostics, and the unified diff in
-//! `--dry-run`.
+//! The text formats: each finding with its code frame and help (`text`, the default,
+//! see [`super::annotated`]) or on one `path:line:col: rule message (state)` line
+//! (`concise`), and the unified diff in `--dry-run`.
 //!
 //! Where things go: the diff on stdout (so it can be piped to `git apply`), diagnostics
 //! on stderr, except in `--check`, where they are the output and go to stdout. Suppressed
@@ -7,21 +8,38 @@
 
 use std::io::{self, Write};
 
-use super::{diff, style, write_error_line, write_summary, PrintOptions, Printer};
+use super::frame::Lines;
+use super::{annotated, diff, style, write_error_line, write_summary, PrintOptions, Printer};
 use crate::diagnostic::{Finding, Status};
 use crate::report::{FileReport, Mode, Summary};
 
-/// Prints diagnostics as lines, and diffs in `--dry-run`.
+/// Prints findings (with code frames, or as lines), and diffs in `--dry-run`.
 pub struct TextPrinter<O: Write, E: Write> {
     options: PrintOptions,
+    /// Code frames and help (`text`), or one line per finding (`concise`).
+    frames: bool,
     out: O,
     err: E,
 }
 
 impl<O: Write, E: Write> TextPrinter<O, E> {
-    /// A printer writing to `out` (stdout) and `err` (stderr).
+    /// A printer of one line per finding (`--format concise`), writing to `out` (stdout)
+    /// and `err` (stderr).
     pub fn new(options: PrintOptions, out: O, err: E) -> Self {
-        TextPrinter { options, out, err }
+        TextPrinter {
+            options,
+            frames: false,
+            out,
+            err,
+        }
+    }
+
+    /// The same, showing each finding with its code frame and help (`--format text`).
+    pub fn with_frames(options: PrintOptions, out: O, err: E) -> Self {
+        TextPrinter {
+            frames: true,
+            ..TextPrinter::new(options, out, err)
+        }
     }
 
     /// The two streams back, for tests.
@@ -48,7 +66,25 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
                 (&mut self.err, self.options.color_err)
             }
         };
-        for finding in report.findings.iter().filter(|f| !f.suppressed()) {
+        if self.frames {
+            let lines = report.source.as_deref().map(Lines::new);
+            for finding in report.findings.iter().filter(|f| !f.suppressed()) {
+                let help = annotated::help(finding, self.options.mode);
+                let block = annotated::render(
+                    &report.display_path,
+                    lines.as_ref(),
+                    finding,
+                    help.as_deref(),
+                    color,
+                );
+                diagnostics.write_all(block.as_bytes())?;
+            }
+        }
+        for finding in report
+            .findings
+            .iter()
+            .filter(|f| !f.suppressed() && !self.frames)
+        {
             let line = diagnostic_line(&report.display_path, finding, &self.options, color);
             writeln!(diagnostics, "{line}")?;
         }
@@ -102,6 +138,10 @@ fn line_with_state(
 
 /// What became of a finding, in words and colour; `None` when there is nothing to add.
 fn finding_state(finding: &Finding, options: &PrintOptions) -> Option<(String, &'static str)> {
+    // The message already says what the fix waits for: no second parenthesis.
+    if finding.status_note().is_some() {
+        return None;
+    }
     match &finding.status {
         Status::Manual(reason) => Some((format!("manual: {reason}"), style::YELLOW)),
         Status::Fixed => {
@@ -163,6 +203,7 @@ mod tests {
                 finding(8, false, Some("reads a variable mutated inside a step")),
                 suppressed,
             ],
+            source: None,
             rewrite: Some(Rewrite {
                 original: "a\nb\n".to_string(),
                 fixed: "a\nB\n".to_string(),
@@ -177,6 +218,7 @@ mod tests {
             color_out: false,
             color_err: false,
             quiet: false,
+            statistics: false,
         };
         let mut printer = TextPrinter::new(options, Vec::new(), Vec::new());
         printer.file(report).unwrap();
@@ -247,6 +289,7 @@ mod tests {
             color_out: false,
             color_err: false,
             quiet: false,
+            statistics: false,
         };
         let line = diagnostic_line("a.ts", &finding(3, false, None), &options, false);
         assert!(line.ends_with("(fixable with --all-returns)"), "{line}");
@@ -259,6 +302,7 @@ mod tests {
             color_out: false,
             color_err: false,
             quiet: false,
+            statistics: false,
         };
         let mut waiting = finding(3, false, None);
         waiting.status = Status::WaitsForUnsafeFixes;

@@ -58,7 +58,7 @@ pub fn code_actions(
             if finding.suppressed() || !touches {
                 continue;
             }
-            let diagnostic = diagnose::diagnostic(finding, &lines, uri);
+            let diagnostic = diagnose::diagnostic(finding, &lines);
             if finding.fixable() {
                 if let Some((title, fixed, preferred)) =
                     fix_of(text, lang, &settings, index, finding)
@@ -159,7 +159,6 @@ fn fix_title(rule: &str) -> &'static str {
         "unsafe-trailing-return" => "Wrap the return in a final step",
         "unawaited-step" | "unawaited-send" => "Add `await`",
         "nondeterminism-outside-step" => "Wrap the value in a step",
-        "side-effect-outside-step" => "Wrap the call in its own step",
         _ => "Apply the fix",
     }
 }

@@ -11,8 +11,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
 use lsp_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Hover,
-    HoverContents, Location, MarkupContent, MarkupKind, NumberOrString, Position, Url,
+    Diagnostic, DiagnosticSeverity, DiagnosticTag, Hover, HoverContents, MarkupContent, MarkupKind,
+    NumberOrString, Position,
 };
 
 use super::documents::Document;
@@ -104,7 +104,7 @@ pub fn run_guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 /// The diagnostics to publish for an analysis of `text`.
-pub fn diagnostics(analysis: &Analysis, text: &str, uri: &Url) -> Vec<Diagnostic> {
+pub fn diagnostics(analysis: &Analysis, text: &str) -> Vec<Diagnostic> {
     let lines = LineIndex::new(text);
     match analysis {
         Analysis::Skipped => Vec::new(),
@@ -123,7 +123,7 @@ pub fn diagnostics(analysis: &Analysis, text: &str, uri: &Url) -> Vec<Diagnostic
             .findings
             .iter()
             .filter(|finding| !finding.suppressed())
-            .map(|finding| diagnostic(finding, &lines, uri))
+            .map(|finding| diagnostic(finding, &lines))
             .collect(),
     }
 }
@@ -138,38 +138,27 @@ fn file_level(severity: DiagnosticSeverity, message: String) -> Diagnostic {
     }
 }
 
-/// One finding: the rule as `code`, a warning, what becomes of it as `--check` says it
-/// (`fixable`, `manual: reason`, `fixable with --all-returns`), and its related locations
-/// (in the same document, `uri`).
-pub fn diagnostic(finding: &Finding, lines: &LineIndex, uri: &Url) -> Diagnostic {
+/// One finding: the rule as `code`, a warning, and what becomes of it as the CLI says
+/// it (`fixable`, `manual: reason`, `fixable with --all-returns`).
+pub fn diagnostic(finding: &Finding, lines: &LineIndex) -> Diagnostic {
     let state = match &finding.status {
         Status::Manual(reason) => format!(" (manual: {reason})"),
         Status::Fixed => " (fixable)".to_string(),
         Status::WaitsForAllReturns => " (fixable with --all-returns)".to_string(),
         Status::WaitsForUnsafeFixes => " (fixable with --unsafe-fixes)".to_string(),
-        Status::NotApplied => " (not fixed)".to_string(),
-        // The message of a deferred fix already says to run again.
-        Status::Deferred | Status::NoFix | Status::Suppressed | Status::Declined => String::new(),
+        Status::Deferred
+        | Status::NoFix
+        | Status::Suppressed
+        | Status::Declined
+        | Status::NotApplied => String::new(),
     };
     let unused = finding.rule == rules::unused_suppression::NAME;
-    let related: Vec<DiagnosticRelatedInformation> = finding
-        .related
-        .iter()
-        .map(|related| DiagnosticRelatedInformation {
-            location: Location::new(
-                uri.clone(),
-                lines.range(related.range.start_byte, related.range.end_byte),
-            ),
-            message: related.message.clone(),
-        })
-        .collect();
     Diagnostic {
         range: lines.range(finding.range.start_byte, finding.range.end_byte),
         severity: Some(DiagnosticSeverity::WARNING),
         code: Some(NumberOrString::String(finding.rule.to_string())),
         source: Some(SOURCE.to_string()),
         message: format!("{}{state}", finding.message),
-        related_information: (!related.is_empty()).then_some(related),
         tags: unused.then(|| vec![DiagnosticTag::UNNECESSARY]),
         ..Diagnostic::default()
     }
@@ -218,8 +207,7 @@ mod tests {
             panic!("the panic was not caught");
         };
         assert_eq!(message, "boom at byte 12");
-        let uri = Url::parse("file:///project/a.ts").unwrap();
-        let published = diagnostics(&Analysis::Crashed(message), "const x = 1;\n", &uri);
+        let published = diagnostics(&Analysis::Crashed(message), "const x = 1;\n");
         assert_eq!(published.len(), 1);
         assert_eq!(published[0].severity, Some(DiagnosticSeverity::ERROR));
         assert!(published[0]

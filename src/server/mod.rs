@@ -261,7 +261,7 @@ impl Server<'_> {
     fn publish_due(&mut self) -> anyhow::Result<()> {
         for (uri, document) in self.documents.take_due(Instant::now()) {
             let analysis = diagnose::analyse(&document, &self.root, false);
-            let diagnostics = diagnose::diagnostics(&analysis, &document.text, &uri);
+            let diagnostics = diagnose::diagnostics(&analysis, &document.text);
             self.analyses.insert(uri.clone(), analysis);
             self.publish(uri, diagnostics, Some(document.version))?;
         }

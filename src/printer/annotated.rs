@@ -1,0 +1,161 @@
+//! The default text format's findings, as ruff shows them: the `path:line:col: rule
+//! message` line, the code frame ([`super::frame`]: the span underlined, related
+//! locations labelled), a one-line help saying what fixes it, and where to read more.
+//!
+//! ```text
+//! src/fn.ts:7:5: unsafe-trailing-return return after steps reads `a` and `event` outside any step
+//!   |
+//! 6 |     const a = await step.run("a", async () => 1);
+//! 7 |     return { a, id: event.data.id };
+//!   |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+//! 8 |   },
+//!   |
+//!   = help: `--write` wraps it in a final step
+//!   = docs: inngest-fix --explain unsafe-trailing-return
+//! ```
+//!
+//! Owns: the block of one finding and the help's words for each status. Does not own
+//! where it is written or the one-line format (`--format concise`, [`super::text`]).
+
+use std::fmt::Write as _;
+
+use super::frame::{Lines, Span};
+use super::style;
+use crate::diagnostic::{Finding, Status};
+use crate::report::Mode;
+
+/// Help and docs lines are wrapped at this many characters.
+const WIDTH: usize = 100;
+
+/// One finding's block, ending with an empty line. `lines` is the file's text, when it
+/// is known (a file that could not be read has no frame).
+pub fn render(
+    path: &str,
+    lines: Option<&Lines>,
+    finding: &Finding,
+    help: Option<&str>,
+    color: bool,
+) -> String {
+    let mut out = String::new();
+    let location = format!("{path}:{}:{}:", finding.range.line, finding.range.column);
+    let _ = writeln!(
+        out,
+        "{} {} {}",
+        style::paint(&location, style::BOLD, color),
+        style::paint(finding.rule, style::BOLD_RED, color),
+        // What the fix waits for is the help line's to say, not the message's too.
+        finding.rule_message()
+    );
+    let mut width = 1;
+    if let Some(lines) = lines {
+        let primary = Span {
+            range: finding.range.start_byte..finding.range.end_byte,
+            label: "",
+            primary: true,
+        };
+        let related = finding.related.iter().map(|related| Span {
+            range: related.range.start_byte..related.range.end_byte,
+            label: &related.message,
+            primary: false,
+        });
+        let spans: Vec<Span> = std::iter::once(primary).chain(related).collect();
+        let frame = lines.render(&spans, color);
+        width = frame.find('|').unwrap_or(2).saturating_sub(1);
+        out.push_str(&frame);
+    }
+    let pad = " ".repeat(width);
+    let mut note = |label: &str, text: &str| {
+        let head = format!("{pad} = {label}: ");
+        let indent = " ".repeat(head.chars().count());
+        for (i, line) in wrap(text, WIDTH.saturating_sub(head.len()))
+            .iter()
+            .enumerate()
+        {
+            let lead = if i == 0 {
+                style::paint(&head, style::BOLD_CYAN, color)
+            } else {
+                indent.clone()
+            };
+            let _ = writeln!(out, "{lead}{line}");
+        }
+    };
+    if let Some(help) = help {
+        note("help", help);
+    }
+    note("docs", &format!("inngest-fix --explain {}", finding.rule));
+    out.push('\n');
+    out
+}
+
+/// What fixes a finding, or why nothing does automatically, from what became of it.
+pub fn help(finding: &Finding, mode: Mode) -> Option<String> {
+    let (title, done) = fix_title(finding.rule);
+    Some(match &finding.status {
+        Status::Fixed => match mode {
+            Mode::Write | Mode::Interactive => format!("fixed: {done}"),
+            Mode::DryRun | Mode::Check => format!("`--write` {title}"),
+        },
+        Status::WaitsForAllReturns => match finding.status_note() {
+            Some(note) => note.to_string(),
+            None => format!("not in tail position: `--all-returns` {title}"),
+        },
+        Status::WaitsForUnsafeFixes => match finding.status_note() {
+            Some(note) => format!("needs review: {note}"),
+            None => format!("needs review: `--unsafe-fixes` {title}"),
+        },
+        Status::Deferred => crate::diagnostic::DEFERRED_NOTE.to_string(),
+        Status::Manual(reason) if reason.starts_with("no automatic fix") => reason.clone(),
+        Status::Manual(reason) => format!("no automatic fix: {reason}"),
+        Status::Declined => format!("skipped: you declined its fix, which {title}"),
+        Status::NotApplied => "not fixed: see the error reported for this file".to_string(),
+        Status::NoFix | Status::Suppressed => return None,
+    })
+}
+
+/// What a rule's fix does, in a few words after "`--write`", and once done, after
+/// "fixed:".
+fn fix_title(rule: &str) -> (&'static str, &'static str) {
+    use crate::rules::{nondeterminism_outside_step, unawaited_send, unawaited_step};
+    match rule {
+        crate::rules::unsafe_trailing_return::NAME => {
+            ("wraps it in a final step", "wrapped in a final step")
+        }
+        nondeterminism_outside_step::NAME => {
+            ("wraps it in its own step", "wrapped in its own step")
+        }
+        unawaited_step::NAME | unawaited_send::NAME => {
+            ("adds the missing `await`", "the missing `await` added")
+        }
+        _ => ("applies its fix", "its fix applied"),
+    }
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a longer word
+/// stays whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_breaks_at_spaces() {
+        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap("averylongword x", 4), ["averylongword", "x"]);
+        assert_eq!(wrap("", 4), [""]);
+    }
+}

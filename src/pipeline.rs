@@ -36,6 +36,18 @@ pub struct FileOutcome {
 
 const BOM: &str = "\u{feff}";
 
+/// The fix loop's bound: fixes that overlap apply in later rounds, up to this many.
+const MAX_ROUNDS: usize = 10;
+
+/// What the fix loop made of a file.
+struct LoopOutcome {
+    /// The text with every applied fix.
+    text: String,
+    /// The fixes dropped because their result did not verify (index in the first
+    /// analysis), with why.
+    failures: Vec<(usize, String)>,
+}
+
 /// Analyse one file's text and plan (and verify) its fixes.
 pub fn check_source(source: &str, lang: Lang, settings: &Settings) -> FileOutcome {
     check_source_accepting(source, lang, settings, &|_| true)
@@ -84,48 +96,278 @@ impl Pipeline<'_> {
             };
         };
         let analysis = self.analyse(&tree, text);
-        let mut statuses = self.statuses(&analysis);
+        let mut statuses = self.decide_all(&analysis);
         for (index, status) in statuses.iter_mut().enumerate() {
             if status.is_fixed() && !accept(index) {
                 *status = Status::Declined;
             }
         }
-        let declined = statuses
-            .iter()
-            .filter(|s| matches!(s, Status::Declined))
-            .count();
-        let findings = self.findings(text, bom.len(), &analysis.diagnostics, &statuses);
+        defer_overlapping(&analysis.diagnostics, &mut statuses);
         let mut outcome = FileOutcome {
             has_inngest_functions: analysis.has_inngest_functions,
-            findings,
+            findings: Vec::new(),
             fixed_source: None,
             internal_error: None,
         };
-        let to_apply: Vec<&Edit> = analysis
-            .diagnostics
-            .iter()
-            .zip(&statuses)
-            .filter(|(_, status)| status.is_fixed())
-            .filter_map(|(diagnostic, _)| diagnostic.remedy.fix())
-            .flat_map(|fix| fix.edits.iter())
-            .collect();
-        if to_apply.is_empty() || !self.settings.build_fixes {
+        let wants_fixes = statuses.iter().any(Status::is_fixed);
+        if !wants_fixes || !self.settings.build_fixes {
+            // Without the fixed text, a deferred fix is one the next round applies.
+            for status in &mut statuses {
+                if matches!(status, Status::Deferred) {
+                    *status = Status::Fixed;
+                }
+            }
+            outcome.findings = self.findings(text, bom.len(), &analysis.diagnostics, &statuses);
             return outcome;
         }
-        match fix::apply(text, &to_apply)
-            .and_then(|fixed| self.verify(&tree, &fixed, declined).map(|()| fixed))
-        {
-            Ok(fixed) => outcome.fixed_source = Some(format!("{bom}{fixed}")),
+        match self.fix_loop(text, &tree, &analysis, &mut statuses) {
+            Ok(fixes) => {
+                if statuses.iter().any(Status::is_fixed) {
+                    outcome.fixed_source = Some(format!("{bom}{}", fixes.text));
+                }
+                if !fixes.failures.is_empty() {
+                    let lines = LineIndex::new(text);
+                    let failures: Vec<String> = fixes
+                        .failures
+                        .iter()
+                        .map(|(index, reason)| {
+                            let diagnostic = &analysis.diagnostics[*index];
+                            let (line, column) = lines.position(diagnostic.range.start);
+                            format!(
+                                "the fix of {} at line {line}, column {column} was not applied: \
+                                 {reason}",
+                                diagnostic.rule
+                            )
+                        })
+                        .collect();
+                    outcome.internal_error = Some(failures.join("; "));
+                }
+            }
             Err(problem) => {
-                for finding in &mut outcome.findings {
-                    if finding.status.is_fixed() {
-                        finding.status = Status::NotApplied;
+                for status in &mut statuses {
+                    if status.is_fixed() || matches!(status, Status::Deferred) {
+                        *status = Status::NotApplied;
                     }
                 }
                 outcome.internal_error = Some(format!("fix not applied: {problem}"));
             }
         }
+        outcome.findings = self.findings(text, bom.len(), &analysis.diagnostics, &statuses);
         outcome
+    }
+
+    /// The fix loop, like ruff's: apply the non-overlapping fixes, verify the result,
+    /// run the rules again on the new text, and repeat until nothing more applies (at
+    /// most [`MAX_ROUNDS`] rounds). A fix whose result does not verify is dropped alone
+    /// (the loop starts again without it) and reported; the other fixes still apply.
+    /// Fixes deferred because they overlapped apply in a later round. At the end, the
+    /// last analysis is the idempotency check: nothing in it is left to fix.
+    ///
+    /// `statuses` (of the first analysis) are updated: applied fixes are
+    /// [`Status::Fixed`] (as are deferred findings that the other fixes made go away),
+    /// dropped ones [`Status::NotApplied`].
+    fn fix_loop(
+        &self,
+        original: &str,
+        tree: &Tree,
+        analysis: &Analysis,
+        statuses: &mut [Status],
+    ) -> Result<LoopOutcome, String> {
+        let errors_before = language::error_count(tree);
+        let mut failures: Vec<(usize, String)> = Vec::new();
+        // Each attempt drops at least one more fix, or ends the loop.
+        for _attempt in 0..=analysis.diagnostics.len() {
+            let failed = |index: usize| failures.iter().any(|(i, _)| *i == index);
+            let mut text = original.to_string();
+            let mut rounds: Vec<Vec<(usize, Edit)>> = Vec::new();
+            let mut applied: Vec<usize> = Vec::new();
+            let mut present: Vec<usize> = Vec::new();
+            let mut candidates: Vec<usize> = (0..statuses.len())
+                .filter(|&i| statuses[i].is_fixed() && !failed(i))
+                .collect();
+            let mut fixes: Vec<Fix> = candidates
+                .iter()
+                .filter_map(|&i| analysis.diagnostics[i].remedy.fix().cloned())
+                .collect();
+            let mut new_failure = None;
+            let mut converged = false;
+            for _round in 0..MAX_ROUNDS {
+                if candidates.is_empty() {
+                    converged = true;
+                    break;
+                }
+                let (fixed, fixed_tree) =
+                    match self.apply_round(&text, errors_before, &candidates, &fixes) {
+                        Ok(done) => done,
+                        Err(dropped) => {
+                            new_failure = Some(dropped);
+                            break;
+                        }
+                    };
+                rounds.push(
+                    candidates
+                        .iter()
+                        .zip(&fixes)
+                        .flat_map(|(&index, f)| f.edits.iter().map(move |e| (index, e.clone())))
+                        .collect(),
+                );
+                applied.extend(&candidates);
+                text = fixed;
+                // Check again: what is still to fix, and is it what was left to fix?
+                let again = self.analyse(&fixed_tree, &text);
+                let mut again_statuses = self.decide_all(&again);
+                candidates.clear();
+                present.clear();
+                let mut next: Vec<(usize, usize)> = Vec::new();
+                for (d, diagnostic) in again.diagnostics.iter().enumerate() {
+                    let (at, owner) = map_back(&rounds, diagnostic.range.start);
+                    let original_index = owner
+                        .is_none()
+                        .then(|| {
+                            analysis
+                                .diagnostics
+                                .iter()
+                                .position(|o| o.rule == diagnostic.rule && o.range.start == at)
+                        })
+                        .flatten();
+                    if let Some(index) = original_index {
+                        present.push(index);
+                    }
+                    if !again_statuses[d].is_fixed() {
+                        continue;
+                    }
+                    match original_index {
+                        Some(index) if applied.contains(&index) => {
+                            new_failure = Some(vec![(
+                                index,
+                                "a second pass would fix it again".to_string(),
+                            )]);
+                        }
+                        Some(index) if matches!(statuses[index], Status::Deferred) => {
+                            next.push((d, index));
+                        }
+                        // Declined, waiting or dropped: not for this run.
+                        Some(_) => again_statuses[d] = Status::Declined,
+                        None => {
+                            new_failure = Some(match owner {
+                                Some(index) => vec![(
+                                    index,
+                                    format!(
+                                        "a second pass would fix {} in the code it wrote",
+                                        diagnostic.rule
+                                    ),
+                                )],
+                                None => {
+                                    return Err(format!(
+                                        "a second pass would fix {} more",
+                                        diagnostic.rule
+                                    ))
+                                }
+                            });
+                        }
+                    }
+                    if new_failure.is_some() {
+                        break;
+                    }
+                }
+                if new_failure.is_some() {
+                    break;
+                }
+                // Deferred fixes, as the new text has them; overlapping ones wait again.
+                let mut round_statuses: Vec<Status> = again_statuses
+                    .iter()
+                    .enumerate()
+                    .map(|(d, status)| {
+                        if next.iter().any(|(n, _)| *n == d) {
+                            status.clone()
+                        } else {
+                            Status::NoFix
+                        }
+                    })
+                    .collect();
+                defer_overlapping(&again.diagnostics, &mut round_statuses);
+                fixes.clear();
+                for (d, index) in next {
+                    if round_statuses[d].is_fixed() {
+                        if let Some(fix) = again.diagnostics[d].remedy.fix() {
+                            candidates.push(index);
+                            fixes.push(fix.clone());
+                        }
+                    }
+                }
+            }
+            if let Some(dropped) = new_failure {
+                failures.extend(dropped);
+                continue;
+            }
+            if !converged {
+                return Err(format!(
+                    "the fixes did not settle after {MAX_ROUNDS} rounds"
+                ));
+            }
+            for (index, status) in statuses.iter_mut().enumerate() {
+                if failed(index) {
+                    *status = Status::NotApplied;
+                } else if applied.contains(&index) {
+                    *status = Status::Fixed;
+                } else if matches!(status, Status::Deferred) {
+                    // Made to go away by the other fixes (a `Date.now()` moved into the
+                    // finalize step), or still there and not fixable any more.
+                    *status = if present.contains(&index) {
+                        Status::NotApplied
+                    } else {
+                        Status::Fixed
+                    };
+                }
+            }
+            return Ok(LoopOutcome { text, failures });
+        }
+        Err("every fix failed verification".to_string())
+    }
+
+    /// Apply one round's fixes together and check that the result parses with no more
+    /// errors than the original. When it does not, find the fixes that fail alone (or,
+    /// when none does, blame them all): `Err` names them, with why.
+    fn apply_round(
+        &self,
+        text: &str,
+        errors_before: usize,
+        candidates: &[usize],
+        fixes: &[Fix],
+    ) -> Result<(String, Tree), Vec<(usize, String)>> {
+        let parsed = |fixes: &[&Fix]| -> Result<(String, Tree), String> {
+            let edits: Vec<&Edit> = fixes.iter().flat_map(|f| f.edits.iter()).collect();
+            let fixed = fix::apply(text, &edits)?;
+            let Some(tree) = language::parse(&fixed, self.lang) else {
+                return Err("the fixed text does not parse".to_string());
+            };
+            let after = language::error_count(&tree);
+            if after > errors_before {
+                return Err(format!(
+                    "the fixed text has {after} syntax errors where the original had \
+                     {errors_before}"
+                ));
+            }
+            Ok((fixed, tree))
+        };
+        let all: Vec<&Fix> = fixes.iter().collect();
+        let problem = match parsed(&all) {
+            Ok(done) => return Ok(done),
+            Err(problem) => problem,
+        };
+        let alone: Vec<(usize, String)> = candidates
+            .iter()
+            .zip(fixes)
+            .filter_map(|(&index, fix)| parsed(&[fix]).err().map(|why| (index, why)))
+            .collect();
+        if alone.is_empty() {
+            Err(candidates
+                .iter()
+                .map(|&index| (index, format!("together with the other fixes, {problem}")))
+                .collect())
+        } else {
+            Err(alone)
+        }
     }
 
     /// Rules, selection and suppression for one text.
@@ -155,6 +397,8 @@ impl Pipeline<'_> {
             diagnostics.sort_by_key(|d| d.range.start);
         }
         diagnostics.retain(|diagnostic| rule_set.enabled(diagnostic.rule));
+        #[cfg(test)]
+        tests::sabotage(text, &mut diagnostics);
         let suppressed = diagnostics
             .iter()
             .map(|diagnostic| is_suppressed(text, diagnostic))
@@ -166,17 +410,14 @@ impl Pipeline<'_> {
         }
     }
 
-    /// Each diagnostic's status under this file's settings, with the fixes that touch
-    /// the text of another fix deferred.
-    fn statuses(&self, analysis: &Analysis) -> Vec<Status> {
-        let mut statuses: Vec<Status> = analysis
+    /// Each diagnostic's status under this file's settings ([`decide`]).
+    fn decide_all(&self, analysis: &Analysis) -> Vec<Status> {
+        analysis
             .diagnostics
             .iter()
             .zip(&analysis.suppressed)
             .map(|(diagnostic, &suppressed)| decide(diagnostic, suppressed, self.settings))
-            .collect();
-        defer_overlapping(&analysis.diagnostics, &mut statuses);
-        statuses
+            .collect()
     }
 
     /// The findings of `diagnostics`, in the file's line and column terms.
@@ -193,7 +434,7 @@ impl Pipeline<'_> {
             .zip(statuses)
             .map(|(diagnostic, status)| {
                 let mut message = diagnostic.message.clone();
-                if let Some(note) = self.note(diagnostic, status) {
+                if let Some(note) = self.note(diagnostic) {
                     message.push_str(&format!(" ({note})"));
                 }
                 Finding {
@@ -217,10 +458,7 @@ impl Pipeline<'_> {
     }
 
     /// What the message adds: what the fix waits for, when it waits.
-    fn note(&self, diagnostic: &Diagnostic, status: &Status) -> Option<&'static str> {
-        if matches!(status, Status::Deferred) {
-            return Some(crate::diagnostic::DEFERRED_NOTE);
-        }
+    fn note(&self, diagnostic: &Diagnostic) -> Option<&'static str> {
         let fix = diagnostic.remedy.fix()?;
         let waits = match fix.applicability {
             Applicability::Safe => false,
@@ -228,35 +466,6 @@ impl Pipeline<'_> {
             Applicability::NeedsReview => !self.settings.unsafe_fixes,
         };
         waits.then_some(fix.waiting_note).flatten()
-    }
-
-    /// The guarantees checked on the fixed text before anything is printed or written:
-    /// it re-parses with no more errors than the original, and checking it again finds
-    /// nothing more to fix than the `declined` fixes.
-    fn verify(&self, original: &Tree, fixed: &str, declined: usize) -> Result<(), String> {
-        let Some(tree) = language::parse(fixed, self.lang) else {
-            return Err("the fixed text does not parse".to_string());
-        };
-        let before = language::error_count(original);
-        let after = language::error_count(&tree);
-        if after > before {
-            return Err(format!(
-                "the fixed text has {after} syntax errors where the original had {before}"
-            ));
-        }
-        let again = self.analyse(&tree, fixed);
-        let left = self
-            .statuses(&again)
-            .iter()
-            .filter(|s| s.is_fixed())
-            .count();
-        if left > declined {
-            return Err(format!(
-                "a second pass would fix {} more return(s)",
-                left - declined
-            ));
-        }
-        Ok(())
     }
 }
 
@@ -351,9 +560,138 @@ fn is_suppressed(text: &str, diagnostic: &Diagnostic) -> bool {
         || suppression::covers(text, diagnostic.function_start, diagnostic.rule)
 }
 
+/// Where byte `at` of the text after `rounds` of edits was in the original text; when
+/// it lies in text an edit wrote, that edit's start and the finding it fixes.
+fn map_back(rounds: &[Vec<(usize, Edit)>], at: usize) -> (usize, Option<usize>) {
+    let mut at = at;
+    let mut owner = None;
+    for edits in rounds.iter().rev() {
+        let mut sorted: Vec<&(usize, Edit)> = edits.iter().collect();
+        sorted.sort_by_key(|(_, e)| e.range.start);
+        // The edits in the edited text's coordinates: each moved by those before it.
+        let mut shift: isize = 0;
+        let mut inside = None;
+        for (index, edit) in sorted {
+            let start = edit.range.start.saturating_add_signed(shift);
+            let end = start + edit.replacement.len();
+            if at < start {
+                break;
+            }
+            if at < end {
+                inside = Some((edit.range.start, *index));
+                break;
+            }
+            shift += edit.replacement.len() as isize - edit.range.len() as isize;
+        }
+        at = match inside {
+            Some((start, index)) => {
+                owner = Some(index);
+                start
+            }
+            None => at.saturating_add_signed(-shift),
+        };
+    }
+    (at, owner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// A line whose fixes a test breaks, to see the pipeline drop them alone.
+        static BROKEN_LINE: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+
+    /// Test hook: the fixes of the diagnostics on [`BROKEN_LINE`] write unbalanced
+    /// parentheses, which cannot verify.
+    pub(super) fn sabotage(text: &str, diagnostics: &mut [Diagnostic]) {
+        let Some(line) = BROKEN_LINE.with(Cell::get) else {
+            return;
+        };
+        let lines = LineIndex::new(text);
+        for diagnostic in diagnostics {
+            if lines.position(diagnostic.range.start).0 != line {
+                continue;
+            }
+            if let Remedy::Fix(fix) = &mut diagnostic.remedy {
+                if let Some(edit) = fix.edits.first_mut() {
+                    edit.replacement.push_str(")))");
+                }
+            }
+        }
+    }
+
+    const THREE_RETURNS: &str = r#"import { inngest } from "./client";
+export const fn = inngest.createFunction(
+  { id: "branches" },
+  { event: "demo/run" },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    if (event.data.flag) {
+      return { a, flag: true };
+    } else if (event.data.other) {
+      return { a, other: event.data.other };
+    } else {
+      return { a, id: event.data.id };
+    }
+  },
+);
+"#;
+
+    #[test]
+    fn a_fix_that_does_not_verify_is_dropped_alone() {
+        BROKEN_LINE.with(|line| line.set(Some(10)));
+        let outcome = check_source(THREE_RETURNS, Lang::TypeScript, &Settings::default());
+        BROKEN_LINE.with(|line| line.set(None));
+        let statuses: Vec<(usize, &Status)> = outcome
+            .findings
+            .iter()
+            .map(|f| (f.range.line, &f.status))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                (8, &Status::Fixed),
+                (10, &Status::NotApplied),
+                (12, &Status::Fixed)
+            ]
+        );
+        let fixed = outcome.fixed_source.expect("the other fixes apply");
+        assert_eq!(fixed.matches("finalize-and-return").count(), 2, "{fixed}");
+        assert!(
+            fixed.contains("      return { a, other: event.data.other };\n"),
+            "the broken fix's return is left as it was: {fixed}"
+        );
+        assert!(!fixed.contains(")))"), "{fixed}");
+        let error = outcome.internal_error.expect("the dropped fix is reported");
+        assert!(
+            error.starts_with(
+                "the fix of unsafe-trailing-return at line 10, column 7 was not applied: \
+                 the fixed text has"
+            ),
+            "{error}"
+        );
+        // The written text is clean: checking it again fixes only the dropped one.
+        let again = check_source(&fixed, Lang::TypeScript, &Settings::default());
+        assert_eq!(again.findings.iter().filter(|f| f.fixed()).count(), 1);
+        assert!(again.internal_error.is_none());
+    }
+
+    #[test]
+    fn positions_map_back_through_each_round_of_edits() {
+        let edit = |start: usize, end: usize, with: &str| Edit {
+            range: start..end,
+            replacement: with.to_string(),
+        };
+        // "abcdef" → round 1: "c" → "XYZ" → "abXYZdef"; round 2: insert "!" at 0.
+        let rounds = vec![vec![(0, edit(2, 3, "XYZ"))], vec![(1, edit(0, 0, "!"))]];
+        assert_eq!(map_back(&rounds, 1), (0, None), "`a` after the `!`");
+        assert_eq!(map_back(&rounds, 4), (2, Some(0)), "inside `XYZ`");
+        assert_eq!(map_back(&rounds, 6), (3, None), "`d`");
+        assert_eq!(map_back(&rounds, 0), (0, Some(1)), "the `!` itself");
+    }
 
     const SOURCE: &str = r#"
 inngest.createFunction({ id: "f" }, { event: "e" }, async ({ step }) => {

@@ -398,7 +398,15 @@ fn report_for(mut report: FileReport, text: &str, outcome: FileOutcome) -> Optio
     let unchanged = outcome.fixed_source.as_deref() == Some(text);
     let fixed = outcome.fixed_source.filter(|fixed| fixed != text);
     match (outcome.internal_error, fixed) {
-        (Some(message), _) => {
+        // Some fixes did not verify: they were dropped alone, the others still apply.
+        (Some(message), Some(fixed)) => {
+            report.error = Some(format!("internal error: {message}"));
+            report.rewrite = Some(Rewrite {
+                original: text.to_string(),
+                fixed,
+            });
+        }
+        (Some(message), None) => {
             report.error = Some(format!("internal error: {message}"));
             not_applied(&mut report);
         }
@@ -682,11 +690,28 @@ mod tests {
     }
 
     #[test]
-    fn internal_error_leaves_the_file_alone() {
+    fn a_dropped_fix_is_an_error_and_the_others_still_apply() {
         let outcome = FileOutcome {
             has_inngest_functions: true,
             findings: vec![finding(true, None, false)],
             fixed_source: Some("changed".to_string()),
+            internal_error: Some("the fix at line 3 was not applied".to_string()),
+        };
+        let report = FileReport::new(PathBuf::from("a.ts"), "a.ts".to_string());
+        let report = report_for(report, "text", outcome).unwrap();
+        assert_eq!(report.rewrite.map(|r| r.fixed).as_deref(), Some("changed"));
+        assert_eq!(
+            report.error.as_deref(),
+            Some("internal error: the fix at line 3 was not applied")
+        );
+    }
+
+    #[test]
+    fn internal_error_leaves_the_file_alone() {
+        let outcome = FileOutcome {
+            has_inngest_functions: true,
+            findings: vec![finding(true, None, false)],
+            fixed_source: None,
             internal_error: Some("re-parse failed".to_string()),
         };
         let report = FileReport::new(PathBuf::from("a.ts"), "a.ts".to_string());

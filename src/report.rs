@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::diagnostic::{Finding, Status};
+use crate::fix::Applicability;
 
 /// What a run does with the fixes it finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +107,12 @@ pub struct Summary {
     pub findings: usize,
     /// Findings whose fix is applied (`--write`) or would be (`--dry-run`, `--check`).
     pub fixed: usize,
+    /// Of the fixed findings, those whose fix rewrites a return not in tail position
+    /// (applied because of `--all-returns`).
+    pub fixed_non_trailing: usize,
+    /// Of the fixed findings, those whose fix needs review (applied because of
+    /// `--unsafe-fixes`).
+    pub fixed_needs_review: usize,
     /// Findings left for manual review (they carry a reason).
     pub manual: usize,
     /// Findings that have no fix and no reason (`unused-suppression`).
@@ -135,6 +142,13 @@ impl Summary {
         for finding in &report.findings {
             if !finding.status.is_suppressed() {
                 self.findings += 1;
+            }
+            if finding.status.is_fixed() {
+                match finding.applicability() {
+                    Some(Applicability::NonTrailing) => self.fixed_non_trailing += 1,
+                    Some(Applicability::NeedsReview) => self.fixed_needs_review += 1,
+                    Some(Applicability::Safe) | None => {}
+                }
             }
             let counter = match finding.status {
                 Status::Fixed => &mut self.fixed,

@@ -27,7 +27,7 @@ use crate::diagnostic::Status;
 use crate::language::Lang;
 use crate::pipeline::{check_source, FileOutcome};
 use crate::printer::progress::Progress;
-use crate::printer::{self, ColorChoice, Format, PrintOptions};
+use crate::printer::{self, ColorChoice, FixFlags, Format, PrintOptions};
 use crate::report::{Exit, FileReport, Mode, Rewrite, Summary};
 use crate::settings::Settings;
 use crate::walk::{self, io_reason, Visit, WalkOptions};
@@ -127,6 +127,10 @@ fn print_options(config: &Config, mode: Mode) -> PrintOptions {
         color_err: config.color.enabled(io::stderr().is_terminal()),
         quiet: config.quiet > 0,
         statistics: config.statistics,
+        flags: FixFlags {
+            all_returns: config.overrides.all_returns,
+            unsafe_fixes: config.overrides.unsafe_fixes,
+        },
     }
 }
 

@@ -590,3 +590,45 @@ fn interactive_counts_declined_fixes_as_skipped() {
     );
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn check_with_unsafe_fixes_says_what_write_needs() {
+    // A needs-review fix counts as fixable with `--write --unsafe-fixes`, not with plain
+    // `--write`, which would not apply it.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "stamp.ts",
+        r#"import { inngest } from "./client";
+export const fn = inngest.createFunction(
+  { id: "stamp" },
+  { event: "demo/run" },
+  async ({ event, step }) => {
+    const startedAt = Date.now();
+    await step.run("a", async () => 1);
+    await step.run("b", async () => startedAt);
+  },
+);
+"#,
+    );
+    let output = inngest_fix(root)
+        .args(["--no-config", "--check", "--unsafe-fixes", "stamp.ts"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("1 finding (1 fixable with --write --unsafe-fixes)"),
+        "{stderr}"
+    );
+    // Without the flag, it waits for it.
+    let output = inngest_fix(root)
+        .args(["--no-config", "--check", "stamp.ts"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("1 finding (1 fixable with --unsafe-fixes)"),
+        "{stderr}"
+    );
+}

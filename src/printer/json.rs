@@ -168,6 +168,7 @@ impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::printer::FixFlags;
     use crate::diagnostic::{SourceRange, Status};
     use crate::report::Mode;
     use std::path::PathBuf;
@@ -180,6 +181,7 @@ mod tests {
             color_err: false,
             quiet: false,
             statistics: false,
+            flags: FixFlags::default(),
         };
         let mut printer = JsonPrinter::new(options, Vec::new(), Vec::new());
         let range = SourceRange {

@@ -82,6 +82,18 @@ pub struct PrintOptions {
     pub quiet: bool,
     /// `--statistics`: counts per rule instead of findings.
     pub statistics: bool,
+    /// The flags given on the command line that let more fixes apply: the summary of
+    /// `--check` and `--dry-run` names them where plain `--write` would not apply a fix.
+    pub flags: FixFlags,
+}
+
+/// `--all-returns` and `--unsafe-fixes`, as given on the command line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FixFlags {
+    /// `--all-returns` was given.
+    pub all_returns: bool,
+    /// `--unsafe-fixes` was given.
+    pub unsafe_fixes: bool,
 }
 
 /// A format's printer. It is fed every file that has something to report, in path
@@ -157,12 +169,12 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         ));
         let mut parts = Vec::new();
         if summary.fixed > 0 {
-            parts.push(match options.mode {
-                Mode::Write | Mode::Interactive => format!("{} fixed", number(summary.fixed)),
-                Mode::DryRun | Mode::Check => {
-                    format!("{} fixable with --write", number(summary.fixed))
+            match options.mode {
+                Mode::Write | Mode::Interactive => {
+                    parts.push(format!("{} fixed", number(summary.fixed)));
                 }
-            });
+                Mode::DryRun | Mode::Check => parts.extend(fixable_parts(summary, options.flags)),
+            }
         }
         if summary.manual > 0 {
             parts.push(format!("{} for manual review", number(summary.manual)));
@@ -204,6 +216,42 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         line.push('.');
     }
     line
+}
+
+/// "N fixable with --write", and, for fixes that plain `--write` applies only because
+/// of a flag given on this command line, that flag with it: what `--write` needs to
+/// apply them.
+fn fixable_parts(summary: &Summary, flags: FixFlags) -> Vec<String> {
+    let non_trailing = if flags.all_returns {
+        summary.fixed_non_trailing
+    } else {
+        0
+    };
+    let needs_review = if flags.unsafe_fixes {
+        summary.fixed_needs_review
+    } else {
+        0
+    };
+    let plain = summary
+        .fixed
+        .saturating_sub(non_trailing + needs_review);
+    let mut parts = Vec::new();
+    if plain > 0 {
+        parts.push(format!("{} fixable with --write", number(plain)));
+    }
+    if non_trailing > 0 {
+        parts.push(format!(
+            "{} fixable with --write --all-returns",
+            number(non_trailing)
+        ));
+    }
+    if needs_review > 0 {
+        parts.push(format!(
+            "{} fixable with --write --unsafe-fixes",
+            number(needs_review)
+        ));
+    }
+    parts
 }
 
 fn plural(count: usize, one: &str, many: &str) -> String {
@@ -266,6 +314,7 @@ mod tests {
             color_err: false,
             quiet: false,
             statistics: false,
+            flags: FixFlags::default(),
         }
     }
 

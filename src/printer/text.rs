@@ -164,6 +164,7 @@ fn finding_state(finding: &Finding, options: &PrintOptions) -> Option<(String, &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::printer::FixFlags;
     use crate::diagnostic::SourceRange;
     use crate::report::Rewrite;
     use std::path::PathBuf;
@@ -219,6 +220,7 @@ mod tests {
             color_err: false,
             quiet: false,
             statistics: false,
+            flags: FixFlags::default(),
         };
         let mut printer = TextPrinter::new(options, Vec::new(), Vec::new());
         printer.file(report).unwrap();
@@ -290,6 +292,7 @@ mod tests {
             color_err: false,
             quiet: false,
             statistics: false,
+            flags: FixFlags::default(),
         };
         let line = diagnostic_line("a.ts", &finding(3, false, None), &options, false);
         assert!(line.ends_with("(fixable with --all-returns)"), "{line}");
@@ -303,6 +306,7 @@ mod tests {
             color_err: false,
             quiet: false,
             statistics: false,
+            flags: FixFlags::default(),
         };
         let mut waiting = finding(3, false, None);
         waiting.status = Status::WaitsForUnsafeFixes;

@@ -168,8 +168,10 @@ pub struct Finding {
     pub function_id: Option<String>,
     /// What became of it.
     pub status: Status,
-    /// Its fix, applied or not, with edits in the file as read (BOM included). `None`
-    /// for findings without one.
+    /// Its fix, with edits in the file as read (BOM included): for a fixed finding, the
+    /// edits applied to that text (`None` when a later round of the fix loop fixed it,
+    /// on a text the first round had changed, or the other fixes made it go away); for
+    /// the others, the fix it would get. `None` for findings without one.
     pub fix: Option<Fix>,
     /// Other places that explain it.
     pub related: Vec<RelatedLocation>,

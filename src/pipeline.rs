@@ -46,6 +46,9 @@ struct LoopOutcome {
     /// The fixes dropped because their result did not verify (index in the first
     /// analysis), with why.
     failures: Vec<(usize, String)>,
+    /// Findings fixed after the first round (their edits apply to a text the first
+    /// round changed), or made to go away by other fixes.
+    later: Vec<usize>,
 }
 
 /// Analyse one file's text and plan (and verify) its fixes.
@@ -120,8 +123,10 @@ impl Pipeline<'_> {
             outcome.findings = self.findings(text, bom.len(), &analysis.diagnostics, &statuses);
             return outcome;
         }
+        let mut later = Vec::new();
         match self.fix_loop(text, &tree, &analysis, &mut statuses) {
             Ok(fixes) => {
+                later.clone_from(&fixes.later);
                 if statuses.iter().any(Status::is_fixed) {
                     outcome.fixed_source = Some(format!("{bom}{}", fixes.text));
                 }
@@ -153,6 +158,10 @@ impl Pipeline<'_> {
             }
         }
         outcome.findings = self.findings(text, bom.len(), &analysis.diagnostics, &statuses);
+        // A fixed finding's fix is what was applied to the file as read.
+        for index in later {
+            outcome.findings[index].fix = None;
+        }
         outcome
     }
 
@@ -191,7 +200,8 @@ impl Pipeline<'_> {
                 .collect();
             let mut new_failure = None;
             let mut converged = false;
-            for _round in 0..MAX_ROUNDS {
+            let mut first_round: Vec<usize> = Vec::new();
+            for round in 0..MAX_ROUNDS {
                 if candidates.is_empty() {
                     converged = true;
                     break;
@@ -212,6 +222,9 @@ impl Pipeline<'_> {
                         .collect(),
                 );
                 applied.extend(&candidates);
+                if round == 0 {
+                    first_round.clone_from(&candidates);
+                }
                 text = fixed;
                 // Check again: what is still to fix, and is it what was left to fix?
                 let again = self.analyse(&fixed_tree, &text);
@@ -320,7 +333,14 @@ impl Pipeline<'_> {
                     };
                 }
             }
-            return Ok(LoopOutcome { text, failures });
+            let later = (0..statuses.len())
+                .filter(|i| statuses[*i].is_fixed() && !first_round.contains(i))
+                .collect();
+            return Ok(LoopOutcome {
+                text,
+                failures,
+                later,
+            });
         }
         Err("every fix failed verification".to_string())
     }

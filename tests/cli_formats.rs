@@ -232,13 +232,17 @@ fn apply_sarif_fixes(dir: &Path, log: &Value) {
                 let path = dir.join(change["artifactLocation"]["uri"].as_str().unwrap());
                 let text = fs::read_to_string(&path).unwrap();
                 let lines: Vec<&str> = text.split_inclusive('\n').collect();
-                // Line starts as byte offsets; columns are 1 in our replacements.
+                // Byte offsets of 1-based lines and columns (columns count code points).
                 let offset = |line: u64, column: u64| {
-                    assert_eq!(column, 1, "whole-line replacements");
-                    lines[..(line as usize - 1).min(lines.len())]
-                        .iter()
-                        .map(|l| l.len())
-                        .sum::<usize>()
+                    let line = line as usize - 1;
+                    let start: usize = lines[..line.min(lines.len())].iter().map(|l| l.len()).sum();
+                    let within: usize = lines.get(line).map_or(0, |l| {
+                        l.chars()
+                            .take(column as usize - 1)
+                            .map(char::len_utf8)
+                            .sum()
+                    });
+                    start + within
                 };
                 for replacement in change["replacements"].as_array().unwrap() {
                     let region = &replacement["deletedRegion"];

@@ -168,8 +168,8 @@ impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::printer::FixFlags;
     use crate::diagnostic::{SourceRange, Status};
+    use crate::printer::FixFlags;
     use crate::report::Mode;
     use std::path::PathBuf;
 

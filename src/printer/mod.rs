@@ -232,9 +232,7 @@ fn fixable_parts(summary: &Summary, flags: FixFlags) -> Vec<String> {
     } else {
         0
     };
-    let plain = summary
-        .fixed
-        .saturating_sub(non_trailing + needs_review);
+    let plain = summary.fixed.saturating_sub(non_trailing + needs_review);
     let mut parts = Vec::new();
     if plain > 0 {
         parts.push(format!("{} fixable with --write", number(plain)));

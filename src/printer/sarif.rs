@@ -9,20 +9,19 @@
 //! are the files that could not be read, checked or written.
 //!
 //! A finding whose fix is part of this run's fixed text carries it as a SARIF `fix`:
-//! the line-level replacements (`deletedRegion` + `insertedContent`) that turn the
-//! file as read into the file as fixed, from a diff of the two texts; each hunk of that
-//! diff belongs to the fixed finding it overlaps (or the nearest one). `--write` runs
-//! give no fixes: they are already applied. Findings that are fixable but not fixed in
-//! this run (non-trailing returns without `--all-returns`) have none either.
+//! its edits, each a `deletedRegion` of the file as read and the `insertedContent` that
+//! replaces it. `--write` runs give no fixes: they are already applied. Findings that
+//! are fixable but not fixed in this run (waiting for `--all-returns` or
+//! `--unsafe-fixes`) have none either, nor do findings fixed in a later round of the fix
+//! loop (their edits apply to a text the first round changed).
 
 use std::io::{self, Write};
 
 use serde_json::{json, Value};
-use similar::{Algorithm, DiffOp};
 
 use super::{write_error_line, write_summary, PrintOptions, Printer};
-use crate::diagnostic::Finding;
-use crate::report::{FileReport, Mode, Rewrite, Summary};
+use crate::diagnostic::{Finding, LineIndex};
+use crate::report::{FileReport, Mode, Summary};
 use crate::rule_docs;
 
 /// The SARIF version written.
@@ -61,12 +60,14 @@ impl<O: Write, E: Write> Printer for SarifPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
         let uri = uri(&report.display_path);
         let findings: Vec<&Finding> = report.findings.iter().filter(|f| !f.suppressed()).collect();
-        let fixes = match (&report.rewrite, self.options.mode) {
-            (Some(rewrite), Mode::DryRun | Mode::Check) => fixes_by_finding(rewrite, &findings),
-            _ => vec![Vec::new(); findings.len()],
-        };
-        for (finding, replacements) in findings.iter().zip(fixes) {
-            self.results.push(result(&uri, finding, replacements));
+        for finding in findings {
+            let fixes = match (&report.rewrite, self.options.mode) {
+                (Some(rewrite), Mode::DryRun | Mode::Check) if finding.fixed() => {
+                    replacements(&rewrite.original, finding)
+                }
+                _ => Vec::new(),
+            };
+            self.results.push(result(&uri, finding, fixes));
         }
         if let Some(reason) = &report.error {
             self.notifications.push(json!({
@@ -245,95 +246,34 @@ pub fn uri(path: &str) -> String {
     }
 }
 
-/// For each finding (same order), the SARIF replacements of its fix: the hunks of the
-/// line diff between the file as read and as fixed that belong to it.
-fn fixes_by_finding(rewrite: &Rewrite, findings: &[&Finding]) -> Vec<Vec<Value>> {
-    let mut by_finding = vec![Vec::new(); findings.len()];
-    let old: Vec<&str> = rewrite.original.split_inclusive('\n').collect();
-    let new: Vec<&str> = rewrite.fixed.split_inclusive('\n').collect();
-    let ops = similar::capture_diff_slices(Algorithm::Myers, &old, &new);
-    for hunk in similar::group_diff_ops(ops, 0) {
-        let changed: Vec<&DiffOp> = hunk
-            .iter()
-            .filter(|op| !matches!(op, DiffOp::Equal { .. }))
-            .collect();
-        let (Some(first), Some(last)) = (changed.first(), changed.last()) else {
-            continue;
-        };
-        let old_lines = first.old_range().start..last.old_range().end;
-        let new_lines = first.new_range().start..last.new_range().end;
-        // 1-based lines of the hunk in the file as read, for matching it to a finding.
-        let span = (old_lines.start + 1, old_lines.end.max(old_lines.start + 1));
-        let owner = findings
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.fixed())
-            .min_by_key(|(_, f)| distance(span, (f.range.line, f.range.end_line)))
-            .map(|(index, _)| index);
-        let Some(owner) = owner else {
-            continue;
-        };
-        let (end_line, end_column) = if old_lines.end < old.len() {
-            (old_lines.end + 1, 1)
-        } else {
-            end_of(&old)
-        };
-        let (start_line, start_column) = if old_lines.start < old.len() {
-            (old_lines.start + 1, 1)
-        } else {
-            end_of(&old)
-        };
-        by_finding[owner].push(json!({
-            "deletedRegion": {
-                "startLine": start_line,
-                "startColumn": start_column,
-                "endLine": end_line,
-                "endColumn": end_column,
-            },
-            "insertedContent": { "text": new[new_lines].concat() },
-        }));
-    }
-    by_finding
-}
-
-/// The position just past the last character of a text split into lines: after a
-/// final newline that is the start of the line after it, as SARIF counts.
-fn end_of(lines: &[&str]) -> (usize, usize) {
-    match lines.last() {
-        None => (1, 1),
-        Some(last) if last.ends_with('\n') => (lines.len() + 1, 1),
-        Some(last) => (lines.len(), last.chars().count() + 1),
-    }
-}
-
-/// How many lines apart two inclusive line spans are (0 when they overlap).
-fn distance(a: (usize, usize), b: (usize, usize)) -> usize {
-    b.0.saturating_sub(a.1).max(a.0.saturating_sub(b.1))
+/// The SARIF replacements of a finding's fix: each edit as the region of the file as
+/// read that it replaces (lines and columns in code points) and the text it inserts.
+fn replacements(original: &str, finding: &Finding) -> Vec<Value> {
+    let Some(fix) = &finding.fix else {
+        return Vec::new();
+    };
+    let lines = LineIndex::new(original);
+    fix.edits
+        .iter()
+        .map(|edit| {
+            let region = lines.range(edit.range.clone(), 0);
+            json!({
+                "deletedRegion": {
+                    "startLine": region.line,
+                    "startColumn": region.column,
+                    "endLine": region.end_line,
+                    "endColumn": region.end_column,
+                },
+                "insertedContent": { "text": edit.replacement },
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::{SourceRange, Status};
-
-    fn fixed_at(line: usize, end_line: usize) -> Finding {
-        Finding {
-            rule: "unsafe-trailing-return",
-            range: SourceRange {
-                start_byte: 0,
-                end_byte: 0,
-                line,
-                column: 3,
-                end_line,
-                end_column: 10,
-            },
-            message: "m".to_string(),
-            function_id: None,
-            status: Status::Fixed,
-            fix: None,
-            related: Vec::new(),
-        }
-    }
+    use crate::diagnostic::Status;
 
     #[test]
     fn uris_are_relative_and_encoded() {
@@ -343,39 +283,45 @@ mod tests {
     }
 
     #[test]
-    fn each_hunk_goes_to_the_finding_it_touches() {
-        let rewrite = Rewrite {
-            original: "a\n  return x;\nb\nc\nd\n  return y;\n".to_string(),
-            fixed: "a\n  X;\nb\nc\nd\n  Y1;\n  Y2;\n".to_string(),
+    fn a_fix_is_its_edits_as_regions_of_the_file() {
+        let original = "a\n  return é;\n";
+        let finding = Finding {
+            rule: "unsafe-trailing-return",
+            range: crate::diagnostic::SourceRange {
+                start_byte: 4,
+                end_byte: 13,
+                line: 2,
+                column: 3,
+                end_line: 2,
+                end_column: 12,
+            },
+            message: "m".to_string(),
+            function_id: None,
+            status: Status::Fixed,
+            fix: Some(crate::fix::Fix::safe(vec![
+                crate::fix::Edit {
+                    range: 4..14,
+                    replacement: "return x;".to_string(),
+                },
+                crate::fix::Edit {
+                    range: 15..15,
+                    replacement: "// end\n".to_string(),
+                },
+            ])),
+            related: Vec::new(),
         };
-        let (first, second) = (fixed_at(2, 2), fixed_at(6, 6));
-        let fixes = fixes_by_finding(&rewrite, &[&first, &second]);
         assert_eq!(
-            fixes[0],
-            [json!({
-                "deletedRegion": {"startLine": 2, "startColumn": 1, "endLine": 3, "endColumn": 1},
-                "insertedContent": {"text": "  X;\n"},
-            })]
-        );
-        assert_eq!(
-            fixes[1],
-            [json!({
-                "deletedRegion": {"startLine": 6, "startColumn": 1, "endLine": 7, "endColumn": 1},
-                "insertedContent": {"text": "  Y1;\n  Y2;\n"},
-            })]
-        );
-    }
-
-    #[test]
-    fn a_last_line_without_newline_ends_inside_it() {
-        let rewrite = Rewrite {
-            original: "a\nreturn x;".to_string(),
-            fixed: "a\nreturn y;".to_string(),
-        };
-        let fixes = fixes_by_finding(&rewrite, &[&fixed_at(2, 2)]);
-        assert_eq!(
-            fixes[0][0]["deletedRegion"],
-            json!({"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 10})
+            replacements(original, &finding),
+            [
+                json!({
+                    "deletedRegion": {"startLine": 2, "startColumn": 3, "endLine": 2, "endColumn": 12},
+                    "insertedContent": {"text": "return x;"},
+                }),
+                json!({
+                    "deletedRegion": {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 1},
+                    "insertedContent": {"text": "// end\n"},
+                }),
+            ]
         );
     }
 }

@@ -164,8 +164,8 @@ fn finding_state(finding: &Finding, options: &PrintOptions) -> Option<(String, &
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::printer::FixFlags;
     use crate::diagnostic::SourceRange;
+    use crate::printer::FixFlags;
     use crate::report::Rewrite;
     use std::path::PathBuf;
 

@@ -2,10 +2,12 @@
 //! `ast-grep -i`.
 //!
 //! A file with one fix is offered whole; a file with several is offered fix by fix,
-//! each shown as the diff of the file with only that fix applied. What is written is
-//! always a text the library built and verified: the accepted fixes applied together,
-//! re-parsed, and checked again so that the second pass finds exactly the declined
-//! fixes and nothing more ([`crate::pipeline::check_source_accepting`]). Accepted fixes are
+//! each shown as the diff of the file with only that fix's edits applied (the edits the
+//! finding carries: nothing is analysed again per fix). What is written is always a
+//! text the library built and verified: all fixes, as the run built them, or, when some
+//! were declined, the accepted ones applied together by one more run of the pipeline
+//! ([`crate::pipeline::check_source_accepting`]), which re-parses the result and checks
+//! it again. Accepted fixes are
 //! written as `--write` writes them; declined ones are reported as skipped. Answers come one per line from stdin (a terminal, or a pipe in scripts and
 //! tests); the end of input means quit.
 
@@ -13,7 +15,8 @@ use std::io::{self, BufRead, IsTerminal, Write};
 
 use super::{apply_rewrite, Config, WriteScope};
 use crate::config::Resolver;
-use crate::diagnostic::Status;
+use crate::diagnostic::{Finding, Status};
+use crate::fix::{self, Edit};
 use crate::language::Lang;
 use crate::pipeline::{check_source_accepting, FileOutcome};
 use crate::printer::diff;
@@ -80,10 +83,16 @@ pub fn ask(
 /// Checks a report's file again, applying the fixes of the findings the filter keeps.
 type Recheck<'a> = dyn Fn(&FileReport, &dyn Fn(usize) -> bool) -> Option<FileOutcome> + 'a;
 
+/// The file as read with only `finding`'s edits applied.
+fn alone(original: &str, finding: &Finding) -> Option<String> {
+    let edits: Vec<&Edit> = finding.fix.as_ref()?.edits.iter().collect();
+    fix::apply(original, &edits).ok()
+}
+
 /// The fixes of one file that the user is asked about: indices into its findings.
 fn offered(report: &FileReport) -> Vec<usize> {
     let fixes: Vec<usize> = (0..report.findings.len())
-        .filter(|&i| report.findings[i].fixed())
+        .filter(|&i| report.findings[i].fixed() && report.findings[i].fix.is_some())
         .collect();
     // One question for the file when it has at most one fix.
     if fixes.len() > 1 {
@@ -138,11 +147,12 @@ fn ask_with(
         let mut accepted = Vec::new();
         for (k, &index) in fixes.iter().enumerate() {
             asked += 1;
-            // Shown alone: the file with only this fix applied (and verified).
+            // Shown alone: the file with only this fix's edits applied. Nothing is
+            // analysed again here; what is written is verified below.
             let alone = if !answers.asking() {
                 None
             } else {
-                match recheck(report, &|j| j == index).and_then(|o| o.fixed_source) {
+                match alone(&rewrite.original, &report.findings[index]) {
                     Some(alone) => Some(alone),
                     None => continue, // cannot be applied alone: not offered
                 }

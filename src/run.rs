@@ -16,7 +16,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use anyhow::Context;
 
@@ -64,6 +64,7 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
         return run_stdin(config, filename);
     }
     let start = Instant::now();
+    let started = SystemTime::now();
     let cwd = std::env::current_dir().ok();
     let resolver = Resolver::new(
         config.overrides.clone(),
@@ -86,6 +87,9 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
             interactive::ask(&mut reports, config, &resolver, &mut io::stdin().lock())?
         }
         Mode::DryRun | Mode::Check => {}
+    }
+    if matches!(config.mode, Mode::Write | Mode::Interactive) {
+        remove_stale_temp_files(&reports, started);
     }
     let mut summary = Summary {
         files_scanned: checked.files_scanned,
@@ -485,6 +489,24 @@ fn apply_rewrite(report: &mut FileReport, scope: &WriteScope) {
         report.error = Some(err);
         report.rewrite = None;
         not_applied(report);
+    }
+}
+
+/// Remove what killed runs left beside the files this run wrote: their temporary
+/// files, older than this run ([`write::remove_stale_temp_files`]).
+fn remove_stale_temp_files(reports: &[FileReport], started: SystemTime) {
+    let dirs: std::collections::BTreeSet<PathBuf> = reports
+        .iter()
+        .filter(|report| report.rewrite.is_some())
+        .filter_map(|report| {
+            fs::canonicalize(&report.path)
+                .ok()?
+                .parent()
+                .map(Path::to_path_buf)
+        })
+        .collect();
+    for dir in dirs {
+        write::remove_stale_temp_files(&dir, started);
     }
 }
 

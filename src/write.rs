@@ -60,8 +60,8 @@ pub fn replace_file(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(),
         return Err(WriteError::ReadOnly);
     }
     let mut temp = tempfile::Builder::new()
-        .prefix(".inngest-fix-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .context("cannot create a temporary file beside it")?;
     temp.write_all(contents)
@@ -83,6 +83,48 @@ pub fn replace_file(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(),
     })?;
     sync_dir(dir);
     Ok(())
+}
+
+/// The prefix and suffix of the temporary files [`replace_file`] creates.
+const TEMP_PREFIX: &str = ".inngest-fix-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// How much older than the run a temporary file must be to count as stale: a run that
+/// overlaps this one may be writing its own temporary file right now.
+const STALE_MARGIN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Remove the temporary files that a killed run left in `dir`: regular files named like
+/// the ones [`replace_file`] creates (`.inngest-fix-XXXXXX.tmp`), last modified at least
+/// a minute before `run_start`. Nothing else is touched. Returns how many were removed;
+/// a file that cannot be removed is left alone.
+pub fn remove_stale_temp_files(dir: &Path, run_start: std::time::SystemTime) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let Some(cutoff) = run_start.checked_sub(STALE_MARGIN) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let ours = name.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()
+            && name.starts_with(TEMP_PREFIX)
+            && name.ends_with(TEMP_SUFFIX);
+        if !ours {
+            continue;
+        }
+        // `symlink_metadata`: a link of that name is not ours to follow.
+        let stale = entry.path().symlink_metadata().is_ok_and(|m| {
+            m.file_type().is_file() && m.modified().is_ok_and(|modified| modified < cutoff)
+        });
+        if stale && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// Give the new file the old one's owner and group. Best effort: only root may give a
@@ -187,5 +229,36 @@ mod tests {
             .file_type()
             .is_symlink());
         assert_eq!(fs::read_to_string(&real).unwrap(), "new\n");
+    }
+
+    #[test]
+    fn stale_temp_files_of_a_killed_run_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let make = |name: &str, modified: std::time::SystemTime| {
+            let file = fs::File::create(dir.path().join(name)).unwrap();
+            file.set_modified(modified).unwrap();
+        };
+        make(".inngest-fix-a1B2c3.tmp", old);
+        make(".inngest-fix-fresh1.tmp", std::time::SystemTime::now());
+        make(".other-tool-a1B2c3.tmp", old);
+        make("notes.tmp", old);
+        make(".inngest-fix-.tmp", old);
+        let removed = remove_stale_temp_files(dir.path(), std::time::SystemTime::now());
+        assert_eq!(removed, 1);
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".inngest-fix-.tmp",
+                ".inngest-fix-fresh1.tmp",
+                ".other-tool-a1B2c3.tmp",
+                "notes.tmp"
+            ]
+        );
     }
 }

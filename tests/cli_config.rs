@@ -632,3 +632,35 @@ export const fn = inngest.createFunction(
         "{stderr}"
     );
 }
+
+#[test]
+fn write_removes_the_temporary_files_a_killed_run_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "src/a.ts", DEMO);
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for name in [".inngest-fix-Xy12Ab.tmp", ".other-tool-Xy12Ab.tmp"] {
+        write(root, &format!("src/{name}"), "half a file");
+        let file = fs::File::options()
+            .write(true)
+            .open(root.join("src").join(name))
+            .unwrap();
+        file.set_modified(hour_ago).unwrap();
+    }
+    // A temporary file of a run that may still be going on is left alone.
+    write(root, "src/.inngest-fix-Fresh1.tmp", "another run's");
+    let output = inngest_fix(root)
+        .args(["--no-config", "--write", "src"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let mut left: Vec<String> = fs::read_dir(root.join("src"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [".inngest-fix-Fresh1.tmp", ".other-tool-Xy12Ab.tmp", "a.ts"]
+    );
+}

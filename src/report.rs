@@ -60,8 +60,8 @@ pub struct FileReport {
     pub source: Option<String>,
     /// The file's text before and after its fixes, when there are fixes.
     pub rewrite: Option<Rewrite>,
-    /// Why the file could not be read, checked or written: one line, no path.
-    pub error: Option<String>,
+    /// Why the file could not be read, checked or written.
+    pub error: Option<FileError>,
 }
 
 impl FileReport {
@@ -78,13 +78,41 @@ impl FileReport {
     }
 
     /// A report of a file that could not be handled, and why.
-    pub fn failed(path: PathBuf, display_path: String, reason: String) -> Self {
+    pub fn failed(path: PathBuf, display_path: String, reason: FileError) -> Self {
         FileReport {
             error: Some(reason),
             ..FileReport::new(path, display_path)
         }
     }
 }
+
+/// Why a file could not be handled, as a value: what kind of failure, and the reason in
+/// one line (no path). Printed with [`std::fmt::Display`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileError {
+    /// It could not be read, or is not text the tool checks (size, binary, encoding).
+    Unreadable(String),
+    /// The configuration file that applies to it is unusable (the reason says
+    /// "invalid configuration", and where).
+    Config(String),
+    /// A bug in the tool: the analysis panicked, or a fix did not verify.
+    Internal(String),
+    /// Its fixes were not written.
+    NotWritten(String),
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileError::Unreadable(reason)
+            | FileError::Config(reason)
+            | FileError::NotWritten(reason) => f.write_str(reason),
+            FileError::Internal(reason) => write!(f, "internal error: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
 
 /// A file's text as read and as fixed.
 #[derive(Debug, Clone, PartialEq, Eq)]

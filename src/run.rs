@@ -28,7 +28,7 @@ use crate::language::Lang;
 use crate::pipeline::{check_source, FileOutcome};
 use crate::printer::progress::Progress;
 use crate::printer::{self, ColorChoice, FixFlags, Format, PrintOptions};
-use crate::report::{Exit, FileReport, Mode, Rewrite, Summary};
+use crate::report::{Exit, FileError, FileReport, Mode, Rewrite, Summary};
 use crate::settings::Settings;
 use crate::walk::{self, io_reason, Visit, WalkOptions};
 use crate::{prefilter, write};
@@ -184,7 +184,8 @@ fn check_files(
                     Visit::File { path, lang } => files.check(path, lang, scanned, &mut buffer),
                     Visit::Error { path, reason } => {
                         let display_path = display_path(&path, cwd);
-                        let report = FileReport::failed(path, display_path, reason);
+                        let report =
+                            FileReport::failed(path, display_path, FileError::Unreadable(reason));
                         Some(Checked {
                             report,
                             identity: None,
@@ -245,7 +246,7 @@ impl Files<'_> {
                     .lock()
                     .is_ok_and(|mut seen| seen.insert(err.path.clone()));
                 let display_path = display_path(&err.path, self.cwd);
-                let reason = err.describe();
+                let reason = FileError::Config(err.describe());
                 return first.then(|| Checked {
                     report: FileReport::failed(err.path, display_path, reason),
                     identity: None,
@@ -285,7 +286,11 @@ fn check_file(
     let identity = match read_file(&path, config.max_file_size, buffer) {
         Ok(identity) => identity,
         Err(reason) => {
-            let report = FileReport::failed(path.clone(), display_path(&path, cwd), reason);
+            let report = FileReport::failed(
+                path.clone(),
+                display_path(&path, cwd),
+                FileError::Unreadable(reason),
+            );
             return Some(Checked {
                 report,
                 identity: None,
@@ -369,7 +374,7 @@ fn check_bytes<'a>(
     bytes: &'a [u8],
     lang: Lang,
     settings: &Settings,
-) -> Result<Option<(&'a str, FileOutcome)>, String> {
+) -> Result<Option<(&'a str, FileOutcome)>, FileError> {
     let mentions_wrapper = || {
         settings
             .extra_create_function_names
@@ -383,16 +388,20 @@ fn check_bytes<'a>(
         return Ok(None);
     }
     if memchr::memchr(0, bytes).is_some() {
-        return Err("binary file (it contains a NUL byte)".to_string());
+        return Err(FileError::Unreadable(
+            "binary file (it contains a NUL byte)".to_string(),
+        ));
     }
     let text = std::str::from_utf8(bytes).map_err(|err| {
         let line = 1 + memchr::memchr_iter(b'\n', &bytes[..err.valid_up_to()]).count();
-        format!("not valid UTF-8 (first invalid byte on line {line})")
+        FileError::Unreadable(format!(
+            "not valid UTF-8 (first invalid byte on line {line})"
+        ))
     })?;
     // A bug in the analysis must cost one file, not the run.
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| check_source(text, lang, settings)))
         .map_err(|_| {
-            "internal error: the analysis panicked; the file was left alone".to_string()
+            FileError::Internal("the analysis panicked; the file was left alone".to_string())
         })?;
     Ok(Some((text, outcome)))
 }
@@ -408,14 +417,14 @@ fn report_for(mut report: FileReport, text: &str, outcome: FileOutcome) -> Optio
     match (outcome.internal_error, fixed) {
         // Some fixes did not verify: they were dropped alone, the others still apply.
         (Some(message), Some(fixed)) => {
-            report.error = Some(format!("internal error: {message}"));
+            report.error = Some(FileError::Internal(message));
             report.rewrite = Some(Rewrite {
                 original: text.to_string(),
                 fixed,
             });
         }
         (Some(message), None) => {
-            report.error = Some(format!("internal error: {message}"));
+            report.error = Some(FileError::Internal(message));
             not_applied(&mut report);
         }
         (None, Some(fixed)) => {
@@ -486,7 +495,7 @@ fn apply_rewrite(report: &mut FileReport, scope: &WriteScope) {
         .map_err(|err| err.to_string()),
     };
     if let Err(err) = written {
-        report.error = Some(err);
+        report.error = Some(FileError::NotWritten(err));
         report.rewrite = None;
         not_applied(report);
     }
@@ -540,7 +549,7 @@ fn run_stdin(config: &Config, filename: &Path) -> anyhow::Result<Exit> {
     let resolved = resolver.for_path(filename, false)?;
     let settings = &resolved.settings;
     if bytes.len() as u64 > config.max_file_size {
-        report.error = Some(too_large(config.max_file_size));
+        report.error = Some(FileError::Unreadable(too_large(config.max_file_size)));
     } else if let Some(lang) = Lang::from_path(filename) {
         summary.files_scanned = 1;
         match check_bytes(&bytes, lang, settings) {
@@ -650,13 +659,17 @@ mod tests {
         let binary = b"inngest.createFunction\0";
         assert_eq!(
             check_bytes(binary, Lang::TypeScript, &settings).map(|o| o.is_some()),
-            Err("binary file (it contains a NUL byte)".to_string())
+            Err(FileError::Unreadable(
+                "binary file (it contains a NUL byte)".to_string()
+            ))
         );
         let latin1 = b"// caf\xe9\ninngest.createFunction";
         let err = check_bytes(latin1, Lang::TypeScript, &settings).map(|o| o.is_some());
         assert_eq!(
             err,
-            Err("not valid UTF-8 (first invalid byte on line 1)".to_string())
+            Err(FileError::Unreadable(
+                "not valid UTF-8 (first invalid byte on line 1)".to_string()
+            ))
         );
     }
 
@@ -710,7 +723,7 @@ mod tests {
         summary.count(&FileReport::failed(
             PathBuf::new(),
             String::new(),
-            "x".to_string(),
+            FileError::Unreadable("x".to_string()),
         ));
         assert_eq!(summary.exit(Mode::Write), Exit::Error);
     }
@@ -727,8 +740,10 @@ mod tests {
         let report = report_for(report, "text", outcome).unwrap();
         assert_eq!(report.rewrite.map(|r| r.fixed).as_deref(), Some("changed"));
         assert_eq!(
-            report.error.as_deref(),
-            Some("internal error: the fix at line 3 was not applied")
+            report.error,
+            Some(FileError::Internal(
+                "the fix at line 3 was not applied".to_string()
+            ))
         );
     }
 
@@ -744,7 +759,7 @@ mod tests {
         let report = report_for(report, "text", outcome).unwrap();
         assert!(report.rewrite.is_none());
         assert_eq!(
-            report.error.as_deref(),
+            report.error.map(|e| e.to_string()).as_deref(),
             Some("internal error: re-parse failed")
         );
         assert_eq!(report.findings[0].status, Status::NotApplied);

@@ -42,12 +42,12 @@ impl<O: Write, E: Write> Printer for GithubPrinter<O, E> {
                 annotation(&report.display_path, finding, self.options.mode)
             )?;
         }
-        if let Some(reason) = &report.error {
+        if let Some(reason) = report.error.as_ref().map(ToString::to_string) {
             writeln!(
                 self.out,
                 "::error file={},title=inngest-fix::{}",
                 escape_property(&report.display_path),
-                escape_data(reason)
+                escape_data(&reason)
             )?;
         }
         Ok(())

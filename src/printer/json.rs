@@ -140,11 +140,11 @@ impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
         for finding in report.findings.iter().filter(|f| !f.suppressed()) {
             self.findings.push(JsonFinding::new(report, finding));
         }
-        if let Some(reason) = &report.error {
+        if let Some(reason) = report.error.as_ref().map(ToString::to_string) {
             write_error_line(
                 &mut self.err,
                 &report.display_path,
-                reason,
+                &reason,
                 self.options.color_err,
             )?;
         }
@@ -212,7 +212,7 @@ mod tests {
         };
         let report = FileReport {
             findings: vec![fixed, manual, suppressed],
-            error: Some("x".to_string()),
+            error: Some(crate::report::FileError::Unreadable("x".to_string())),
             ..FileReport::new(PathBuf::from("./a.ts"), "a.ts".to_string())
         };
         printer.file(&report).unwrap();

@@ -63,11 +63,11 @@ impl<O: Write, E: Write> Printer for JsonLinesPrinter<O, E> {
         }
         // Streamed: a consumer sees each file's findings as soon as they are printed.
         self.out.flush()?;
-        if let Some(reason) = &report.error {
+        if let Some(reason) = report.error.as_ref().map(ToString::to_string) {
             write_error_line(
                 &mut self.err,
                 &report.display_path,
-                reason,
+                &reason,
                 self.options.color_err,
             )?;
         }

@@ -69,7 +69,7 @@ impl<O: Write, E: Write> Printer for SarifPrinter<O, E> {
             };
             self.results.push(result(&uri, finding, fixes));
         }
-        if let Some(reason) = &report.error {
+        if let Some(reason) = report.error.as_ref().map(ToString::to_string) {
             self.notifications.push(json!({
                 "level": "error",
                 "message": { "text": format!("{}: {reason}", report.display_path) },
@@ -78,7 +78,7 @@ impl<O: Write, E: Write> Printer for SarifPrinter<O, E> {
             write_error_line(
                 &mut self.err,
                 &report.display_path,
-                reason,
+                &reason,
                 self.options.color_err,
             )?;
         }

@@ -88,11 +88,11 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
             let line = diagnostic_line(&report.display_path, finding, &self.options, color);
             writeln!(diagnostics, "{line}")?;
         }
-        if let Some(reason) = &report.error {
+        if let Some(reason) = report.error.as_ref().map(ToString::to_string) {
             write_error_line(
                 &mut self.err,
                 &report.display_path,
-                reason,
+                &reason,
                 self.options.color_err,
             )?;
         }
@@ -274,7 +274,9 @@ mod tests {
     #[test]
     fn error_line_names_the_file() {
         let report = FileReport {
-            error: Some("not UTF-8 text".to_string()),
+            error: Some(crate::report::FileError::Unreadable(
+                "not UTF-8 text".to_string(),
+            )),
             ..FileReport::new(PathBuf::from("b.ts"), "b.ts".to_string())
         };
         let (_, err) = print(Mode::DryRun, &report);

@@ -20,7 +20,7 @@ use crate::fix::{self, Edit};
 use crate::language::Lang;
 use crate::pipeline::{check_source_accepting, FileOutcome};
 use crate::printer::diff;
-use crate::report::{FileReport, Rewrite};
+use crate::report::{FileError, FileReport, Rewrite};
 
 /// One answer to "apply the fixes to this file?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,11 +248,10 @@ fn apply_some(
         }
         _ => {
             decline(report);
-            report.error = Some(
-                "internal error: the accepted fixes do not verify without the others; \
-                 the file was left alone"
+            report.error = Some(FileError::Internal(
+                "the accepted fixes do not verify without the others; the file was left alone"
                     .to_string(),
-            );
+            ));
         }
     }
 }

@@ -39,6 +39,9 @@ const BOM: &str = "\u{feff}";
 /// The fix loop's bound: fixes that overlap apply in later rounds, up to this many.
 const MAX_ROUNDS: usize = 10;
 
+/// The index the fix loop gives a fix of a finding that only the fixed text has.
+const NEW_FINDING: usize = usize::MAX;
+
 /// What the fix loop made of a file.
 struct LoopOutcome {
     /// The text with every applied fix.
@@ -271,10 +274,11 @@ impl Pipeline<'_> {
                                     ),
                                 )],
                                 None => {
-                                    return Err(format!(
-                                        "a second pass would fix {} more",
-                                        diagnostic.rule
-                                    ))
+                                    // Called for by the new text (a step inserted before
+                                    // a value makes it replay-sensitive): as in ruff, the
+                                    // next round fixes it too.
+                                    next.push((d, NEW_FINDING));
+                                    continue;
                                 }
                             });
                         }
@@ -310,6 +314,9 @@ impl Pipeline<'_> {
                 }
             }
             if let Some(dropped) = new_failure {
+                if dropped.iter().any(|(index, _)| *index == NEW_FINDING) {
+                    return Err("a fix that the first fixes called for does not verify".to_string());
+                }
                 failures.extend(dropped);
                 continue;
             }

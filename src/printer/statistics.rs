@@ -162,11 +162,11 @@ impl<O: Write, E: Write> Printer for StatisticsPrinter<O, E> {
                 .entry(outcome)
                 .or_default() += 1;
         }
-        if let Some(reason) = &report.error {
+        if let Some(reason) = report.error.as_ref().map(ToString::to_string) {
             write_error_line(
                 &mut self.err,
                 &report.display_path,
-                reason,
+                &reason,
                 self.options.color_err,
             )?;
         }

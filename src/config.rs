@@ -430,6 +430,7 @@ fn resolve(
         unsafe_fixes: overrides.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
         extra_create_function_names: file.wrappers.clone().unwrap_or_default(),
         build_fixes: !overrides.report_only,
+        source_path: None,
     };
     Ok(Resolved {
         source,

@@ -557,7 +557,7 @@ fn shifted(fix: &Fix, offset: usize) -> Fix {
 
 /// The directives covering a diagnostic: at its own place, and above its function.
 fn covering(text: &str, diagnostic: &Diagnostic) -> impl Iterator<Item = usize> {
-    let own = suppression::covering(text, diagnostic.range.start, diagnostic.rule);
+    let own = suppression::covering_range(text, diagnostic.range.clone(), diagnostic.rule);
     let function = suppression::covering(text, diagnostic.function_start, diagnostic.rule);
     own.into_iter().chain(function)
 }
@@ -583,7 +583,7 @@ fn is_suppressed(text: &str, diagnostic: &Diagnostic) -> bool {
     if diagnostic.rule == rules::unused_suppression::NAME {
         return false;
     }
-    suppression::covers(text, diagnostic.range.start, diagnostic.rule)
+    suppression::covering_range(text, diagnostic.range.clone(), diagnostic.rule).is_some()
         || suppression::covers(text, diagnostic.function_start, diagnostic.rule)
 }
 

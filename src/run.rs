@@ -297,7 +297,7 @@ fn check_file(
             });
         }
     };
-    let report = match check_bytes(buffer, lang, settings) {
+    let report = match check_bytes(buffer, lang, settings, &path) {
         Ok(None) => return None,
         Ok(Some((text, outcome))) => {
             if outcome.has_inngest_functions {
@@ -374,6 +374,7 @@ fn check_bytes<'a>(
     bytes: &'a [u8],
     lang: Lang,
     settings: &Settings,
+    path: &Path,
 ) -> Result<Option<(&'a str, FileOutcome)>, FileError> {
     let mentions_wrapper = || {
         settings
@@ -398,8 +399,13 @@ fn check_bytes<'a>(
             "not valid UTF-8 (first invalid byte on line {line})"
         ))
     })?;
+    // Relative imports are resolved against the file.
+    let settings = Settings {
+        source_path: Some(path.to_path_buf()),
+        ..settings.clone()
+    };
     // A bug in the analysis must cost one file, not the run.
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| check_source(text, lang, settings)))
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| check_source(text, lang, &settings)))
         .map_err(|_| {
             FileError::Internal("the analysis panicked; the file was left alone".to_string())
         })?;
@@ -552,7 +558,7 @@ fn run_stdin(config: &Config, filename: &Path) -> anyhow::Result<Exit> {
         report.error = Some(FileError::Unreadable(too_large(config.max_file_size)));
     } else if let Some(lang) = Lang::from_path(filename) {
         summary.files_scanned = 1;
-        match check_bytes(&bytes, lang, settings) {
+        match check_bytes(&bytes, lang, settings, filename) {
             Ok(None) => {}
             Ok(Some((text, outcome))) => {
                 summary.files_matched = usize::from(outcome.has_inngest_functions);
@@ -654,17 +660,24 @@ mod tests {
     #[test]
     fn bytes_are_filtered_before_parsing() {
         let settings = Settings::default();
-        let unrelated = check_bytes(b"const a = 1;\0", Lang::TypeScript, &settings);
+        let unrelated = check_bytes(
+            b"const a = 1;\0",
+            Lang::TypeScript,
+            &settings,
+            Path::new("a.ts"),
+        );
         assert_eq!(unrelated.map(|o| o.is_some()), Ok(false));
         let binary = b"inngest.createFunction\0";
         assert_eq!(
-            check_bytes(binary, Lang::TypeScript, &settings).map(|o| o.is_some()),
+            check_bytes(binary, Lang::TypeScript, &settings, Path::new("a.ts"))
+                .map(|o| o.is_some()),
             Err(FileError::Unreadable(
                 "binary file (it contains a NUL byte)".to_string()
             ))
         );
         let latin1 = b"// caf\xe9\ninngest.createFunction";
-        let err = check_bytes(latin1, Lang::TypeScript, &settings).map(|o| o.is_some());
+        let err = check_bytes(latin1, Lang::TypeScript, &settings, Path::new("a.ts"))
+            .map(|o| o.is_some());
         assert_eq!(
             err,
             Err(FileError::Unreadable(

@@ -35,6 +35,10 @@ pub struct Settings {
     /// re-verification, so a fix that would fail verification (a bug, reported as an
     /// internal error by `--write` and `--dry-run`) still shows as fixable there.
     pub build_fixes: bool,
+    /// The file being checked, when it is a file: relative imports are resolved against
+    /// it (a function imported from `./helpers` may run steps). `None` for text without a
+    /// path; such imports are then taken to reach a step.
+    pub source_path: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -58,6 +62,7 @@ impl Settings {
             var_name: &self.var_name,
             wrappers: &self.extra_create_function_names,
             rules: self.rules(),
+            source_path: self.source_path.as_deref(),
         }
     }
 }
@@ -73,6 +78,7 @@ impl Default for Settings {
             unsafe_fixes: false,
             extra_create_function_names: Vec::new(),
             build_fixes: true,
+            source_path: None,
         }
     }
 }
@@ -136,6 +142,8 @@ pub struct RuleOptions<'a> {
     /// migration rules) skip it when they are off; the others run regardless, so that a
     /// suppression for them still counts as used.
     pub rules: RuleSet<'a>,
+    /// The file being checked, when known: relative imports resolve against it.
+    pub source_path: Option<&'a std::path::Path>,
 }
 
 /// A step ID goes into a string literal as is: no quotes, backslashes, `${` or newlines.

@@ -95,6 +95,24 @@ pub fn covering(source: &str, at: usize, rule: &str) -> Option<usize> {
     directive_covers(&line[d..], rule).then_some(line_start_byte + d)
 }
 
+/// [`covering`] for a reported range: also a directive trailing the range's last line
+/// (`}; // inngest-fix-ignore` after a multi-line return, where Prettier puts it).
+pub fn covering_range(source: &str, range: Range<usize>, rule: &str) -> Option<usize> {
+    covering(source, range.start, rule).or_else(|| {
+        let end = range.end.min(source.len());
+        let line_end =
+            memchr::memchr(b'\n', &source.as_bytes()[end..]).map_or(source.len(), |i| end + i);
+        let rest = source.get(end..line_end)?;
+        let c = rest.find("//").or_else(|| rest.find("/*"))?;
+        // Only a comment right after the range on that line: `x; // …`.
+        if !rest[..c].trim().trim_matches(';').trim().is_empty() {
+            return None;
+        }
+        let d = directive_in_comment_line(&rest[c..])?;
+        directive_covers(&rest[c + d..], rule).then_some(end + c + d)
+    })
+}
+
 /// The line that ends just before byte `line_start`, and where it starts.
 fn previous_line(source: &str, line_start_byte: usize) -> Option<(usize, &str)> {
     if line_start_byte == 0 {

@@ -358,7 +358,7 @@ export const fn = inngest.createFunction(
   { event: "demo/run" },
   async ({ event, step }) => {
     const a = await step.run("a", async () => 1);
-    if (event.data.flag) {
+    if (a > 0) {
       return { a, flag: true };
     } else {
       return { a, id: event.data.id };

@@ -124,6 +124,8 @@ fn settings_for(path: &Path) -> Settings {
         } else {
             Vec::new()
         },
+        // Relative imports resolve against the fixture (`tests/fixtures/modules/`).
+        source_path: Some(path.to_path_buf()),
         ..Settings::default()
     }
 }

@@ -386,7 +386,12 @@ fn holds_of_value(binding: &StepBinding, value: Node, source: &str) -> Option<Ho
 /// `import { step } from "inngest"` (or `{ step as s }`): the v4 global step, by its
 /// local name.
 pub fn imported_step(tree: &Tree, source: &str) -> Option<String> {
-    for statement in code_children(tree.root_node()) {
+    imported_step_of_root(tree.root_node(), source)
+}
+
+/// [`imported_step`] from the root node of a file.
+pub fn imported_step_of_root(root: Node, source: &str) -> Option<String> {
+    for statement in code_children(root) {
         if statement.kind() != "import_statement" {
             continue;
         }

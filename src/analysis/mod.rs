@@ -10,12 +10,14 @@ pub mod binding;
 pub mod flow;
 pub mod functions;
 pub mod json;
+pub mod movability;
 pub mod mutations;
 pub mod provenance;
 pub mod queries;
 pub mod replay;
 pub mod returns;
 pub mod scope;
+pub mod semantic;
 pub mod steps;
 
 use tree_sitter::Node;

@@ -64,6 +64,27 @@ pub fn step_body_writes<'t>(
     source: &str,
 ) -> Vec<StepBodyWrite<'t>> {
     let mut found = Vec::new();
+    // The names of the handler's own functions: only a use of one of those can lead to
+    // more writes (resolving every identifier of every body would cost a climb each).
+    let mut helpers: Vec<&str> = Vec::new();
+    if !bodies.is_empty() {
+        for_each_descendant(handler, |node| {
+            let name = match node.kind() {
+                "function_declaration" | "generator_function_declaration" => {
+                    node.child_by_field_name("name")
+                }
+                "variable_declarator" => node
+                    .child_by_field_name("value")
+                    .map(unwrap_expression)
+                    .filter(|v| super::is_function(*v))
+                    .and_then(|_| node.child_by_field_name("name")),
+                _ => None,
+            };
+            if let Some(name) = name.filter(|n| n.kind() == "identifier") {
+                helpers.push(text(name, source));
+            }
+        });
+    }
     for body in bodies {
         // The body itself, then every handler function it reaches, each once.
         let mut pending = vec![*body];
@@ -74,7 +95,7 @@ pub fn step_body_writes<'t>(
             }
             visited.push(code.id());
             for_each_descendant(code, |node| {
-                if node.kind() == "identifier" {
+                if node.kind() == "identifier" && helpers.contains(&text(node, source)) {
                     if let Some(helper) = local_function(node, code, handler, source) {
                         pending.push(helper);
                     }

@@ -21,8 +21,11 @@ pub mod unused_suppression;
 
 use tree_sitter::{Node, Tree};
 
+use std::cell::OnceCell;
+
 use crate::analysis::binding::StepBinding;
 use crate::analysis::functions::{self, Handler, InngestFunction};
+use crate::analysis::semantic::SemanticModel;
 use crate::analysis::{enclosing_function, is_async_function, returns, steps, text};
 pub use crate::diagnostic::{Diagnostic, Related, Remedy};
 use crate::fix::style::StyleCache;
@@ -32,7 +35,7 @@ use crate::settings::RuleOptions;
 
 /// Everything a rule may read about one handler.
 pub struct HandlerContext<'a, 't> {
-    pub source: &'a str,
+    pub source: &'t str,
     /// How to name what a fix inserts. Whether the fix applies is not the rule's business.
     pub options: &'a RuleOptions<'a>,
     pub function: &'a InngestFunction<'t>,
@@ -42,22 +45,60 @@ pub struct HandlerContext<'a, 't> {
     pub returns: &'a [returns::HandlerReturn<'t>],
     /// The file's style, detected on first use and shared by every handler.
     pub style: &'a StyleCache,
+    /// The step bindings of every handler of the file.
+    pub file_bindings: &'a [StepBinding],
+    /// The file's semantic model, built on first use and shared by every handler.
+    pub semantic: &'a OnceCell<SemanticModel<'t, 't>>,
+}
+
+impl<'a, 't> HandlerContext<'a, 't> {
+    /// The file's semantic model (built by the first handler that asks).
+    pub fn semantic(&self) -> &'a SemanticModel<'t, 't> {
+        self.semantic.get_or_init(|| {
+            let mut root = self.handler.function;
+            while let Some(parent) = root.parent() {
+                root = parent;
+            }
+            SemanticModel::build(
+                root,
+                self.source,
+                self.file_bindings,
+                self.options.source_path,
+            )
+        })
+    }
 }
 
 /// Run every rule over every handler of a parsed file; the diagnostics come in source
 /// order. Every rule runs, selected or not: a suppression comment for a rule left out
 /// of this run still counts as used ([`crate::pipeline`] drops the rest).
-pub fn check_tree(tree: &Tree, source: &str, lang: Lang, options: &RuleOptions) -> Checked {
+pub fn check_tree<'t>(
+    tree: &'t Tree,
+    source: &'t str,
+    lang: Lang,
+    options: &RuleOptions,
+) -> Checked {
     let functions = functions::find_with(tree, source, lang, options.wrappers);
     let mut diagnostics = Vec::new();
     let style = StyleCache::default();
-    for function in &functions {
-        for handler in &function.handlers {
-            let Some(binding) = StepBinding::of_handler(handler.function, tree, source) else {
+    let bindings: Vec<Vec<Option<StepBinding>>> = functions
+        .iter()
+        .map(|f| {
+            f.handlers
+                .iter()
+                .map(|h| StepBinding::of_handler(h.function, tree, source))
+                .collect()
+        })
+        .collect();
+    let file_bindings: Vec<StepBinding> = bindings.iter().flatten().flatten().cloned().collect();
+    let semantic = OnceCell::new();
+    for (function, function_bindings) in functions.iter().zip(&bindings) {
+        for (handler, binding) in function.handlers.iter().zip(function_bindings) {
+            let Some(binding) = binding else {
                 // No step binding: the handler runs no steps, nothing can be unsafe.
                 continue;
             };
-            let steps = steps::find(handler, &binding, source, lang);
+            let steps = steps::find(handler, binding, source, lang);
             if steps.calls.is_empty() {
                 continue;
             }
@@ -67,10 +108,12 @@ pub fn check_tree(tree: &Tree, source: &str, lang: Lang, options: &RuleOptions) 
                 options,
                 function,
                 handler,
-                binding: &binding,
+                binding,
                 steps: &steps,
                 returns: &returns,
                 style: &style,
+                file_bindings: &file_bindings,
+                semantic: &semantic,
             };
             let rules: [HandlerRule; 8] = [
                 unsafe_trailing_return::check,

@@ -7,6 +7,10 @@
 //! `ctx.step`, a destructured `run`, an imported `step`). Step calls inside step bodies
 //! are `nested-step`'s to report.
 //!
+//! A step call in a `forEach` callback counts too (`items.forEach((i) => step.run(…))`):
+//! `forEach` drops the promise the callback returns; awaiting inside an `async` callback
+//! does not help, so those are left for manual review.
+//!
 //! ## Why is this bad?
 //! The handler goes on without the step: its result and its errors are lost, a
 //! `step.sleep` does not delay what follows, and the handler can finish while the step
@@ -30,13 +34,63 @@
 //! finding is left for manual review. Steps meant to run in parallel belong in
 //! `Promise.all([...])`, which this rule accepts.
 
-use tree_sitter::Tree;
+use tree_sitter::{Node, Tree};
 
 use super::{
     await_fix, callee_text, dropped_promise, function_statement_start, Diagnostic, HandlerContext,
     Remedy,
 };
+use crate::analysis::{is_async_function, is_function, text, unwrap_expression};
 use crate::language::Lang;
+
+/// The `forEach` call whose callback holds `call` and drops its promise: the callback
+/// returns the step's promise (`(i) => step.run(…)`, `return step.run(…)`) or is
+/// `async` (its own promise, which the step's belongs to, is dropped). `None` otherwise.
+fn dropped_by_for_each<'t>(call: Node<'t>, handler: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let mut node = call;
+    let callback = loop {
+        let parent = node.parent()?;
+        if parent.id() == handler.id() {
+            return None;
+        }
+        if is_function(parent) {
+            break parent;
+        }
+        node = parent;
+    };
+    let arguments = callback.parent().filter(|a| a.kind() == "arguments")?;
+    let for_each = arguments
+        .parent()
+        .filter(|c| c.kind() == "call_expression")?;
+    let is_for_each = for_each
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "member_expression")
+        .and_then(|f| f.child_by_field_name("property"))
+        .is_some_and(|p| text(p, source) == "forEach");
+    if !is_for_each {
+        return None;
+    }
+    let body = callback.child_by_field_name("body")?;
+    let returned = |expression: Node| {
+        let mut value = unwrap_expression(expression);
+        if value.kind() == "await_expression" {
+            if let Some(inner) = value.named_child(0) {
+                value = unwrap_expression(inner);
+            }
+        }
+        value.id() == call.id()
+    };
+    let returns_it = if body.kind() == "statement_block" {
+        let mut found = false;
+        crate::analysis::for_each_descendant(body, |n| {
+            found |= n.kind() == "return_statement" && n.named_child(0).is_some_and(returned)
+        });
+        found
+    } else {
+        returned(body)
+    };
+    (returns_it || is_async_function(callback)).then_some(for_each)
+}
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "unawaited-step";
@@ -46,6 +100,27 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
     let source = context.source;
     for call in &context.steps.calls {
         if call.tool.is_none() || context.steps.body_containing(call.call).is_some() {
+            continue;
+        }
+        if let Some(for_each) = dropped_by_for_each(call.call, context.handler.function, source) {
+            out.push(Diagnostic {
+                rule: NAME,
+                range: call.call.byte_range(),
+                message: format!(
+                    "`{}` runs in a `forEach` callback (line {}): `forEach` drops the promise \
+                     the callback returns, so nothing awaits the step",
+                    callee_text(call.call, source),
+                    for_each.start_position().row + 1
+                ),
+                function_id: context.function.id.clone(),
+                function_start: function_statement_start(context.function.call),
+                related: Vec::new(),
+                remedy: Remedy::Manual(
+                    "no automatic fix: use `await Promise.all(items.map(…))` or a `for…of` loop \
+                     with `await`"
+                        .to_string(),
+                ),
+            });
             continue;
         }
         let Some(dropped) = dropped_promise(call.call, source) else {

@@ -32,12 +32,23 @@
 //! On the real SDK the rewrite returns the same JSON value when the return expression
 //! is free of side effects and step calls. It adds one step per run (counted toward
 //! the 1,000-step limit and billing) and stores the return value twice in run state.
-//! It cannot repair a variable written inside a step body (that value is already lost
-//! on replay), and it must never move a step call into the finalize step (nested steps
-//! warn and can hang the run): both are reported for manual review instead, as are
-//! returns in non-async handlers, returns containing `yield`, returns inside code
-//! that did not parse, and returns of handlers that declare their return type
-//! (`step.run` returns the JSON-serialized type, so the rewrite may not type-check).
+//! An expression moves only when the analysis proves it can; otherwise the finding is
+//! left for manual review with the reason:
+//! - a step is reachable from it: a step call, an alias of the step binding, a closure
+//!   or function of the file that (transitively) runs one, an unawaited step promise, the
+//!   v4 global `step`, a function from a relative module that mentions `step` (nested
+//!   steps warn and can hang the run);
+//! - at the return, the step binding's name means a local of the same name;
+//! - it sits in a `try` block with a `catch` and may throw (the error would be retried
+//!   and reach the `catch` wrapped as a step error);
+//! - in TypeScript: it relies on narrowing the new closure loses (a narrowed property
+//!   path, a narrowed name assigned elsewhere), reads a variable whose type evolves with
+//!   later assignments (`const xs = []`), or a reassigned `let` where its type matters,
+//!   or the handler's return type is fixed from outside (declared, annotated, `as`/
+//!   `satisfies`, a named handler exported or used elsewhere);
+//! - a variable it reads is written inside a step body (already lost on replay), the
+//!   handler is not async, it contains `yield`, or it is in code that did not parse.
+//!
 //! Only trailing returns are fixed by default; `--all-returns` also fixes early
 //! returns after steps and returns inside loops.
 
@@ -46,10 +57,13 @@ use std::collections::HashMap;
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
+use crate::analysis::binding::Holds;
+use crate::analysis::movability;
 use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
 use crate::analysis::provenance::{self, Provenance};
 use crate::analysis::returns::HandlerReturn;
 use crate::analysis::scope::resolve;
+use crate::analysis::semantic::SemanticModel;
 use crate::analysis::{
     any_descendant, code_children, contains, for_each_descendant, text, unwrap_expression,
 };
@@ -86,15 +100,34 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
                 context.source,
             )
         });
-        let remedy = match manual_reason(context, handler_return, expression, &reads, mutations) {
-            Some(reason) => Remedy::Manual(reason),
-            None => {
+        let mut manual_reason =
+            manual_reason(context, handler_return, expression, &reads, mutations);
+        let mut callee = None;
+        if manual_reason.is_none() {
+            let model = context.semantic();
+            match movability(
+                context,
+                handler_return,
+                expression,
+                &reads,
+                model,
+                tree,
+                lang,
+            ) {
+                Ok(found) => callee = Some(found),
+                Err(reason) => manual_reason = Some(reason),
+            }
+        }
+        let remedy = match (manual_reason, callee) {
+            (Some(reason), _) => Remedy::Manual(reason),
+            (None, Some(callee)) => {
                 let names = names.get_or_insert_with(|| Names::new(context));
-                match plan_fix(context, handler_return, expression, tree, names) {
+                match plan_fix(context, handler_return, expression, tree, names, &callee) {
                     Some(fix) => Remedy::Fix(fix),
                     None => Remedy::None,
                 }
             }
+            (None, None) => Remedy::None,
         };
         let provenances: Vec<Provenance> = reads
             .iter()
@@ -145,7 +178,7 @@ fn returns_step_result(context: &HandlerContext, statement: Node, expression: No
             None => return false,
         }
     }
-    if context.steps.is_step_call(value) {
+    if context.steps.is_step_call(value) || is_fan_out_of_steps(context, value) {
         return true;
     }
     if value.kind() != "identifier" {
@@ -186,6 +219,74 @@ fn returns_step_result(context: &HandlerContext, statement: Node, expression: No
     is_const || !is_reassigned(context.handler.function, name, source)
 }
 
+/// `Promise.all([step.run(…), step.run(…)])` or `Promise.all(ids.map((id) => step.run(…)))`
+/// (also `allSettled`, `race`, `any`): the value is made of step results only.
+fn is_fan_out_of_steps(context: &HandlerContext, value: Node) -> bool {
+    let source = context.source;
+    let is_step = |node: Node| {
+        let mut node = unwrap_expression(node);
+        if node.kind() == "await_expression" {
+            match node.named_child(0) {
+                Some(inner) => node = unwrap_expression(inner),
+                None => return false,
+            }
+        }
+        context.steps.is_step_call(node)
+    };
+    if value.kind() != "call_expression" {
+        return false;
+    }
+    let callee = value
+        .child_by_field_name("function")
+        .map(|f| text(f, source));
+    if !matches!(
+        callee,
+        Some("Promise.all" | "Promise.allSettled" | "Promise.race" | "Promise.any")
+    ) {
+        return false;
+    }
+    let Some(arguments) = value.child_by_field_name("arguments") else {
+        return false;
+    };
+    let mut arguments = code_children(arguments);
+    let (Some(only), None) = (arguments.next(), arguments.next()) else {
+        return false;
+    };
+    let only = unwrap_expression(only);
+    match only.kind() {
+        "array" => code_children(only).all(is_step),
+        "call_expression" => {
+            // `xs.map(cb)` where `cb` returns a step call and nothing else.
+            let maps = only
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "member_expression")
+                .and_then(|f| f.child_by_field_name("property"))
+                .is_some_and(|p| text(p, source) == "map");
+            let callback = only
+                .child_by_field_name("arguments")
+                .and_then(|a| code_children(a).next())
+                .map(unwrap_expression);
+            let Some(callback) = callback.filter(|c| maps && c.kind() == "arrow_function") else {
+                return false;
+            };
+            let Some(body) = callback.child_by_field_name("body") else {
+                return false;
+            };
+            if body.kind() != "statement_block" {
+                return is_step(body);
+            }
+            let mut statements = code_children(body);
+            match (statements.next(), statements.next()) {
+                (Some(only), None) if only.kind() == "return_statement" => {
+                    code_children(only).next().is_some_and(is_step)
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 /// Whether `name` is the target of an assignment or update anywhere in `scope`.
 fn is_reassigned(scope: Node, name: &str, source: &str) -> bool {
     any_descendant(scope, |node| match node.kind() {
@@ -202,6 +303,8 @@ fn is_reassigned(scope: Node, name: &str, source: &str) -> bool {
 /// A read of a handler-scoped name in the return expression.
 struct Read<'t> {
     name: String,
+    /// The first read.
+    node: Node<'t>,
     /// The scope that declares it, inside the handler.
     scope: Node<'t>,
 }
@@ -230,14 +333,137 @@ fn handler_reads<'t>(
         {
             continue;
         }
+        // Reads inside a step body in the expression come from run state when it replays,
+        // and the step binding is no data.
+        if context.steps.body_containing(node).is_some() || is_step_binding(context, node) {
+            continue;
+        }
         if let Some(scope) = resolve(statement, context.handler.function, name, source) {
             reads.push(Read {
                 name: name.to_string(),
+                node,
                 scope,
+            });
+        } else if name == "arguments" && reads_handler_arguments(context, node) {
+            reads.push(Read {
+                name: name.to_string(),
+                node,
+                scope: context.handler.function,
             });
         }
     }
     reads
+}
+
+/// Whether the name `node` reads is one of the handler's names for its step binding.
+fn is_step_binding(context: &HandlerContext, node: Node) -> bool {
+    let source = context.source;
+    let name = text(node, source);
+    // `ctx` is data (`ctx.event`) unless it is used as `ctx.step`.
+    let as_step = node
+        .parent()
+        .filter(|p| p.kind() == "member_expression")
+        .and_then(|p| p.child_by_field_name("property"))
+        .is_some_and(|p| text(p, source) == "step");
+    context.binding.names.iter().any(|entry| {
+        entry.name == name
+            && (entry.holds != Holds::Context || as_step)
+            && resolve(node, context.handler.function, name, source).map(|s| s.id()) == entry.scope
+    })
+}
+
+/// Whether `arguments` at `node` is the handler's: the handler is a `function` (arrows
+/// have none of their own) and no other `function` lies between them.
+fn reads_handler_arguments(context: &HandlerContext, node: Node) -> bool {
+    let handler = context.handler.function;
+    if handler.kind() == "arrow_function" {
+        return false;
+    }
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.id() == handler.id() {
+            return true;
+        }
+        if crate::analysis::is_function(n) && n.kind() != "arrow_function" {
+            return false;
+        }
+        current = n.parent();
+    }
+    false
+}
+
+/// The proofs that the expression can move (see README, "What is reported, what is
+/// fixed"): no step reachable from it, the handler's step binding callable at the
+/// return, the same error path, and in TypeScript the same types. `Ok` gives the callee
+/// of the finalize step; `Err` the reason for manual review.
+fn movability<'t>(
+    context: &HandlerContext<'_, 't>,
+    handler_return: &HandlerReturn<'t>,
+    expression: Node<'t>,
+    reads: &[Read<'t>],
+    model: &SemanticModel<'_, 't>,
+    tree: &Tree,
+    lang: Lang,
+) -> Result<String, String> {
+    let source = context.source;
+    let statement = handler_return.statement;
+    let handler = context.handler.function;
+    if let Some(why) = model.reaches_step(expression) {
+        return Err(format!(
+            "the return expression may run a step ({why}): moving it into the finalize step \
+             would nest steps, which the SDK does not support"
+        ));
+    }
+    let Some(callee) = context.binding.run_callee_at(statement, handler, source) else {
+        return Err(
+            "at the return, the step binding's name means a local of the same name: the \
+             finalize step cannot call the handler's step tools there"
+                .to_string(),
+        );
+    };
+    let body = context.handler.body.unwrap_or(handler);
+    if let Some(try_statement) = movability::in_try_with_catch(statement, body) {
+        if !movability::cannot_throw(expression, statement, model, source) {
+            return Err(format!(
+                "the return is inside a `try` block with a `catch` (line {}) and its expression \
+                 may throw: inside a step the error is retried and reaches the `catch` wrapped \
+                 as a step error",
+                try_statement.start_position().row + 1
+            ));
+        }
+    }
+    if is_typescript(context, lang) {
+        if let Some(why) =
+            movability::return_type_fixed(handler, context.function.call, tree.root_node(), source)
+        {
+            return Err(why);
+        }
+        let conditions = movability::narrowing_conditions(statement, body, source);
+        if let Some(why) =
+            movability::lost_narrowing(expression, &conditions, model, tree.root_node(), source)
+        {
+            return Err(why);
+        }
+        for read in reads {
+            if let Some(why) =
+                movability::evolving_or_reassigned(read.node, expression, handler, model, source)
+            {
+                return Err(why);
+            }
+        }
+    }
+    Ok(callee)
+}
+
+/// Types are checked in TypeScript files, and in text of unknown origin parsed as such.
+fn is_typescript(context: &HandlerContext, lang: Lang) -> bool {
+    let javascript = context.options.source_path.is_some_and(|p| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "js" | "jsx" | "mjs" | "cjs"))
+    });
+    let _ = lang;
+    !javascript
 }
 
 /// Why a finding cannot be fixed automatically (SPEC 2.1), if it cannot.
@@ -338,8 +564,11 @@ fn list_names(reads: &[Read], provenances: &[Provenance]) -> String {
 struct Names {
     /// Identifiers used anywhere in the handler that start with the variable name.
     taken_variables: Vec<String>,
-    /// The step ID to use: free in this handler, shared by all fixes of the handler.
-    step_id: String,
+    /// The step IDs of the handler, for choosing free ones.
+    ids: Vec<String>,
+    /// The step ID given to each error region (see [`movability::error_region`]): fixes
+    /// in the same region never both run in one execution and share it.
+    region_ids: Vec<(usize, String)>,
     /// The quote of the handler's existing step IDs.
     quote: Option<char>,
     /// Variable names already given out, per enclosing block.
@@ -364,25 +593,39 @@ impl Names {
                 }
             }
         });
-        let ids: Vec<&str> = context
+        let ids: Vec<String> = context
             .steps
             .calls
             .iter()
-            .filter_map(|c| c.id.as_deref())
+            .filter_map(|c| c.id.clone())
             .collect();
-        let step_id = first_free(context.options.step_id, "-", |candidate| {
-            ids.contains(&candidate)
-        });
         let quote = context.steps.calls.iter().find_map(|c| {
             let first = code_children(c.call.child_by_field_name("arguments")?).next()?;
             (first.kind() == "string").then(|| text(first, source).chars().next())?
         });
         Names {
             taken_variables,
-            step_id,
+            ids,
+            region_ids: Vec::new(),
             quote,
             given: HashMap::new(),
         }
+    }
+
+    /// The step ID for a fix in error region `region`: free in the handler and
+    /// different from every other region's (the first region to ask gets the first free
+    /// ID, the next one the next).
+    fn step_id(&mut self, base: &str, region: usize) -> String {
+        if let Some((_, id)) = self.region_ids.iter().find(|(r, _)| *r == region) {
+            return id.clone();
+        }
+        let taken = |candidate: &str| {
+            self.ids.iter().any(|id| id == candidate)
+                || self.region_ids.iter().any(|(_, id)| id == candidate)
+        };
+        let next = first_free(base, "-", taken);
+        self.region_ids.push((region, next.clone()));
+        next
     }
 
     /// A variable name free in the handler and not yet given out in `block`.
@@ -409,10 +652,10 @@ fn plan_fix(
     expression: Node,
     tree: &Tree,
     names: &mut Names,
+    callee: &str,
 ) -> Option<Fix> {
     let source = context.source;
     let statement = handler_return.statement;
-    let callee = context.binding.run_callee()?;
     let style = context.style.style(source, names.quote);
     let nl = line_ending_at(source, statement.start_byte());
     let statement_text = text(statement, source);
@@ -440,13 +683,28 @@ fn plan_fix(
     // Where the new statements go, and at which indentation.
     let (range_start, prefix, suffix, indent) = if needs_block {
         let previous = statement.prev_sibling();
-        let attach = previous.filter(|p| {
-            let t = text(*p, source);
-            (t.ends_with(')') || t == "else" || t == ":")
-                && source[p.end_byte()..statement.start_byte()]
-                    .trim()
-                    .is_empty()
-        });
+        let structural = matches!(
+            parent.kind(),
+            "if_statement"
+                | "else_clause"
+                | "for_statement"
+                | "for_in_statement"
+                | "while_statement"
+                | "do_statement"
+                | "labeled_statement"
+        );
+        // The brace goes after the `if (…)`, `else` or `case x:` that holds the return;
+        // never after an earlier statement of a `case` clause: `logger.info(x) {` does not
+        // parse in a file without semicolons. There it opens a block on its own line.
+        let attach = previous
+            .filter(|p| structural || !p.is_named())
+            .filter(|p| {
+                let t = text(*p, source);
+                (t.ends_with(')') || t == "else" || t == ":")
+                    && source[p.end_byte()..statement.start_byte()]
+                        .trim()
+                        .is_empty()
+            });
         match attach {
             Some(previous) => {
                 let base = line_indent(source, parent.start_byte()).to_string();
@@ -480,7 +738,9 @@ fn plan_fix(
 
     let block = (!needs_block).then(|| parent.id());
     let variable = names.variable(context.options.var_name, block);
-    let step_id = names.step_id.clone();
+    let body = context.handler.body.unwrap_or(context.handler.function);
+    let region = movability::error_region(statement, body);
+    let step_id = names.step_id(context.options.step_id, region);
 
     // Continuation lines of the moved expression move from the return's line
     // indentation to one unit inside the step body.

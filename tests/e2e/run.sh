@@ -60,6 +60,7 @@ stage() { # $1 = leg dir, $2 = dest
   mkdir -p "$2"
   cp -R "$1/fixtures" "$1/fixtures-all-returns" "$1/proofs" "$1/tsconfig.json" "$1/package.json" "$2/"
   if [[ -d $1/fixtures-unsafe ]]; then cp -R "$1/fixtures-unsafe" "$2/"; fi
+  if [[ -d $1/proofs-types ]]; then cp -R "$1/proofs-types" "$2/"; fi
   cp -R "$E2E/harness" "$2/harness"
   # known gaps (documented failures of the current tool) only on request
   if [[ ${E2E_GAPS:-0} == 1 && -d $1/fixtures-gaps ]]; then cp "$1"/fixtures-gaps/*.ts "$2/fixtures/"; fi
@@ -169,6 +170,10 @@ run_leg() { # $1 = leg name
 
   echo "-- manual-review proofs"
   (cd "$w/before" && "$TSX" harness/proofs.ts "$leg" proofs/defs.ts) 2>"$w/proofs.log" | tee -a "$RESULTS" || true
+  if [[ -d $w/before/proofs-types ]]; then
+    echo "-- type proofs"
+    (cd "$w/before" && "$TSX" harness/type_proofs.ts "$leg" "$TSC") 2>"$w/type-proofs.log" | tee -a "$RESULTS" || true
+  fi
 
   local nfn
   nfn=$(cat "$dir"/fixtures/*.ts "$dir"/fixtures-all-returns/*.ts | grep -v '^ *//' | grep -c 'createFunction(' || true)

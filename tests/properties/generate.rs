@@ -556,7 +556,10 @@ fn tail(
         1 => false,
         2 => {
             // if / else if / else, braced.
-            out.push(depth, format!("if ({}.data.flag) {{", h.event()));
+            // The condition tests a `const` (TypeScript keeps its narrowing in the
+            // finalize step's closure); a property path would leave returns reading it
+            // for manual review.
+            out.push(depth, format!("if (jobId === {q}flag{q}) {{"));
             let a = tail(c, style, h, out, depth + 1, nesting + 1);
             let b = if c.chance(40) {
                 out.push(depth, format!("}} else if (jobId === {q}x{q}) {{"));
@@ -578,7 +581,7 @@ fn tail(
             }
             out.push(
                 depth,
-                format!("if ({}.data.flag) return {text}{semi}", h.event()),
+                format!("if (jobId === {q}flag{q}) return {text}{semi}"),
             );
             let mut other = false;
             if c.chance(50) {
@@ -610,10 +613,14 @@ fn tail(
                 out.push(depth + 1, format!("console.log({q}done{q}){semi}"));
             }
             out.push(depth, "}");
-            a || b
+            // The try block's return is manual when its expression may throw (a
+            // property read does): only the catch block's is sure to be fixed.
+            let _ = a;
+            b
         }
         5 => {
-            out.push(depth, format!("switch ({}.name) {{", h.event()));
+            // On a `const`, like the `if` conditions above.
+            out.push(depth, "switch (jobId) {");
             let cases = 1 + c.pick(3);
             let mut any = false;
             for case in 0..cases {

@@ -1,4 +1,4 @@
-// Manual-review proofs: why inngest-fix refuses two kinds of findings, shown on
+// Manual-review proofs: why inngest-fix refuses these kinds of findings, shown on
 // the real SDK. Prints PASS/FAIL lines like compare.ts; exit 1 on any FAIL.
 // Usage: tsx proofs.ts LEG PROOFS_DEFS.ts
 import { resolve } from "node:path";
@@ -67,6 +67,40 @@ async function main() {
       `one pass returns ${naiveS}, the real SDK ${JSON.stringify(plain.result)}, with a finalize step ${JSON.stringify(wrapped.result)}`,
     );
   }
+
+  // Proofs 4-7: the new manual-review reasons of the movability analysis. Each
+  // pair is an original the tool leaves alone and the naive rewrite; the naive
+  // rewrite must break: warn about nested steps, hang, throw, or change the result.
+  const broken = async (check: string, original: unknown, moved: unknown) => {
+    const orig = await execute(original, data, NEST_TIMEOUT_MS);
+    const mv = await execute(moved, data, NEST_TIMEOUT_MS);
+    if (orig.timedOut || orig.error || orig.nestingWarnings.length) {
+      fail(check, `the unmoved original should run cleanly, got ${show(orig)}, warnings ${orig.nestingWarnings.length}`);
+      return;
+    }
+    const warned = mv.nestingWarnings.length > 0;
+    const changed = JSON.stringify(mv.result) !== JSON.stringify(orig.result);
+    if (!warned && !mv.timedOut && !mv.error && !changed) {
+      fail(check, `the naive rewrite ran cleanly with the same result (${show(mv)}): the refusal is not needed`);
+      return;
+    }
+    const how = warned ? `SDK warned: ${oneLine(mv.nestingWarnings[0])}; ` : "";
+    pass(check, `original ${show(orig)}; naive rewrite: ${how}${show(mv)}`);
+  };
+  await broken("proof reach-closure: a closure that runs a step, called in the return", d.closureOriginal, d.closureMoved);
+  // Not demonstrated: @inngest/test memoizes the pending step before the finalize step
+  // runs, so the naive rewrite resolves there. The tool refuses it all the same (the
+  // spec requires that no step promise made earlier is awaited inside a step); this
+  // line records what the engine does, so a change shows up in the log.
+  {
+    const check = "caveat reach-promise: a step promise made earlier, awaited in the finalize step";
+    const orig = await execute(d.promiseOriginal, data, NEST_TIMEOUT_MS);
+    const mv = await execute(d.promiseMoved, data, NEST_TIMEOUT_MS);
+    if (orig.timedOut || orig.error) fail(check, `the unmoved original should run cleanly, got ${show(orig)}`);
+    else pass(check, `original ${show(orig)}; naive rewrite on @inngest/test: ${mv.nestingWarnings.length ? "warned, " : ""}${show(mv)} (not shown harmful here; refused on principle)`);
+  }
+  await broken("proof shadowed-step: a local `step` in scope at the return", d.shadowOriginal, d.shadowMoved);
+  await broken("proof try-catch: an expression that throws inside a try with a catch", d.tryOriginal, d.tryMoved);
 
   // Caveat checked: step output is JSON, so could a finalize step turn a
   // returned `undefined` into null? The SDK already resolves both to null.

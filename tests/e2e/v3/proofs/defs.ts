@@ -74,3 +74,103 @@ export const undefinedWrapped = inngest.createFunction(
     return finalReturn;
   },
 );
+
+// --- Proof 4: a step reached through a closure of the handler -------------
+// Original (left alone: the return calls `finish`, which runs a step):
+export const closureOriginal = inngest.createFunction(
+  { id: "proof-v3-closure-original" }, { event: EVENT },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    const finish = () => step.run("b", async () => 2);
+    return { a, b: await finish(), jobId: event.data.jobId as string };
+  },
+);
+export const closureMoved = inngest.createFunction(
+  { id: "proof-v3-closure-moved" }, { event: EVENT },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    const finish = () => step.run("b", async () => 2);
+    const finalReturn = await step.run("finalize-and-return", async () => {
+      return { a, b: await finish(), jobId: event.data.jobId as string };
+    });
+    return finalReturn;
+  },
+);
+
+// --- Proof 5: a step promise made earlier, awaited in the return ----------
+export const promiseOriginal = inngest.createFunction(
+  { id: "proof-v3-promise-original" }, { event: EVENT },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    const pending = step.run("slow", async () => 2);
+    return { a, slow: await pending, jobId: event.data.jobId as string };
+  },
+);
+export const promiseMoved = inngest.createFunction(
+  { id: "proof-v3-promise-moved" }, { event: EVENT },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    const pending = step.run("slow", async () => 2);
+    const finalReturn = await step.run("finalize-and-return", async () => {
+      return { a, slow: await pending, jobId: event.data.jobId as string };
+    });
+    return finalReturn;
+  },
+);
+
+// --- Proof 6: a local `step` shadows the binding at the return ------------
+const ONBOARDING = [{ title: "Welcome" }, { title: "Tour" }];
+export const shadowOriginal = inngest.createFunction(
+  { id: "proof-v3-shadow-original" }, { event: EVENT },
+  async ({ event, step }) => {
+    const index = await step.run("pick", async () => 1);
+    if (index < ONBOARDING.length) {
+      const step = ONBOARDING[index];
+      return { title: step.title, jobId: event.data.jobId as string };
+    }
+    return null;
+  },
+);
+export const shadowMoved = inngest.createFunction(
+  { id: "proof-v3-shadow-moved" }, { event: EVENT },
+  async ({ event, step }) => {
+    const index = await step.run("pick", async () => 1);
+    if (index < ONBOARDING.length) {
+      const step = ONBOARDING[index] as unknown as { title: string; run: <T>(id: string, fn: () => Promise<T>) => Promise<T> };
+      const finalReturn = await step.run("finalize-and-return", async () => {
+        return { title: step.title, jobId: event.data.jobId as string };
+      });
+      return finalReturn;
+    }
+    return null;
+  },
+);
+
+// --- Proof 7: an expression that throws inside a try with a catch ---------
+export const tryOriginal = inngest.createFunction(
+  { id: "proof-v3-try-original" }, { event: EVENT },
+  async ({ step }) => {
+    try {
+      const raw = await step.run("fetch", async () => "not json");
+      return { parsed: JSON.parse(raw) as unknown };
+    } catch (e) {
+      if (e instanceof SyntaxError) return { invalid: true };
+      throw e;
+    }
+  },
+);
+export const tryMoved = inngest.createFunction(
+  { id: "proof-v3-try-moved", retries: 0 }, { event: EVENT },
+  async ({ step }) => {
+    try {
+      const raw = await step.run("fetch", async () => "not json");
+      const finalReturn = await step.run("finalize-and-return", async () => {
+        return { parsed: JSON.parse(raw) as unknown };
+      });
+      return finalReturn;
+    } catch (e) {
+      if (e instanceof SyntaxError) return { invalid: true };
+      throw e;
+    }
+  },
+);

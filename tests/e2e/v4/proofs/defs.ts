@@ -97,3 +97,103 @@ export const dateMethodOnStepResult = inngest.createFunction(
     return { at: (due as unknown as Date).getTime() };
   },
 );
+
+// --- Proof 5: a step reached through a closure of the handler -------------
+// Original (left alone: the return calls `finish`, which runs a step):
+export const closureOriginal = inngest.createFunction(
+  { id: "proof-v4-closure-original", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    const finish = () => step.run("b", async () => 2);
+    return { a, b: await finish(), jobId: event.data.jobId as string };
+  },
+);
+export const closureMoved = inngest.createFunction(
+  { id: "proof-v4-closure-moved", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    const finish = () => step.run("b", async () => 2);
+    const finalReturn = await step.run("finalize-and-return", async () => {
+      return { a, b: await finish(), jobId: event.data.jobId as string };
+    });
+    return finalReturn;
+  },
+);
+
+// --- Proof 6: a step promise made earlier, awaited in the return ----------
+export const promiseOriginal = inngest.createFunction(
+  { id: "proof-v4-promise-original", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    const pending = step.run("slow", async () => 2);
+    return { a, slow: await pending, jobId: event.data.jobId as string };
+  },
+);
+export const promiseMoved = inngest.createFunction(
+  { id: "proof-v4-promise-moved", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    const pending = step.run("slow", async () => 2);
+    const finalReturn = await step.run("finalize-and-return", async () => {
+      return { a, slow: await pending, jobId: event.data.jobId as string };
+    });
+    return finalReturn;
+  },
+);
+
+// --- Proof 7: a local `step` shadows the binding at the return ------------
+const ONBOARDING = [{ title: "Welcome" }, { title: "Tour" }];
+export const shadowOriginal = inngest.createFunction(
+  { id: "proof-v4-shadow-original", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    const index = await step.run("pick", async () => 1);
+    if (index < ONBOARDING.length) {
+      const step = ONBOARDING[index];
+      return { title: step.title, jobId: event.data.jobId as string };
+    }
+    return null;
+  },
+);
+export const shadowMoved = inngest.createFunction(
+  { id: "proof-v4-shadow-moved", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    const index = await step.run("pick", async () => 1);
+    if (index < ONBOARDING.length) {
+      const step = ONBOARDING[index] as unknown as { title: string; run: <T>(id: string, fn: () => Promise<T>) => Promise<T> };
+      const finalReturn = await step.run("finalize-and-return", async () => {
+        return { title: step.title, jobId: event.data.jobId as string };
+      });
+      return finalReturn;
+    }
+    return null;
+  },
+);
+
+// --- Proof 8: an expression that throws inside a try with a catch ---------
+export const tryOriginal = inngest.createFunction(
+  { id: "proof-v4-try-original", triggers: [{ event: EVENT }] },
+  async ({ step }) => {
+    try {
+      const raw = await step.run("fetch", async () => "not json");
+      return { parsed: JSON.parse(raw) as unknown };
+    } catch (e) {
+      if (e instanceof SyntaxError) return { invalid: true };
+      throw e;
+    }
+  },
+);
+export const tryMoved = inngest.createFunction(
+  { id: "proof-v4-try-moved", triggers: [{ event: EVENT }], retries: 0 },
+  async ({ step }) => {
+    try {
+      const raw = await step.run("fetch", async () => "not json");
+      const finalReturn = await step.run("finalize-and-return", async () => {
+        return { parsed: JSON.parse(raw) as unknown };
+      });
+      return finalReturn;
+    } catch (e) {
+      if (e instanceof SyntaxError) return { invalid: true };
+      throw e;
+    }
+  },
+);

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use crate::analysis::{code_children, for_each_descendant, functions::string_literal, text};
-use crate::Lang;
+use crate::language::Lang;
 
 /// What a module specifier leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]

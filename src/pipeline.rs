@@ -656,9 +656,9 @@ export const fn = inngest.createFunction(
   { event: "demo/run" },
   async ({ event, step }) => {
     const a = await step.run("a", async () => 1);
-    if (event.data.flag) {
+    if (a > 1) {
       return { a, flag: true };
-    } else if (event.data.other) {
+    } else if (a > 0) {
       return { a, other: event.data.other };
     } else {
       return { a, id: event.data.id };

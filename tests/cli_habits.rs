@@ -430,17 +430,27 @@ fn text_shows_frames_help_and_docs_on_the_example_app() {
 #[test]
 fn text_in_write_mode_says_what_was_fixed() {
     let dir = tempfile::tempdir().unwrap();
+    // `inngest/functions` and `lib` as in the example: the functions import
+    // `../../lib/money`, and a module that cannot be read is taken to run steps.
+    let root = dir.path().join("inngest");
     let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop/src");
     for entry in fs::read_dir(shop.join("inngest/functions")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
         write(
-            dir.path(),
+            &root,
             &format!("functions/{name}"),
             fs::read(&path).unwrap(),
         );
     }
-    let (out, err, code) = run(dir.path(), &["--write", "functions"]);
+    for module in ["money.ts", "services.ts"] {
+        write(
+            dir.path(),
+            &format!("lib/{module}"),
+            fs::read(shop.join("lib").join(module)).unwrap(),
+        );
+    }
+    let (out, err, code) = run(&root, &["--write", "functions"]);
     assert_eq!(
         (out.as_str(), code),
         ("", Some(1)),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark harness for inngest-fix (see bench/README.md).
 #
-#   bench/run.sh [SECTION]...      SECTION: main | scaling | all-inngest (default: all three)
+#   bench/run.sh [SECTION]...      SECTION: main | scaling | all-inngest | rules
+#                                  (default: main, scaling, all-inngest)
 #
 # Environment:
 #   RUNS=5 WARMUP=1            hyperfine runs and warmup runs per command
@@ -213,12 +214,37 @@ run_all_inngest() {
     } | tee "$results/all-inngest.md"
 }
 
+# ---------------------------------------------------------------- rule families
+# The cost of each family of rules on the all-Inngest tree: `--check --select FAMILY` against
+# parse-only. A rule that is not selected does not run (unless the file holds a suppression
+# comment, which may name it), so each row is the walk, the parse, the shared analysis and
+# that family alone.
+run_rules() {
+    local dir
+    dir="$(tree "all-inngest-$ALL_FILES" --files "$ALL_FILES" --all-inngest)"
+    say "rules: $ALL_FILES files, one family of rules at a time"
+    (cd "$dir" && hf -i --export-json "$results/rules.json" \
+        -n "parse-only" "$PARSE_ONLY" \
+        -n "--select unsafe-trailing-return" "$INNGEST_FIX --check --select unsafe-trailing-return" \
+        -n "--select (hazards of issue 7)" "$INNGEST_FIX --check --select mutation-in-step,nested-step,nondeterminism-outside-step,unawaited-step,duplicate-step-id,unawaited-send" \
+        -n "--select side-effect-outside-step,non-json-step-result" "$INNGEST_FIX --check --select side-effect-outside-step,non-json-step-result" \
+        -n "--select v4 (migration)" "$INNGEST_FIX --check --select v4" \
+        -n "--check (default rules)" "$INNGEST_FIX --check" \
+        -n "--select ALL" "$INNGEST_FIX --check --select ALL")
+    {
+        echo "### Rule families: $ALL_FILES files, every one with Inngest functions"
+        echo
+        python3 "$here/report.py" hyperfine "$results/rules.json" --baseline "parse-only"
+    } | tee "$results/rules.md"
+}
+
 for s in "${sections[@]}"; do
     case "$s" in
         main) run_main ;;
         scaling) run_scaling ;;
         all-inngest) run_all_inngest ;;
-        *) die "unknown section '$s' (main, scaling, all-inngest)" ;;
+        rules) run_rules ;;
+        *) die "unknown section '$s' (main, scaling, all-inngest, rules)" ;;
     esac
 done
 say "results in $results"

@@ -70,8 +70,9 @@ impl<'a, 't> HandlerContext<'a, 't> {
 }
 
 /// Run every rule over every handler of a parsed file; the diagnostics come in source
-/// order. Every rule runs, selected or not: a suppression comment for a rule left out
-/// of this run still counts as used ([`crate::pipeline`] drops the rest).
+/// order. Only the rules this run selects run, except in a file with a suppression
+/// comment, where every rule runs: a comment for a rule left out of this run still counts
+/// as used ([`crate::pipeline`] drops the other rules' findings).
 pub fn check_tree<'t>(
     tree: &'t Tree,
     source: &'t str,
@@ -92,6 +93,10 @@ pub fn check_tree<'t>(
         .collect();
     let file_bindings: Vec<StepBinding> = bindings.iter().flatten().flatten().cloned().collect();
     let semantic = OnceCell::new();
+    // A rule left out of this run is skipped, unless the file holds a suppression
+    // comment: one that names the rule must still count as used.
+    let every_rule =
+        memchr::memmem::find(source.as_bytes(), crate::suppression::DIRECTIVE.as_bytes()).is_some();
     for (function, function_bindings) in functions.iter().zip(&bindings) {
         for (handler, binding) in function.handlers.iter().zip(function_bindings) {
             let Some(binding) = binding else {
@@ -115,22 +120,32 @@ pub fn check_tree<'t>(
                 file_bindings: &file_bindings,
                 semantic: &semantic,
             };
-            let rules: [HandlerRule; 8] = [
-                unsafe_trailing_return::check,
-                mutation_in_step::check,
-                nested_step::check,
-                nondeterminism_outside_step::check,
-                unawaited_step::check,
-                duplicate_step_id::check,
-                side_effect_outside_step::check,
-                non_json_step_result::check,
+            let rules: [(&str, HandlerRule); 8] = [
+                (unsafe_trailing_return::NAME, unsafe_trailing_return::check),
+                (mutation_in_step::NAME, mutation_in_step::check),
+                (nested_step::NAME, nested_step::check),
+                (
+                    nondeterminism_outside_step::NAME,
+                    nondeterminism_outside_step::check,
+                ),
+                (unawaited_step::NAME, unawaited_step::check),
+                (duplicate_step_id::NAME, duplicate_step_id::check),
+                (
+                    side_effect_outside_step::NAME,
+                    side_effect_outside_step::check,
+                ),
+                (non_json_step_result::NAME, non_json_step_result::check),
             ];
-            for check in rules {
-                check(&context, tree, lang, &mut diagnostics);
+            for (name, check) in rules {
+                if every_rule || options.rules.enabled(name) {
+                    check(&context, tree, lang, &mut diagnostics);
+                }
             }
         }
     }
-    unawaited_send::check(&functions, tree, source, &mut diagnostics);
+    if every_rule || options.rules.enabled(unawaited_send::NAME) {
+        unawaited_send::check(&functions, tree, source, &mut diagnostics);
+    }
     migration::check(
         &functions,
         tree,

@@ -67,8 +67,7 @@ pub enum Shape {
 /// The shape of the value a step body returns, when it shows a non-JSON value: its
 /// expression body, or any `return` of its own (not of nested functions); failing
 /// that, its declared return type (`async (): Promise<Date> => …`).
-pub fn body_result_shape(body: Node, program: Node, source: &str) -> Option<Shape> {
-    let classes = Classes::of(program, source);
+pub fn body_result_shape(body: Node, classes: &Classes<'_>, source: &str) -> Option<Shape> {
     let mut returned = Vec::new();
     match body.child_by_field_name("body") {
         Some(block) if block.kind() == "statement_block" => {
@@ -83,11 +82,11 @@ pub fn body_result_shape(body: Node, program: Node, source: &str) -> Option<Shap
     }
     let from_values = returned
         .into_iter()
-        .find_map(|value| expression_shape(value, body, &classes, source, 0));
+        .find_map(|value| expression_shape(value, body, classes, source, 0));
     from_values.or_else(|| {
         let annotation = body.child_by_field_name("return_type")?;
         let annotated = code_children(annotation).next()?;
-        type_shape(annotated, &classes, source, 0)
+        type_shape(annotated, classes, source, 0)
     })
 }
 

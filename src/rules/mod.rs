@@ -25,6 +25,7 @@ use std::cell::OnceCell;
 
 use crate::analysis::binding::StepBinding;
 use crate::analysis::functions::{self, Handler, InngestFunction};
+use crate::analysis::json::Classes;
 use crate::analysis::semantic::SemanticModel;
 use crate::analysis::{enclosing_function, is_async_function, returns, steps, text};
 pub use crate::diagnostic::{Diagnostic, Related, Remedy};
@@ -49,9 +50,23 @@ pub struct HandlerContext<'a, 't> {
     pub file_bindings: &'a [StepBinding],
     /// The file's semantic model, built on first use and shared by every handler.
     pub semantic: &'a OnceCell<SemanticModel<'t, 't>>,
+    /// The file's classes, types and typed functions, collected on first use.
+    pub classes: &'a OnceCell<Classes<'t>>,
 }
 
 impl<'a, 't> HandlerContext<'a, 't> {
+    /// The classes, types and typed functions of the file (collected by the first
+    /// handler that asks: one walk of the file, not one per step body).
+    pub fn classes(&self) -> &'a Classes<'t> {
+        self.classes.get_or_init(|| {
+            let mut root = self.handler.function;
+            while let Some(parent) = root.parent() {
+                root = parent;
+            }
+            Classes::of(root, self.source)
+        })
+    }
+
     /// The file's semantic model (built by the first handler that asks).
     pub fn semantic(&self) -> &'a SemanticModel<'t, 't> {
         self.semantic.get_or_init(|| {
@@ -93,6 +108,7 @@ pub fn check_tree<'t>(
         .collect();
     let file_bindings: Vec<StepBinding> = bindings.iter().flatten().flatten().cloned().collect();
     let semantic = OnceCell::new();
+    let classes = OnceCell::new();
     // A rule left out of this run is skipped, unless the file holds a suppression
     // comment: one that names the rule must still count as used.
     let every_rule =
@@ -119,6 +135,7 @@ pub fn check_tree<'t>(
                 style: &style,
                 file_bindings: &file_bindings,
                 semantic: &semantic,
+                classes: &classes,
             };
             let rules: [(&str, HandlerRule); 8] = [
                 (unsafe_trailing_return::NAME, unsafe_trailing_return::check),

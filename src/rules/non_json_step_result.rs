@@ -49,9 +49,8 @@ use crate::language::Lang;
 pub const NAME: &str = "non-json-step-result";
 
 /// Report the step results of one handler that are used as a type JSON loses.
-pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
     let source = context.source;
-    let program = tree.root_node();
     for call in &context.steps.calls {
         if call.tool.as_deref() != Some("run") {
             continue;
@@ -63,7 +62,7 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
         else {
             continue;
         };
-        let Some(shape) = body_result_shape(body, program, source) else {
+        let Some(shape) = body_result_shape(body, context.classes(), source) else {
             continue;
         };
         let misuses = result_misuses(context, call.call, &shape);

@@ -216,6 +216,7 @@ run_all_inngest() {
 
 # ---------------------------------------------------------------- rule families
 # The cost of each family of rules on the all-Inngest tree: `--check --select FAMILY` against
+# (rows are named without leading dashes: hyperfine would read them as its own flags)
 # parse-only. A rule that is not selected does not run (unless the file holds a suppression
 # comment, which may name it), so each row is the walk, the parse, the shared analysis and
 # that family alone.
@@ -225,12 +226,12 @@ run_rules() {
     say "rules: $ALL_FILES files, one family of rules at a time"
     (cd "$dir" && hf -i --export-json "$results/rules.json" \
         -n "parse-only" "$PARSE_ONLY" \
-        -n "--select unsafe-trailing-return" "$INNGEST_FIX --check --select unsafe-trailing-return" \
-        -n "--select (hazards of issue 7)" "$INNGEST_FIX --check --select mutation-in-step,nested-step,nondeterminism-outside-step,unawaited-step,duplicate-step-id,unawaited-send" \
-        -n "--select side-effect-outside-step,non-json-step-result" "$INNGEST_FIX --check --select side-effect-outside-step,non-json-step-result" \
-        -n "--select v4 (migration)" "$INNGEST_FIX --check --select v4" \
-        -n "--check (default rules)" "$INNGEST_FIX --check" \
-        -n "--select ALL" "$INNGEST_FIX --check --select ALL")
+        -n "select unsafe-trailing-return" "$INNGEST_FIX --check --select unsafe-trailing-return" \
+        -n "select the hazards of issue 7" "$INNGEST_FIX --check --select mutation-in-step,nested-step,nondeterminism-outside-step,unawaited-step,duplicate-step-id,unawaited-send" \
+        -n "select side-effect-outside-step,non-json-step-result" "$INNGEST_FIX --check --select side-effect-outside-step,non-json-step-result" \
+        -n "select v4 (migration)" "$INNGEST_FIX --check --select v4" \
+        -n "check (default rules)" "$INNGEST_FIX --check" \
+        -n "select ALL" "$INNGEST_FIX --check --select ALL")
     {
         echo "### Rule families: $ALL_FILES files, every one with Inngest functions"
         echo

@@ -52,10 +52,8 @@ pub fn find_with<'t>(
     lang: Lang,
     wrappers: &[String],
 ) -> Vec<InngestFunction<'t>> {
-    let query = &Queries::get(lang).calls;
-    let call_capture = Queries::capture(query, "call");
-    let callee_capture = Queries::capture(query, "callee");
-    let arguments_capture = Queries::capture(query, "arguments");
+    let queries = Queries::get(lang);
+    let query = &queries.calls;
     let mut cursor = QueryCursor::new();
     let mut calls = Vec::new();
     // The query runs only around each occurrence of the name: a cursor over the whole
@@ -64,12 +62,7 @@ pub fn find_with<'t>(
         cursor.set_byte_range(at..at + METHOD.len());
         let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
         while let Some(m) = matches.next() {
-            let node_of = |index: u32| m.captures.iter().find(|c| c.index == index).map(|c| c.node);
-            let (Some(call), Some(callee), Some(arguments)) = (
-                node_of(call_capture),
-                node_of(callee_capture),
-                node_of(arguments_capture),
-            ) else {
+            let Some((call, callee, arguments)) = queries.call_parts(m) else {
                 continue;
             };
             // `X.createFunction(…)`, the name itself at this occurrence (a call that

@@ -7,7 +7,7 @@
 
 use std::sync::{Once, OnceLock};
 
-use tree_sitter::Query;
+use tree_sitter::{Node, Query, QueryMatch};
 
 use crate::language::Lang;
 
@@ -68,6 +68,15 @@ impl Queries {
                     Queries::get(lang);
                 });
         });
+    }
+
+    /// The call, callee and argument list of a `queries/calls.scm` match.
+    pub fn call_parts<'t>(&self, m: &QueryMatch<'_, 't>) -> Option<(Node<'t>, Node<'t>, Node<'t>)> {
+        let node_of = |name: &str| {
+            let index = Queries::capture(&self.calls, name);
+            m.captures.iter().find(|c| c.index == index).map(|c| c.node)
+        };
+        Some((node_of("call")?, node_of("callee")?, node_of("arguments")?))
     }
 
     /// Index of a named capture in a query (`"step.call"`); the names are ours.

@@ -67,10 +67,8 @@ pub fn find<'t>(
     source: &str,
     lang: Lang,
 ) -> HandlerSteps<'t> {
-    let query = &Queries::get(lang).calls;
-    let call_capture = Queries::capture(query, "call");
-    let callee_capture = Queries::capture(query, "callee");
-    let arguments_capture = Queries::capture(query, "arguments");
+    let queries = Queries::get(lang);
+    let query = &queries.calls;
 
     let function = handler.function;
     let mut cursor = QueryCursor::new();
@@ -79,12 +77,7 @@ pub fn find<'t>(
     let mut matches = cursor.matches(query, function, source.as_bytes());
     let mut calls: Vec<StepCall<'t>> = Vec::new();
     while let Some(m) = matches.next() {
-        let node_of = |index: u32| m.captures.iter().find(|c| c.index == index).map(|c| c.node);
-        let (Some(call), Some(callee), Some(arguments)) = (
-            node_of(call_capture),
-            node_of(callee_capture),
-            node_of(arguments_capture),
-        ) else {
+        let Some((call, callee, arguments)) = queries.call_parts(m) else {
             continue;
         };
         if !contains(function, call) {

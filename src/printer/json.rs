@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{write_error_line, write_summary, PrintOptions, Printer};
+use super::{write_file_error, write_summary, PrintOptions, Printer};
 use crate::diagnostic::Finding;
 use crate::report::{FileReport, Summary};
 
@@ -140,15 +140,7 @@ impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
         for finding in report.findings.iter().filter(|f| !f.suppressed()) {
             self.findings.push(JsonFinding::new(report, finding));
         }
-        if let Some(reason) = report.error.as_ref().map(ToString::to_string) {
-            write_error_line(
-                &mut self.err,
-                &report.display_path,
-                &reason,
-                self.options.color_err,
-            )?;
-        }
-        Ok(())
+        write_file_error(&mut self.err, report, self.options.color_err)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

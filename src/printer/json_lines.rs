@@ -15,7 +15,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::json::{JsonFinding, JsonSummary, JSON_VERSION};
-use super::{write_error_line, write_summary, PrintOptions, Printer};
+use super::{write_file_error, write_summary, PrintOptions, Printer};
 use crate::report::{FileReport, Summary};
 
 /// Prints one line per finding, then the summary line.
@@ -63,15 +63,7 @@ impl<O: Write, E: Write> Printer for JsonLinesPrinter<O, E> {
         }
         // Streamed: a consumer sees each file's findings as soon as they are printed.
         self.out.flush()?;
-        if let Some(reason) = report.error.as_ref().map(ToString::to_string) {
-            write_error_line(
-                &mut self.err,
-                &report.display_path,
-                &reason,
-                self.options.color_err,
-            )?;
-        }
-        Ok(())
+        write_file_error(&mut self.err, report, self.options.color_err)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

@@ -137,6 +137,14 @@ pub fn write_error_line(
     writeln!(err, "inngest-fix: {label}: {path}: {reason}")
 }
 
+/// The error line of a file that could not be checked or written, when it has one.
+pub fn write_file_error(err: &mut dyn Write, report: &FileReport, color: bool) -> io::Result<()> {
+    match &report.error {
+        Some(error) => write_error_line(err, &report.display_path, &error.to_string(), color),
+        None => Ok(()),
+    }
+}
+
 /// The closing line of every run, ruff-like:
 /// `Scanned 12 files (3 with Inngest functions) in 41ms: 4 findings (2 fixed, 1 manual, …), 1 suppressed, no errors.`
 pub fn write_summary(

@@ -16,7 +16,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{number, style, write_error_line, write_summary, PrintOptions, Printer};
+use super::{number, style, write_file_error, write_summary, PrintOptions, Printer};
 use crate::diagnostic::{Finding, Status};
 use crate::report::{FileReport, Mode, Summary};
 
@@ -162,15 +162,7 @@ impl<O: Write, E: Write> Printer for StatisticsPrinter<O, E> {
                 .entry(outcome)
                 .or_default() += 1;
         }
-        if let Some(reason) = report.error.as_ref().map(ToString::to_string) {
-            write_error_line(
-                &mut self.err,
-                &report.display_path,
-                &reason,
-                self.options.color_err,
-            )?;
-        }
-        Ok(())
+        write_file_error(&mut self.err, report, self.options.color_err)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

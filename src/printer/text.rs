@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 
 use super::frame::Lines;
-use super::{annotated, diff, style, write_error_line, write_summary, PrintOptions, Printer};
+use super::{annotated, diff, style, write_file_error, write_summary, PrintOptions, Printer};
 use crate::diagnostic::{Finding, Status};
 use crate::report::{FileReport, Mode, Summary};
 
@@ -88,15 +88,7 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
             let line = diagnostic_line(&report.display_path, finding, &self.options, color);
             writeln!(diagnostics, "{line}")?;
         }
-        if let Some(reason) = report.error.as_ref().map(ToString::to_string) {
-            write_error_line(
-                &mut self.err,
-                &report.display_path,
-                &reason,
-                self.options.color_err,
-            )?;
-        }
-        Ok(())
+        write_file_error(&mut self.err, report, self.options.color_err)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

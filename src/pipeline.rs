@@ -10,6 +10,7 @@
 //! ([`crate::rules`]), how edits are built or applied ([`crate::fix`]), files, threads
 //! or output ([`crate::run`]).
 
+use crate::analysis::kind::KindName;
 use std::ops::Range;
 
 use tree_sitter::Tree;
@@ -568,7 +569,7 @@ fn comment_ranges(tree: &Tree) -> Vec<Range<usize>> {
     let mut cursor = tree.walk();
     let mut stack = vec![tree.root_node()];
     while let Some(node) = stack.pop() {
-        if node.kind() == "comment" {
+        if node.kind_name() == "comment" {
             ranges.push(node.byte_range());
         } else {
             stack.extend(node.children(&mut cursor));

@@ -2,6 +2,7 @@
 //! reached, taken from the handler's first parameter or, failing that, from a v4
 //! `import { step } from "inngest"`.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::{Node, Tree};
 
 use super::{code_children, text};
@@ -82,7 +83,7 @@ impl StepBinding {
     /// Whether `node` (the receiver of a `.run(…)` call) is this binding.
     pub fn is_receiver(&self, node: Node, source: &str) -> bool {
         let node = super::unwrap_expression(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => self
                 .names
                 .iter()
@@ -94,9 +95,10 @@ impl StepBinding {
 
     /// `ctx.step` (or `ctx?.step`) for a context name `ctx`.
     pub fn is_context_step(&self, node: Node, source: &str) -> bool {
-        node.kind() == "member_expression"
+        node.kind_name() == "member_expression"
             && node.child_by_field_name("object").is_some_and(|o| {
-                o.kind() == "identifier" && self.holds_of(text(o, source)) == Some(&Holds::Context)
+                o.kind_name() == "identifier"
+                    && self.holds_of(text(o, source)) == Some(&Holds::Context)
             })
             && node
                 .child_by_field_name("property")
@@ -115,7 +117,7 @@ impl StepBinding {
     /// `helper({ step })`, `helper(ctx)`, `helper(run)`).
     pub fn is_handed(&self, node: Node, source: &str) -> bool {
         let node = super::unwrap_expression(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" | "shorthand_property_identifier" => {
                 self.holds_of(text(node, source)).is_some()
             }
@@ -159,7 +161,7 @@ pub fn first_parameter_pattern(function: Node) -> Option<Node> {
     }
     let parameters = function.child_by_field_name("parameters")?;
     let first = code_children(parameters).next()?;
-    match first.kind() {
+    match first.kind_name() {
         "required_parameter" | "optional_parameter" => first.child_by_field_name("pattern"),
         "identifier" | "object_pattern" | "assignment_pattern" => Some(first),
         _ => None,
@@ -170,7 +172,7 @@ fn from_first_parameter(function: Node, source: &str, binding: &mut StepBinding)
     let Some(mut pattern) = first_parameter_pattern(function) else {
         return;
     };
-    if pattern.kind() == "assignment_pattern" {
+    if pattern.kind_name() == "assignment_pattern" {
         match pattern.child_by_field_name("left") {
             Some(left) => pattern = left,
             None => return,
@@ -178,7 +180,7 @@ fn from_first_parameter(function: Node, source: &str, binding: &mut StepBinding)
     }
     let scope = Some(function.id());
     let at = function.start_byte();
-    match pattern.kind() {
+    match pattern.kind_name() {
         "identifier" => binding.push(text(pattern, source), Holds::Context, scope, at),
         "object_pattern" => context_pattern(pattern, source, binding, scope, at),
         _ => {}
@@ -195,7 +197,7 @@ fn context_pattern(
     at: usize,
 ) {
     for member in code_children(pattern) {
-        match member.kind() {
+        match member.kind_name() {
             "shorthand_property_identifier_pattern" if text(member, source) == "step" => {
                 binding.push("step", Holds::Object, scope, at);
             }
@@ -207,7 +209,7 @@ fn context_pattern(
                 }
             }
             "rest_pattern" => {
-                if let Some(name) = code_children(member).find(|c| c.kind() == "identifier") {
+                if let Some(name) = code_children(member).find(|c| c.kind_name() == "identifier") {
                     binding.push(text(name, source), Holds::Context, scope, at);
                 }
             }
@@ -221,13 +223,13 @@ fn context_pattern(
                 let Some(mut value) = member.child_by_field_name("value") else {
                     continue;
                 };
-                if value.kind() == "assignment_pattern" {
+                if value.kind_name() == "assignment_pattern" {
                     match value.child_by_field_name("left") {
                         Some(left) => value = left,
                         None => continue,
                     }
                 }
-                match value.kind() {
+                match value.kind_name() {
                     "identifier" => binding.push(text(value, source), Holds::Object, scope, at),
                     "object_pattern" => tools_pattern(value, source, binding, scope, at),
                     _ => {}
@@ -247,7 +249,7 @@ fn tools_pattern(
     at: usize,
 ) {
     for member in code_children(pattern) {
-        match member.kind() {
+        match member.kind_name() {
             "shorthand_property_identifier_pattern" => {
                 let name = text(member, source);
                 binding.push(name, Holds::Tool(name.to_string()), scope, at);
@@ -261,12 +263,12 @@ fn tools_pattern(
             "pair_pattern" => {
                 let key = member.child_by_field_name("key");
                 let mut value = member.child_by_field_name("value");
-                if let Some(v) = value.filter(|v| v.kind() == "assignment_pattern") {
+                if let Some(v) = value.filter(|v| v.kind_name() == "assignment_pattern") {
                     value = v.child_by_field_name("left");
                 }
                 if let (Some(key), Some(value)) = (key, value) {
                     let tool = text(key, source).trim_matches(|c| c == '"' || c == '\'');
-                    match value.kind() {
+                    match value.kind_name() {
                         "identifier" => binding.push(
                             text(value, source),
                             Holds::Tool(tool.to_string()),
@@ -290,7 +292,7 @@ fn tools_pattern(
 /// same as assignments (`s = step`).
 fn aliases_in_body(function: Node, source: &str, binding: &mut StepBinding) {
     let mut pairs: Vec<(Node, Node)> = Vec::new();
-    super::for_each_descendant(function, |node| match node.kind() {
+    super::for_each_descendant(function, |node| match node.kind_name() {
         "variable_declarator" => {
             if let (Some(name), Some(value)) = (
                 node.child_by_field_name("name"),
@@ -328,7 +330,7 @@ fn aliases_in_body(function: Node, source: &str, binding: &mut StepBinding) {
             )
             .map(|s| s.id());
             let at = pattern.start_byte();
-            match (pattern.kind(), holds) {
+            match (pattern.kind_name(), holds) {
                 ("identifier", holds) => binding.push(text(*pattern, source), holds, scope, at),
                 ("object_pattern", Holds::Context) => {
                     context_pattern(*pattern, source, binding, scope, at)
@@ -354,7 +356,7 @@ fn first_name<'s>(pattern: Node, source: &'s str) -> Option<&'s str> {
 
 /// What a value holds when it is the binding or a part of it.
 fn holds_of_value(binding: &StepBinding, value: Node, source: &str) -> Option<Holds> {
-    match value.kind() {
+    match value.kind_name() {
         "identifier" => binding.holds_of(text(value, source)).cloned(),
         "member_expression" => {
             if binding.is_context_step(value, source) {
@@ -370,7 +372,7 @@ fn holds_of_value(binding: &StepBinding, value: Node, source: &str) -> Option<Ho
         // `step.run.bind(step)`
         "call_expression" => {
             let function = value.child_by_field_name("function")?;
-            if function.kind() != "member_expression"
+            if function.kind_name() != "member_expression"
                 || function
                     .child_by_field_name("property")
                     .map_or(true, |p| text(p, source) != "bind")
@@ -392,7 +394,7 @@ pub fn imported_step(tree: &Tree, source: &str) -> Option<String> {
 /// [`imported_step`] from the root node of a file.
 pub fn imported_step_of_root(root: Node, source: &str) -> Option<String> {
     for statement in code_children(root) {
-        if statement.kind() != "import_statement" {
+        if statement.kind_name() != "import_statement" {
             continue;
         }
         let Some(from) = statement.child_by_field_name("source") else {
@@ -401,10 +403,11 @@ pub fn imported_step_of_root(root: Node, source: &str) -> Option<String> {
         if text(from, source).trim_matches(|c| c == '"' || c == '\'') != "inngest" {
             continue;
         }
-        let Some(clause) = code_children(statement).find(|c| c.kind() == "import_clause") else {
+        let Some(clause) = code_children(statement).find(|c| c.kind_name() == "import_clause")
+        else {
             continue;
         };
-        for named in code_children(clause).filter(|c| c.kind() == "named_imports") {
+        for named in code_children(clause).filter(|c| c.kind_name() == "named_imports") {
             for specifier in code_children(named) {
                 let name = specifier.child_by_field_name("name");
                 if name.is_some_and(|n| text(n, source) == "step") {

@@ -8,6 +8,7 @@
 //! step inside a statement that completes, a `catch` after a `try` that runs steps).
 //! Owns: that question. Does not own: where steps are (see [`super::steps`]).
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Node;
 
 use super::code_children;
@@ -43,7 +44,7 @@ pub fn after_steps(statement: Node, body: Node, steps: &HandlerSteps) -> bool {
 /// The state on entering `child` from its parent `parent` reached in `state`.
 fn enter(parent: Node, child: Node, state: u8, steps: &HandlerSteps) -> u8 {
     let has = |n: Node| steps.any_within(n);
-    match parent.kind() {
+    match parent.kind_name() {
         "statement_block" | "program" => {
             let mut state = state;
             for statement in code_children(parent) {
@@ -141,7 +142,7 @@ fn flow_at(statement: Node, state: u8, steps: &HandlerSteps, depth: usize) -> Ex
     let flow = |n: Node, state: u8, steps: &HandlerSteps| flow_at(n, state, steps, depth + 1);
     let flow_clause =
         |n: Node, state: u8, steps: &HandlerSteps| clause_at(n, state, steps, depth + 1);
-    match statement.kind() {
+    match statement.kind_name() {
         "return_statement" | "throw_statement" => Exits::default(),
         "break_statement" | "continue_statement" => Exits {
             normal: 0,
@@ -205,7 +206,7 @@ fn flow_at(statement: Node, state: u8, steps: &HandlerSteps, depth: usize) -> Ex
             let mut jumped = 0;
             let mut has_default = false;
             for clause in code_children(body) {
-                has_default |= clause.kind() == "switch_default";
+                has_default |= clause.kind_name() == "switch_default";
                 let exits = flow_clause(clause, entry | fall, steps);
                 fall = exits.normal;
                 jumped |= exits.jump;

@@ -6,6 +6,7 @@
 //! options object is a handler too. Owns: finding those calls and handlers. Does not
 //! own: what a handler does (see [`super::steps`], [`super::returns`]).
 
+use crate::analysis::kind::KindName;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor, Tree};
 
@@ -67,7 +68,7 @@ pub fn find_with<'t>(
             };
             // `X.createFunction(…)`, the name itself at this occurrence (a call that
             // merely contains it, such as `wrap(inngest.createFunction(…))`, is not one).
-            let named_here = callee.kind() == "member_expression"
+            let named_here = callee.kind_name() == "member_expression"
                 && callee
                     .child_by_field_name("property")
                     .is_some_and(|p| p.start_byte() == at && text(p, source).as_bytes() == METHOD);
@@ -99,7 +100,7 @@ pub fn find_with<'t>(
         if let Some(handler) = resolve_handler(args[args.len() - 1], tree, source) {
             handlers.push(handler);
         }
-        if options.kind() == "object" {
+        if options.kind_name() == "object" {
             if let Some(on_failure) = property(options, "onFailure", source) {
                 if let Some(handler) = resolve_handler(on_failure, tree, source) {
                     handlers.push(handler);
@@ -111,7 +112,7 @@ pub fn find_with<'t>(
             seen_handlers.push(h.function.id());
             new
         });
-        let id = (options.kind() == "object")
+        let id = (options.kind_name() == "object")
             .then(|| property(options, "id", source))
             .flatten()
             .and_then(|value| string_literal(value, source));
@@ -130,10 +131,10 @@ fn wrapper_calls<'t>(
     let mut cursor = node.walk();
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
-        if node.kind() == "call_expression" {
+        if node.kind_name() == "call_expression" {
             let name = node
                 .child_by_field_name("function")
-                .and_then(|f| match f.kind() {
+                .and_then(|f| match f.kind_name() {
                     "identifier" => Some(f),
                     "member_expression" => f.child_by_field_name("property"),
                     _ => None,
@@ -151,7 +152,7 @@ fn wrapper_calls<'t>(
 
 /// The value of `key: value` (or a method `key() {}`) in an object literal.
 fn property<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
-    code_children(object).find_map(|member| match member.kind() {
+    code_children(object).find_map(|member| match member.kind_name() {
         "pair" => {
             let name = member.child_by_field_name("key")?;
             let name_text = text(name, source).trim_matches(|c| c == '"' || c == '\'');
@@ -168,9 +169,9 @@ fn property<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
 /// The value of a string literal or a template literal without substitutions.
 pub fn string_literal(node: Node, source: &str) -> Option<String> {
     let node = unwrap_expression(node);
-    match node.kind() {
+    match node.kind_name() {
         "string" | "template_string" => {
-            if code_children(node).any(|c| c.kind() == "template_substitution") {
+            if code_children(node).any(|c| c.kind_name() == "template_substitution") {
                 return None;
             }
             let raw = text(node, source);
@@ -187,7 +188,7 @@ fn resolve_handler<'t>(argument: Node<'t>, tree: &'t Tree, source: &str) -> Opti
     if is_handler_function(argument) {
         return Some(handler(argument));
     }
-    if argument.kind() != "identifier" {
+    if argument.kind_name() != "identifier" {
         return None;
     }
     let name = text(argument, source);
@@ -196,7 +197,7 @@ fn resolve_handler<'t>(argument: Node<'t>, tree: &'t Tree, source: &str) -> Opti
 
 fn is_handler_function(node: Node) -> bool {
     matches!(
-        node.kind(),
+        node.kind_name(),
         "arrow_function"
             | "function_expression"
             | "generator_function"
@@ -209,9 +210,11 @@ fn is_handler_function(node: Node) -> bool {
 fn handler(function: Node) -> Handler {
     let body = function
         .child_by_field_name("body")
-        .filter(|b| b.kind() == "statement_block");
+        .filter(|b| b.kind_name() == "statement_block");
     let mut cursor = function.walk();
-    let is_async = function.children(&mut cursor).any(|c| c.kind() == "async");
+    let is_async = function
+        .children(&mut cursor)
+        .any(|c| c.kind_name() == "async");
     Handler {
         function,
         body,
@@ -223,7 +226,7 @@ fn handler(function: Node) -> Handler {
 /// `const name = async (…) => {…}` or `function name(…) {…}`.
 fn top_level_function<'t>(root: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
     for statement in code_children(root) {
-        let declaration = if statement.kind() == "export_statement" {
+        let declaration = if statement.kind_name() == "export_statement" {
             match statement.child_by_field_name("declaration") {
                 Some(d) => d,
                 None => continue,
@@ -231,7 +234,7 @@ fn top_level_function<'t>(root: Node<'t>, name: &str, source: &str) -> Option<No
         } else {
             statement
         };
-        match declaration.kind() {
+        match declaration.kind_name() {
             "function_declaration" | "generator_function_declaration"
                 if declaration
                     .child_by_field_name("name")
@@ -243,7 +246,7 @@ fn top_level_function<'t>(root: Node<'t>, name: &str, source: &str) -> Option<No
                 for declarator in code_children(declaration) {
                     let matches_name = declarator
                         .child_by_field_name("name")
-                        .is_some_and(|n| n.kind() == "identifier" && text(n, source) == name);
+                        .is_some_and(|n| n.kind_name() == "identifier" && text(n, source) == name);
                     if !matches_name {
                         continue;
                     }

@@ -8,6 +8,7 @@
 //! code shows it ([`Shape`]), and the uses of a value that break on its JSON form
 //! ([`misuses`]). Does not own the judgement of when that matters: the rules do.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Node;
 
 use super::scope::resolve;
@@ -70,7 +71,7 @@ pub enum Shape {
 pub fn body_result_shape(body: Node, classes: &Classes<'_>, source: &str) -> Option<Shape> {
     let mut returned = Vec::new();
     match body.child_by_field_name("body") {
-        Some(block) if block.kind() == "statement_block" => {
+        Some(block) if block.kind_name() == "statement_block" => {
             for_each_own_return(block, |r| {
                 if let Some(argument) = code_children(r).next() {
                     returned.push(argument);
@@ -106,7 +107,7 @@ pub fn expression_shape(
     }
     let expression = unwrap_expression(expression);
     let non_json = |kind| Some(Shape::NonJson(kind));
-    match expression.kind() {
+    match expression.kind_name() {
         "await_expression" => expression_shape(
             code_children(expression).next()?,
             scope,
@@ -134,7 +135,9 @@ pub fn expression_shape(
             if name == "BigInt" {
                 return non_json(NonJson::BigInt);
             }
-            if function.kind() != "identifier" || resolve(function, scope, name, source).is_some() {
+            if function.kind_name() != "identifier"
+                || resolve(function, scope, name, source).is_some()
+            {
                 return None;
             }
             type_shape(classes.return_type(name)?, classes, source, depth + 1)
@@ -143,7 +146,7 @@ pub fn expression_shape(
         "object" => {
             let mut properties = Vec::new();
             for member in code_children(expression) {
-                if member.kind() != "pair" {
+                if member.kind_name() != "pair" {
                     continue;
                 }
                 let (Some(key), Some(value)) = (
@@ -176,7 +179,7 @@ fn type_shape(node: Node, classes: &Classes<'_>, source: &str, depth: usize) -> 
         return None;
     }
     let non_json = |kind| Some(Shape::NonJson(kind));
-    match node.kind() {
+    match node.kind_name() {
         "predefined_type" if text(node, source) == "bigint" => non_json(NonJson::BigInt),
         "type_identifier" => match text(node, source) {
             "Date" => non_json(NonJson::Date),
@@ -192,7 +195,8 @@ fn type_shape(node: Node, classes: &Classes<'_>, source: &str, depth: usize) -> 
                 "Map" | "ReadonlyMap" => non_json(NonJson::Map),
                 "Set" | "ReadonlySet" => non_json(NonJson::Set),
                 "Promise" => {
-                    let arguments = code_children(node).find(|c| c.kind() == "type_arguments")?;
+                    let arguments =
+                        code_children(node).find(|c| c.kind_name() == "type_arguments")?;
                     type_shape(code_children(arguments).next()?, classes, source, depth + 1)
                 }
                 _ => None,
@@ -202,7 +206,7 @@ fn type_shape(node: Node, classes: &Classes<'_>, source: &str, depth: usize) -> 
         "object_type" | "interface_body" => {
             let mut properties = Vec::new();
             for member in code_children(node) {
-                if member.kind() != "property_signature" {
+                if member.kind_name() != "property_signature" {
                     continue;
                 }
                 let Some(name) = member.child_by_field_name("name") else {
@@ -233,11 +237,11 @@ pub fn sole_initializer<'t>(scope: Node<'t>, name: &str, source: &str) -> Option
         .into_iter()
         .find(|n| text(*n, source) == name)?
         .parent()
-        .filter(|d| d.kind() == "variable_declarator")?;
+        .filter(|d| d.kind_name() == "variable_declarator")?;
     let is_const = declarator
         .parent()
         .and_then(|d| d.child(0))
-        .is_some_and(|keyword| keyword.kind() == "const");
+        .is_some_and(|keyword| keyword.kind_name() == "const");
     if !is_const && is_assigned(scope, name, source) {
         return None;
     }
@@ -245,13 +249,13 @@ pub fn sole_initializer<'t>(scope: Node<'t>, name: &str, source: &str) -> Option
 }
 
 fn is_assigned(scope: Node, name: &str, source: &str) -> bool {
-    super::any_descendant(scope, |node| match node.kind() {
+    super::any_descendant(scope, |node| match node.kind_name() {
         "assignment_expression" | "augmented_assignment_expression" => node
             .child_by_field_name("left")
-            .is_some_and(|l| l.kind() == "identifier" && text(l, source) == name),
+            .is_some_and(|l| l.kind_name() == "identifier" && text(l, source) == name),
         "update_expression" => node
             .child_by_field_name("argument")
-            .is_some_and(|a| a.kind() == "identifier" && text(a, source) == name),
+            .is_some_and(|a| a.kind_name() == "identifier" && text(a, source) == name),
         _ => false,
     })
 }
@@ -261,11 +265,11 @@ fn is_assigned(scope: Node, name: &str, source: &str) -> bool {
 fn for_each_own_return<'t>(block: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
     let mut stack = vec![block];
     while let Some(node) = stack.pop() {
-        if node.kind() == "return_statement" {
+        if node.kind_name() == "return_statement" {
             visit(node);
             continue;
         }
-        if is_function(node) || node.kind() == "class_body" {
+        if is_function(node) || node.kind_name() == "class_body" {
             continue;
         }
         stack.extend(code_children(node));
@@ -289,14 +293,14 @@ impl<'t> Classes<'t> {
         let mut types = Vec::new();
         let mut functions = Vec::new();
         for statement in code_children(program) {
-            let statement = match statement.kind() {
+            let statement = match statement.kind_name() {
                 "export_statement" => match statement.child_by_field_name("declaration") {
                     Some(declaration) => declaration,
                     None => continue,
                 },
                 _ => statement,
             };
-            match statement.kind() {
+            match statement.kind_name() {
                 "interface_declaration" | "type_alias_declaration" => {
                     let name = statement.child_by_field_name("name");
                     let body = statement
@@ -328,7 +332,7 @@ impl<'t> Classes<'t> {
             }
         }
         for_each_descendant(program, |node| {
-            if !matches!(node.kind(), "class_declaration" | "class") {
+            if !matches!(node.kind_name(), "class_declaration" | "class") {
                 return;
             }
             let Some(name) = node.child_by_field_name("name") else {
@@ -339,10 +343,12 @@ impl<'t> Classes<'t> {
                 for member in code_children(body) {
                     let is_static = {
                         let mut cursor = member.walk();
-                        let found = member.children(&mut cursor).any(|c| c.kind() == "static");
+                        let found = member
+                            .children(&mut cursor)
+                            .any(|c| c.kind_name() == "static");
                         found
                     };
-                    if member.kind() == "method_definition" && !is_static {
+                    if member.kind_name() == "method_definition" && !is_static {
                         if let Some(method) = member.child_by_field_name("name") {
                             let method = text(method, source);
                             if method != "constructor" {
@@ -422,7 +428,7 @@ pub fn misuse<'t>(reference: Node<'t>, shape: &Shape, source: &str) -> Option<Mi
 fn outer_expression(node: Node) -> Option<Node> {
     let mut parent = node.parent()?;
     while matches!(
-        parent.kind(),
+        parent.kind_name(),
         "parenthesized_expression" | "non_null_expression"
     ) {
         parent = parent.parent()?;
@@ -432,7 +438,7 @@ fn outer_expression(node: Node) -> Option<Node> {
 
 /// The property name of `member` when it reads a property of `object`.
 fn member_property<'s>(member: Node, object: Node, source: &'s str) -> Option<&'s str> {
-    if member.kind() != "member_expression" {
+    if member.kind_name() != "member_expression" {
         return None;
     }
     let on_object = member
@@ -445,7 +451,7 @@ fn member_property<'s>(member: Node, object: Node, source: &'s str) -> Option<&'
 /// `new Date(…)`, `Date.now()`, `x.getTime()`, a number: a value an ISO string never
 /// compares with correctly.
 fn is_time_value(node: Node, source: &str) -> bool {
-    match node.kind() {
+    match node.kind_name() {
         "number" => true,
         "new_expression" => node
             .child_by_field_name("constructor")
@@ -471,7 +477,7 @@ fn misuse_of<'t>(
 ) -> Option<Node<'t>> {
     let called = |member: Node<'t>| -> Option<Node<'t>> {
         member.parent().filter(|call| {
-            call.kind() == "call_expression"
+            call.kind_name() == "call_expression"
                 && call
                     .child_by_field_name("function")
                     .is_some_and(|f| f.id() == member.id())
@@ -480,7 +486,7 @@ fn misuse_of<'t>(
     if matches!(kind, NonJson::Map | NonJson::Set) {
         // Iterating `{}`: `for (const x of seen)` and `[...seen]` throw, `Array.from(seen)`
         // is silently empty.
-        let iterated = match parent.kind() {
+        let iterated = match parent.kind_name() {
             "for_in_statement" => {
                 parent
                     .child_by_field_name("right")
@@ -489,7 +495,7 @@ fn misuse_of<'t>(
                         .child_by_field_name("operator")
                         .is_some_and(|o| text(o, source) == "of")
             }
-            "spread_element" => parent.parent().is_some_and(|p| p.kind() == "array"),
+            "spread_element" => parent.parent().is_some_and(|p| p.kind_name() == "array"),
             "arguments" => parent.parent().is_some_and(|call| {
                 call.child_by_field_name("function")
                     .is_some_and(|f| text(f, source) == "Array.from")
@@ -497,14 +503,14 @@ fn misuse_of<'t>(
             _ => false,
         };
         if iterated {
-            return Some(if parent.kind() == "for_in_statement" {
+            return Some(if parent.kind_name() == "for_in_statement" {
                 node
             } else {
                 parent
             });
         }
     }
-    if parent.kind() == "binary_expression" {
+    if parent.kind_name() == "binary_expression" {
         let operator = parent
             .child_by_field_name("operator")
             .map(|o| text(o, source));
@@ -550,7 +556,7 @@ fn misuse_of<'t>(
         };
     }
     if *kind == NonJson::Function
-        && parent.kind() == "call_expression"
+        && parent.kind_name() == "call_expression"
         && parent
             .child_by_field_name("function")
             .is_some_and(|f| super::contains(f, node))

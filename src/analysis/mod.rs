@@ -10,6 +10,7 @@ pub mod binding;
 pub mod flow;
 pub mod functions;
 pub mod json;
+pub mod kind;
 pub mod movability;
 pub mod mutations;
 pub mod provenance;
@@ -20,6 +21,7 @@ pub mod scope;
 pub mod semantic;
 pub mod steps;
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Node;
 
 /// The text of a node. Nodes always lie on char boundaries of the source they came from.
@@ -31,7 +33,7 @@ pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
 /// the enclosing handler.
 pub fn is_function(node: Node) -> bool {
     matches!(
-        node.kind(),
+        node.kind_name(),
         "arrow_function"
             | "function_expression"
             | "function_declaration"
@@ -49,7 +51,7 @@ pub fn contains(outer: Node, inner: Node) -> bool {
 /// Parentheses, `x!`, `x as T` and `x satisfies T` around an expression are looked through.
 pub fn unwrap_expression(mut node: Node) -> Node {
     loop {
-        match node.kind() {
+        match node.kind_name() {
             "parenthesized_expression"
             | "non_null_expression"
             | "as_expression"
@@ -63,13 +65,32 @@ pub fn unwrap_expression(mut node: Node) -> Node {
 }
 
 /// Iterate the named, non-comment children of a node.
-pub fn code_children(node: Node) -> impl Iterator<Item = Node> {
+pub fn code_children(node: Node) -> CodeChildren {
     let mut cursor = node.walk();
-    let children: Vec<Node> = node
-        .named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
-        .collect();
-    children.into_iter()
+    let pending = cursor.goto_first_child();
+    CodeChildren { cursor, pending }
+}
+
+/// The iterator of [`code_children`]: one cursor, no list.
+pub struct CodeChildren<'t> {
+    cursor: tree_sitter::TreeCursor<'t>,
+    /// The cursor stands on a child not yet looked at.
+    pending: bool,
+}
+
+impl<'t> Iterator for CodeChildren<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        while self.pending {
+            let node = self.cursor.node();
+            self.pending = self.cursor.goto_next_sibling();
+            if node.is_named() && node.kind_name() != "comment" {
+                return Some(node);
+            }
+        }
+        None
+    }
 }
 
 /// The nearest function enclosing `node` (not `node` itself).
@@ -87,7 +108,9 @@ pub fn enclosing_function(node: Node) -> Option<Node> {
 /// Whether a function node is declared `async`.
 pub fn is_async_function(function: Node) -> bool {
     let mut cursor = function.walk();
-    let is_async = function.children(&mut cursor).any(|c| c.kind() == "async");
+    let is_async = function
+        .children(&mut cursor)
+        .any(|c| c.kind_name() == "async");
     is_async
 }
 
@@ -101,6 +124,8 @@ pub fn any_descendant(root: Node, mut predicate: impl FnMut(Node) -> bool) -> bo
 /// Visit `root` and every node under it, in source order, iteratively: nesting depth
 /// comes from the user's file.
 pub fn for_each_descendant<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
+    // A cursor made from `root` cannot leave it: at `root`, `goto_next_sibling` and
+    // `goto_parent` fail.
     let mut cursor = root.walk();
     loop {
         visit(cursor.node());
@@ -108,9 +133,6 @@ pub fn for_each_descendant<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) 
             continue;
         }
         loop {
-            if cursor.node().id() == root.id() {
-                return;
-            }
             if cursor.goto_next_sibling() {
                 break;
             }

@@ -8,6 +8,7 @@
 //! Every question is answered conservatively: "cannot throw" and "keeps its narrowing"
 //! are said only when shown.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Node;
 
 use super::scope::ancestors_within;
@@ -33,7 +34,7 @@ pub enum DeclarationKind {
 pub fn declaration_kind(name: Node) -> (DeclarationKind, Option<Node>) {
     let mut node = name;
     while let Some(parent) = node.parent() {
-        match parent.kind() {
+        match parent.kind_name() {
             "object_pattern"
             | "array_pattern"
             | "pair_pattern"
@@ -43,14 +44,14 @@ pub fn declaration_kind(name: Node) -> (DeclarationKind, Option<Node>) {
             | "shorthand_property_identifier_pattern" => node = parent,
             "variable_declarator" => {
                 let kind = match parent.parent() {
-                    Some(d) if d.kind() == "lexical_declaration" => {
-                        if d.child(0).is_some_and(|k| k.kind() == "const") {
+                    Some(d) if d.kind_name() == "lexical_declaration" => {
+                        if d.child(0).is_some_and(|k| k.kind_name() == "const") {
                             DeclarationKind::Const
                         } else {
                             DeclarationKind::Let
                         }
                     }
-                    Some(d) if d.kind() == "variable_declaration" => DeclarationKind::Var,
+                    Some(d) if d.kind_name() == "variable_declaration" => DeclarationKind::Var,
                     _ => DeclarationKind::Other,
                 };
                 return (kind, Some(parent));
@@ -69,7 +70,7 @@ pub fn declaration_kind(name: Node) -> (DeclarationKind, Option<Node>) {
             "for_in_statement" => {
                 let is_const = parent
                     .child_by_field_name("kind")
-                    .is_some_and(|k| k.kind() == "const");
+                    .is_some_and(|k| k.kind_name() == "const");
                 let kind = if is_const {
                     DeclarationKind::Const
                 } else {
@@ -92,7 +93,7 @@ pub fn in_try_with_catch<'t>(statement: Node<'t>, body: Node<'t>) -> Option<Node
     let chain = ancestors_within(statement, body);
     chain.windows(2).rev().find_map(|pair| {
         let (parent, child) = (pair[0], pair[1]);
-        let in_block = parent.kind() == "try_statement"
+        let in_block = parent.kind_name() == "try_statement"
             && parent
                 .child_by_field_name("body")
                 .is_some_and(|b| b.id() == child.id());
@@ -106,7 +107,7 @@ pub fn in_try_with_catch<'t>(statement: Node<'t>, body: Node<'t>) -> Option<Node
 pub fn error_region(statement: Node, body: Node) -> usize {
     ancestors_within(statement, body)
         .iter()
-        .filter(|n| matches!(n.kind(), "catch_clause" | "finally_clause"))
+        .filter(|n| matches!(n.kind_name(), "catch_clause" | "finally_clause"))
         .count()
 }
 
@@ -123,11 +124,11 @@ pub fn cannot_throw<'t>(
 ) -> bool {
     let mut stack = vec![expression];
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match node.kind_name() {
             "comment" | "number" | "true" | "false" | "null" | "undefined" | "regex" | "string" => {
             }
             "template_string" => {
-                if code_children(node).any(|c| c.kind() == "template_substitution") {
+                if code_children(node).any(|c| c.kind_name() == "template_substitution") {
                     return false;
                 }
             }
@@ -145,10 +146,11 @@ pub fn cannot_throw<'t>(
             },
             "object" => {
                 for member in code_children(node) {
-                    match member.kind() {
+                    match member.kind_name() {
                         "pair" => {
                             let key = member.child_by_field_name("key");
-                            if let Some(key) = key.filter(|k| k.kind() == "computed_property_name")
+                            if let Some(key) =
+                                key.filter(|k| k.kind_name() == "computed_property_name")
                             {
                                 stack.extend(code_children(key));
                             }
@@ -165,7 +167,7 @@ pub fn cannot_throw<'t>(
             }
             "array" => {
                 for element in code_children(node) {
-                    if element.kind() == "spread_element" {
+                    if element.kind_name() == "spread_element" {
                         return false;
                     }
                     stack.push(element);
@@ -241,7 +243,7 @@ pub fn narrowing_conditions<'t>(
     let mut found = Vec::new();
     for pair in chain.windows(2) {
         let (parent, child) = (pair[0], pair[1]);
-        match parent.kind() {
+        match parent.kind_name() {
             "if_statement" => {
                 let condition = parent.child_by_field_name("condition");
                 if condition.is_some_and(|c| c.id() != child.id()) {
@@ -272,7 +274,7 @@ pub fn narrowing_conditions<'t>(
 
 /// The conditions an earlier statement leaves narrowed after it.
 fn guard_conditions<'t>(statement: Node<'t>, source: &str, out: &mut Vec<Node<'t>>) {
-    match statement.kind() {
+    match statement.kind_name() {
         "if_statement" if leaves(statement) => {
             out.extend(statement.child_by_field_name("condition"));
         }
@@ -283,19 +285,19 @@ fn guard_conditions<'t>(statement: Node<'t>, source: &str, out: &mut Vec<Node<'t
             let Some(mut call) = statement.named_child(0).map(unwrap_expression) else {
                 return;
             };
-            if call.kind() == "await_expression" {
+            if call.kind_name() == "await_expression" {
                 match call.named_child(0) {
                     Some(inner) => call = unwrap_expression(inner),
                     None => return,
                 }
             }
-            if call.kind() != "call_expression" {
+            if call.kind_name() != "call_expression" {
                 return;
             }
             let Some(function) = call.child_by_field_name("function") else {
                 return;
             };
-            let name = match function.kind() {
+            let name = match function.kind_name() {
                 "member_expression" => function
                     .child_by_field_name("property")
                     .map(|p| text(p, source)),
@@ -326,7 +328,7 @@ fn leaves(statement: Node) -> bool {
             continue;
         }
         if matches!(
-            node.kind(),
+            node.kind_name(),
             "return_statement" | "throw_statement" | "break_statement" | "continue_statement"
         ) {
             found = true;
@@ -366,7 +368,7 @@ pub fn lost_narrowing<'t>(
         for operand in narrowing_operands(*condition, source) {
             narrowed.push((operand, line, None));
             // `x.kind === "a"` narrows `x` too (a discriminated union).
-            if operand.kind() == "member_expression" {
+            if operand.kind_name() == "member_expression" {
                 let property = operand
                     .child_by_field_name("property")
                     .map(|p| text(p, source));
@@ -386,7 +388,7 @@ pub fn lost_narrowing<'t>(
         let own = path_text(n, source);
         let read_property = n
             .parent()
-            .filter(|p| p.kind() == "member_expression")
+            .filter(|p| p.kind_name() == "member_expression")
             .and_then(|p| p.child_by_field_name("property"))
             .map(|p| text(p, source));
         for (reference, line, tested) in &narrowed {
@@ -395,7 +397,7 @@ pub fn lost_narrowing<'t>(
             {
                 continue;
             }
-            if reference.kind() == "identifier" {
+            if reference.kind_name() == "identifier" {
                 if model.origin(*reference) != model.origin(n)
                     || keeps_narrowing(n, model, root, source)
                 {
@@ -421,7 +423,7 @@ pub fn lost_narrowing<'t>(
 fn strip(node: Node) -> Node {
     let mut node = node;
     while matches!(
-        node.kind(),
+        node.kind_name(),
         "parenthesized_expression" | "non_null_expression"
     ) {
         match node.named_child(0) {
@@ -434,7 +436,7 @@ fn strip(node: Node) -> Node {
 
 fn is_reference(node: Node) -> bool {
     matches!(
-        node.kind(),
+        node.kind_name(),
         "identifier"
             | "member_expression"
             | "subscript_expression"
@@ -448,7 +450,7 @@ fn narrowing_operands<'t>(condition: Node<'t>, source: &str) -> Vec<Node<'t>> {
     let mut stack = vec![condition];
     while let Some(node) = stack.pop() {
         let node = strip(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" | "member_expression" | "subscript_expression" => found.push(node),
             "unary_expression" => {
                 let operator = node
@@ -494,7 +496,7 @@ fn narrowing_operands<'t>(condition: Node<'t>, source: &str) -> Vec<Node<'t>> {
 fn used_where_type_matters(node: Node, source: &str) -> bool {
     let mut child = node;
     while let Some(parent) = child.parent() {
-        match parent.kind() {
+        match parent.kind_name() {
             "parenthesized_expression" => child = parent,
             // `x!` and `x as T` assert the type themselves.
             "non_null_expression" | "as_expression" | "satisfies_expression" => return false,
@@ -520,7 +522,7 @@ fn used_where_type_matters(node: Node, source: &str) -> bool {
                 return !matches!(operator, Some("!" | "typeof" | "void"));
             }
             "spread_element" => {
-                return !parent.parent().is_some_and(|p| p.kind() == "object");
+                return !parent.parent().is_some_and(|p| p.kind_name() == "object");
             }
             "for_in_statement" | "augmented_assignment_expression" | "update_expression" => {
                 return true
@@ -566,7 +568,7 @@ fn is_assigned<'t>(
         if found {
             return;
         }
-        let target = match n.kind() {
+        let target = match n.kind_name() {
             "assignment_expression" | "augmented_assignment_expression" => {
                 n.child_by_field_name("left")
             }
@@ -577,9 +579,9 @@ fn is_assigned<'t>(
             return;
         };
         let mut names = Vec::new();
-        if target.kind() == "identifier" {
+        if target.kind_name() == "identifier" {
             names.push(target);
-        } else if matches!(target.kind(), "object_pattern" | "array_pattern") {
+        } else if matches!(target.kind_name(), "object_pattern" | "array_pattern") {
             super::scope::pattern_names(target, &mut names);
         }
         found = names
@@ -622,17 +624,18 @@ pub fn evolving_or_reassigned<'t>(
             .map(unwrap_expression);
         let simple_name = declarator
             .child_by_field_name("name")
-            .is_some_and(|n| n.kind() == "identifier");
+            .is_some_and(|n| n.kind_name() == "identifier");
         let evolving = !typed
             && simple_name
             && match value {
                 None => kind != DeclarationKind::Const,
                 Some(v) => {
-                    (v.kind() == "array" && code_children(v).next().is_none())
+                    (v.kind_name() == "array" && code_children(v).next().is_none())
                         || (kind != DeclarationKind::Const
-                            && (v.kind() == "null"
-                                || v.kind() == "undefined"
-                                || (v.kind() == "identifier" && text(v, source) == "undefined")))
+                            && (v.kind_name() == "null"
+                                || v.kind_name() == "undefined"
+                                || (v.kind_name() == "identifier"
+                                    && text(v, source) == "undefined")))
                 }
             };
         if evolving {
@@ -657,7 +660,7 @@ pub fn evolving_or_reassigned<'t>(
     let untyped = declarator.is_some_and(|d| d.child_by_field_name("type").is_none());
     let primitive = untyped
         && value.is_some_and(|v| {
-            let cast_to_single = v.kind() == "as_expression"
+            let cast_to_single = v.kind_name() == "as_expression"
                 && v.named_child(1).is_some_and(|t| {
                     let t = text(t, source);
                     !t.contains(['|', '?', '&']) && !matches!(t.trim(), "any" | "unknown")
@@ -665,7 +668,7 @@ pub fn evolving_or_reassigned<'t>(
             let v = unwrap_expression(v);
             cast_to_single
                 || matches!(
-                    v.kind(),
+                    v.kind_name(),
                     "number" | "string" | "true" | "false" | "template_string"
                 )
         });
@@ -676,8 +679,10 @@ pub fn evolving_or_reassigned<'t>(
     // Only a use where the type matters can fail to type-check.
     let mut matters = false;
     for_each_descendant(expression, |n| {
-        matters |= matches!(n.kind(), "identifier" | "shorthand_property_identifier")
-            && text(n, source) == name
+        matters |= matches!(
+            n.kind_name(),
+            "identifier" | "shorthand_property_identifier"
+        ) && text(n, source) == name
             && model.origin(n) == origin
             && used_where_type_matters(n, source);
     });
@@ -689,7 +694,7 @@ pub fn evolving_or_reassigned<'t>(
         if assigned.is_some() {
             return;
         }
-        let target = match n.kind() {
+        let target = match n.kind_name() {
             "assignment_expression" | "augmented_assignment_expression" => {
                 n.child_by_field_name("left")
             }
@@ -700,9 +705,9 @@ pub fn evolving_or_reassigned<'t>(
             return;
         };
         let mut names = Vec::new();
-        if target.kind() == "identifier" {
+        if target.kind_name() == "identifier" {
             names.push(target);
-        } else if matches!(target.kind(), "object_pattern" | "array_pattern") {
+        } else if matches!(target.kind_name(), "object_pattern" | "array_pattern") {
             super::scope::pattern_names(target, &mut names);
         }
         if names
@@ -739,7 +744,7 @@ pub fn return_type_fixed<'t>(
     let typed_from_outside = "its return type is fixed from outside";
     let mut node = handler;
     while let Some(parent) = node.parent() {
-        match parent.kind() {
+        match parent.kind_name() {
             "parenthesized_expression" => node = parent,
             "as_expression" | "satisfies_expression" | "type_assertion" => {
                 return Some(format!(
@@ -760,7 +765,7 @@ pub fn return_type_fixed<'t>(
         }
     }
     // The handler's own name, when it has one outside the `createFunction` call.
-    let name = match handler.kind() {
+    let name = match handler.kind_name() {
         "function_declaration" | "generator_function_declaration" => {
             handler.child_by_field_name("name")
         }
@@ -768,8 +773,8 @@ pub fn return_type_fixed<'t>(
             let mut node = handler;
             loop {
                 match node.parent() {
-                    Some(p) if matches!(p.kind(), "parenthesized_expression") => node = p,
-                    Some(p) if p.kind() == "variable_declarator" => {
+                    Some(p) if matches!(p.kind_name(), "parenthesized_expression") => node = p,
+                    Some(p) if p.kind_name() == "variable_declarator" => {
                         break p.child_by_field_name("name")
                     }
                     _ => break None,
@@ -777,15 +782,17 @@ pub fn return_type_fixed<'t>(
             }
         }
     };
-    let name = name.filter(|n| n.kind() == "identifier")?;
+    let name = name.filter(|n| n.kind_name() == "identifier")?;
     let handler_name = text(name, source);
     let mut used_elsewhere = None;
     for_each_descendant(root, |n| {
         if used_elsewhere.is_some() || n.id() == name.id() {
             return;
         }
-        let is_use = matches!(n.kind(), "identifier" | "shorthand_property_identifier")
-            && text(n, source) == handler_name
+        let is_use = matches!(
+            n.kind_name(),
+            "identifier" | "shorthand_property_identifier"
+        ) && text(n, source) == handler_name
             && !contains(handler, n)
             && !contains(create_call, n);
         if is_use {
@@ -796,11 +803,11 @@ pub fn return_type_fixed<'t>(
         let mut node = name;
         let mut exported = false;
         while let Some(parent) = node.parent() {
-            if parent.kind() == "export_statement" {
+            if parent.kind_name() == "export_statement" {
                 exported = true;
                 break;
             }
-            if parent.kind() == "program" {
+            if parent.kind_name() == "program" {
                 break;
             }
             node = parent;

@@ -7,6 +7,7 @@
 //! what to make of them: `unsafe-trailing-return` refuses to freeze such a value,
 //! `mutation-in-step` reports where it is read.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Node;
 
 use super::scope::resolve;
@@ -69,7 +70,7 @@ pub fn step_body_writes<'t>(
     let mut helpers: Vec<&str> = Vec::new();
     if !bodies.is_empty() {
         for_each_descendant(handler, |node| {
-            let name = match node.kind() {
+            let name = match node.kind_name() {
                 "function_declaration" | "generator_function_declaration" => {
                     node.child_by_field_name("name")
                 }
@@ -80,7 +81,7 @@ pub fn step_body_writes<'t>(
                     .and_then(|_| node.child_by_field_name("name")),
                 _ => None,
             };
-            if let Some(name) = name.filter(|n| n.kind() == "identifier") {
+            if let Some(name) = name.filter(|n| n.kind_name() == "identifier") {
                 helpers.push(text(name, source));
             }
         });
@@ -95,7 +96,7 @@ pub fn step_body_writes<'t>(
             }
             visited.push(code.id());
             for_each_descendant(code, |node| {
-                if node.kind() == "identifier" && helpers.contains(&text(node, source)) {
+                if node.kind_name() == "identifier" && helpers.contains(&text(node, source)) {
                     if let Some(helper) = local_function(node, code, handler, source) {
                         pending.push(helper);
                     }
@@ -124,12 +125,12 @@ pub fn step_body_writes<'t>(
 /// The name a node writes to, when it is a write: `count` of `count += 1`, `rows` of
 /// `rows.push(x)`, `state` of `state.done = true`.
 pub fn written_root<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
-    let target = match node.kind() {
+    let target = match node.kind_name() {
         "assignment_expression" | "augmented_assignment_expression" => {
             node.child_by_field_name("left")
         }
         "update_expression" => node.child_by_field_name("argument"),
-        "unary_expression" if node.child(0).is_some_and(|op| op.kind() == "delete") => {
+        "unary_expression" if node.child(0).is_some_and(|op| op.kind_name() == "delete") => {
             node.child_by_field_name("argument")
         }
         "call_expression" => mutated_by_call(node, source),
@@ -157,7 +158,7 @@ fn local_function<'t>(
         .into_iter()
         .find(|d| text(*d, source) == identifier)?;
     let parent = declaration.parent()?;
-    let function = match parent.kind() {
+    let function = match parent.kind_name() {
         "function_declaration" | "generator_function_declaration" => Some(parent),
         "variable_declarator" => parent
             .child_by_field_name("value")
@@ -172,7 +173,7 @@ fn local_function<'t>(
 /// The object a call mutates: `x.push(…)`, `x.y.set(…)`, `Object.assign(x, …)`.
 fn mutated_by_call<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
     let function = call.child_by_field_name("function")?;
-    if function.kind() != "member_expression" {
+    if function.kind_name() != "member_expression" {
         return None;
     }
     let object = function.child_by_field_name("object")?;
@@ -187,7 +188,7 @@ fn mutated_by_call<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
 fn root_identifier(mut node: Node) -> Option<Node> {
     loop {
         node = unwrap_expression(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => return Some(node),
             "member_expression" | "subscript_expression" => {
                 node = node.child_by_field_name("object")?;

@@ -5,6 +5,7 @@
 //! Owns: that classification, for messages. Does not own whether reading the name is
 //! a problem: the rules decide that.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Node;
 
 use super::mutations::StepBodyWrite;
@@ -86,7 +87,7 @@ pub fn of_name(
     let mut holder = declaration;
     while let Some(parent) = holder.parent() {
         holder = parent;
-        let kind = parent.kind();
+        let kind = parent.kind_name();
         if kind == "variable_declarator"
             || is_function(parent)
             || kind.ends_with("class_declaration")
@@ -98,12 +99,12 @@ pub fn of_name(
             break;
         }
     }
-    match holder.kind() {
+    match holder.kind_name() {
         "variable_declarator" => {
             let in_loop_head = holder
                 .parent()
                 .and_then(|d| d.parent())
-                .is_some_and(|p| p.kind() == "for_statement");
+                .is_some_and(|p| p.kind_name() == "for_statement");
             if in_loop_head {
                 return Provenance::LoopVariable;
             }
@@ -142,7 +143,7 @@ fn of_value(value: Node, handler: Node, steps: &HandlerSteps, source: &str) -> P
         return Provenance::Function;
     }
     let mut awaited = value;
-    if awaited.kind() == "await_expression" {
+    if awaited.kind_name() == "await_expression" {
         if let Some(inner) = code_children(awaited).next() {
             awaited = unwrap_expression(inner);
         }
@@ -153,7 +154,7 @@ fn of_value(value: Node, handler: Node, steps: &HandlerSteps, source: &str) -> P
     // What the value is computed from: calls first, then the handler's names.
     let mut calls: Vec<String> = Vec::new();
     let mut names: Vec<String> = Vec::new();
-    for_each_descendant(value, |node| match node.kind() {
+    for_each_descendant(value, |node| match node.kind_name() {
         "call_expression" | "new_expression" => {
             // Named callees only (`Date.now`, `db.user.find`): not `(…).toISOString`.
             let callee = node
@@ -165,7 +166,7 @@ fn of_value(value: Node, handler: Node, steps: &HandlerSteps, source: &str) -> P
                         .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '$'))
                 })
                 .map_or(String::new(), one_line);
-            let shown = if node.kind() == "new_expression" {
+            let shown = if node.kind_name() == "new_expression" {
                 format!("new {callee}()")
             } else {
                 format!("{callee}()")
@@ -199,7 +200,7 @@ fn of_value(value: Node, handler: Node, steps: &HandlerSteps, source: &str) -> P
 
 /// `await Promise.all([step.run(…), …])`, `Promise.all(ids.map((id) => step.run(…)))`.
 fn is_promise_all_of_steps(call: Node, steps: &HandlerSteps, source: &str) -> bool {
-    call.kind() == "call_expression"
+    call.kind_name() == "call_expression"
         && call
             .child_by_field_name("function")
             .is_some_and(|f| matches!(text(f, source), "Promise.all" | "Promise.allSettled"))

@@ -15,6 +15,7 @@
 //! memoized with the step) that no earlier step consumed, is not used inconsistently. Owns: following a value through the names that hold it and
 //! judging each read. Does not own which expressions are nondeterministic (the rule).
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Node;
 
 use super::scope::resolve;
@@ -155,7 +156,7 @@ fn holding_names<'t>(
     let _ = source;
     let mut node = expression;
     while let Some(parent) = node.parent() {
-        match parent.kind() {
+        match parent.kind_name() {
             "variable_declarator" => {
                 let is_value = parent
                     .child_by_field_name("value")
@@ -174,7 +175,7 @@ fn holding_names<'t>(
                 let is_right = parent
                     .child_by_field_name("right")
                     .is_some_and(|r| r.id() == node.id());
-                return match left.filter(|l| is_right && l.kind() == "identifier") {
+                return match left.filter(|l| is_right && l.kind_name() == "identifier") {
                     Some(left) => (Some(parent), vec![left]),
                     None => (None, Vec::new()),
                 };
@@ -192,7 +193,9 @@ fn holding_names<'t>(
                 if parent
                     .child_by_field_name("body")
                     .is_some_and(|b| b.id() == node.id())
-                    && parent.parent().is_some_and(|p| p.kind() == "arguments") =>
+                    && parent
+                        .parent()
+                        .is_some_and(|p| p.kind_name() == "arguments") =>
             {
                 node = parent;
             }
@@ -239,13 +242,16 @@ fn references<'t>(
     let mut found = Vec::new();
     for_each_descendant(handler, |node| {
         if node.id() == name.id()
-            || !matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+            || !matches!(
+                node.kind_name(),
+                "identifier" | "shorthand_property_identifier"
+            )
             || text(node, source) != wanted
         {
             return;
         }
         let is_assigned = node.parent().is_some_and(|p| {
-            p.kind() == "assignment_expression"
+            p.kind_name() == "assignment_expression"
                 && p.child_by_field_name("left")
                     .is_some_and(|l| l.id() == node.id())
         });
@@ -297,11 +303,11 @@ fn in_log_call(node: Node, source: &str) -> bool {
         if is_function(parent) {
             return false;
         }
-        if parent.kind() == "arguments" {
+        if parent.kind_name() == "arguments" {
             let callee = parent
                 .parent()
                 .and_then(|c| c.child_by_field_name("function"))
-                .filter(|f| f.kind() == "member_expression");
+                .filter(|f| f.kind_name() == "member_expression");
             if let Some(callee) = callee {
                 let object = callee
                     .child_by_field_name("object")
@@ -329,12 +335,12 @@ fn in_handler_return(node: Node, handler: Node) -> bool {
             // An expression-bodied handler returns its body.
             return handler
                 .child_by_field_name("body")
-                .is_some_and(|b| b.id() == current.id() && b.kind() != "statement_block");
+                .is_some_and(|b| b.id() == current.id() && b.kind_name() != "statement_block");
         }
         if is_function(parent) {
             return false;
         }
-        if parent.kind() == "return_statement" {
+        if parent.kind_name() == "return_statement" {
             return super::enclosing_function(parent).is_some_and(|f| f.id() == handler.id());
         }
         current = parent;
@@ -358,7 +364,7 @@ fn read_after_step(computed_at: Node, read: Node, handler: Node, steps: &Handler
             return false;
         }
         let is_loop = matches!(
-            parent.kind(),
+            parent.kind_name(),
             "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
         );
         if is_loop && !contains(parent, computed_at) && steps.any_within(parent) {
@@ -384,7 +390,7 @@ fn decides_steps(node: Node, handler: Node, steps: &HandlerSteps) -> bool {
                 .child_by_field_name(field)
                 .is_some_and(|f| f.id() == child.id())
         };
-        let decides = match parent.kind() {
+        let decides = match parent.kind_name() {
             "if_statement" if is_field("condition") => {
                 steps.any_within(parent) || (exits(parent, true) && step_after(parent, steps))
             }
@@ -424,7 +430,7 @@ fn step_after(node: Node, steps: &HandlerSteps) -> bool {
 fn exits(statement: Node, count_break: bool) -> bool {
     let mut stack = vec![statement];
     while let Some(node) = stack.pop() {
-        let exit = match node.kind() {
+        let exit = match node.kind_name() {
             "return_statement" | "throw_statement" | "continue_statement" => true,
             "break_statement" => count_break,
             _ => false,

@@ -7,6 +7,7 @@
 //! or of an `if`/`else` branch, `try` or `catch` block, or `switch` case that is itself
 //! in tail position.
 
+use crate::analysis::kind::KindName;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor};
 
@@ -61,7 +62,7 @@ pub fn find<'t>(
 /// Whether `node` is the last statement of its parent (comments and `;` aside).
 fn is_last(node: Node, parent: Node) -> bool {
     code_children(parent)
-        .filter(|c| c.kind() != "empty_statement")
+        .filter(|c| c.kind_name() != "empty_statement")
         .last()
         .is_some_and(|last| last.id() == node.id())
 }
@@ -74,7 +75,7 @@ pub fn is_tail(statement: Node, body: Node) -> bool {
         let Some(parent) = node.parent() else {
             return false;
         };
-        match parent.kind() {
+        match parent.kind_name() {
             "statement_block" => {
                 if !is_last(node, parent) {
                     return false;

@@ -4,6 +4,7 @@
 //!
 //! Every walk here is iterative: nesting depth comes from the user's file.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Node;
 
 use super::{code_children, is_function, text};
@@ -66,10 +67,10 @@ pub fn declares(scope: Node, name: &str, source: &str) -> bool {
 
 /// The identifier nodes a scope node declares directly.
 pub fn declared_names<'t>(scope: Node<'t>, source: &str, out: &mut Vec<Node<'t>>) {
-    match scope.kind() {
+    match scope.kind_name() {
         "statement_block" | "program" | "switch_body" | "class_body" => {
             for statement in code_children(scope) {
-                if scope.kind() == "switch_body" {
+                if scope.kind_name() == "switch_body" {
                     // One scope for all cases of a switch.
                     for inner in code_children(statement) {
                         statement_declarations(inner, source, out);
@@ -95,7 +96,9 @@ pub fn declared_names<'t>(scope: Node<'t>, source: &str, out: &mut Vec<Node<'t>>
             }
         }
         _ if is_function(scope) => {
-            if scope.kind() == "function_expression" || scope.kind() == "generator_function" {
+            if scope.kind_name() == "function_expression"
+                || scope.kind_name() == "generator_function"
+            {
                 if let Some(own_name) = scope.child_by_field_name("name") {
                     out.push(own_name);
                 }
@@ -111,7 +114,7 @@ pub fn declared_names<'t>(scope: Node<'t>, source: &str, out: &mut Vec<Node<'t>>
             // An expression body cannot declare a `var` outside nested functions.
             if let Some(body) = scope
                 .child_by_field_name("body")
-                .filter(|b| b.kind() == "statement_block")
+                .filter(|b| b.kind_name() == "statement_block")
             {
                 hoisted_vars(body, out);
             }
@@ -122,7 +125,7 @@ pub fn declared_names<'t>(scope: Node<'t>, source: &str, out: &mut Vec<Node<'t>>
 
 /// Names a statement declares in the block that holds it.
 fn statement_declarations<'t>(statement: Node<'t>, _source: &str, out: &mut Vec<Node<'t>>) {
-    match statement.kind() {
+    match statement.kind_name() {
         "lexical_declaration" | "variable_declaration" => {
             for declarator in code_children(statement) {
                 if let Some(name) = declarator.child_by_field_name("name") {
@@ -158,7 +161,7 @@ fn hoisted_vars<'t>(body: Node<'t>, out: &mut Vec<Node<'t>>) {
     loop {
         let node = cursor.node();
         let mut descend = !is_function(node);
-        if node.kind() == "variable_declaration" {
+        if node.kind_name() == "variable_declaration" {
             for declarator in code_children(node) {
                 if let Some(name) = declarator.child_by_field_name("name") {
                     pattern_names(name, out);
@@ -185,7 +188,7 @@ fn hoisted_vars<'t>(body: Node<'t>, out: &mut Vec<Node<'t>>) {
 pub fn pattern_names<'t>(pattern: Node<'t>, out: &mut Vec<Node<'t>>) {
     let mut stack = vec![pattern];
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" | "shorthand_property_identifier_pattern" => out.push(node),
             "required_parameter" | "optional_parameter" => {
                 if let Some(p) = node.child_by_field_name("pattern") {

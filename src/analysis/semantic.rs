@@ -15,6 +15,7 @@
 //! taken not to reach the handler's step: they cannot see its binding unless it is
 //! handed to them, and a handed binding is a mention. The README says the same.
 
+use crate::analysis::kind::KindName;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -172,7 +173,10 @@ impl<'a, 't> SemanticModel<'a, 't> {
         };
         if entry.holds == Holds::Context {
             // `ctx.event`, `ctx.runId`: reads of other parts of the context.
-            if let Some(parent) = node.parent().filter(|p| p.kind() == "member_expression") {
+            if let Some(parent) = node
+                .parent()
+                .filter(|p| p.kind_name() == "member_expression")
+            {
                 let is_object = parent
                     .child_by_field_name("object")
                     .is_some_and(|o| o.id() == node.id());
@@ -202,7 +206,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
 
     /// Why one node, a read, reaches a step.
     fn read_reaches(&self, node: Node<'t>) -> Option<String> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" | "shorthand_property_identifier" => {}
             // Methods of `this` are not followed: with the v4 global `step` in the file, or
             // the binding handed to one of them, they may run steps.
@@ -276,7 +280,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
         let mut found = Vec::new();
         for_each_descendant(self.root, |node| {
             let line = node.start_position().row + 1;
-            match node.kind() {
+            match node.kind_name() {
                 "variable_declarator" => {
                     let (Some(name), Some(value)) = (
                         node.child_by_field_name("name"),
@@ -286,7 +290,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
                     };
                     // `const { event, step } = ctx`: the binding already knows which of
                     // these names are steps; the others are plain data.
-                    if name.kind() == "object_pattern" && self.is_step_value(value) {
+                    if name.kind_name() == "object_pattern" && self.is_step_value(value) {
                         return;
                     }
                     found.push(Definition {
@@ -319,7 +323,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
                     let mut targets = Vec::new();
                     if let Some(root) = root_name(left) {
                         targets.extend(self.key_of(root));
-                    } else if matches!(left.kind(), "object_pattern" | "array_pattern") {
+                    } else if matches!(left.kind_name(), "object_pattern" | "array_pattern") {
                         targets = self.keys_of_pattern(left);
                     }
                     found.push(Definition {
@@ -365,7 +369,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
                             }
                         }
                     }
-                    let targets: Vec<BindingKey> = match function.kind() {
+                    let targets: Vec<BindingKey> = match function.kind_name() {
                         "member_expression" if !keeps_nothing(function, self.source) => function
                             .child_by_field_name("object")
                             .and_then(root_name)
@@ -393,7 +397,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
     /// Whether a value is the step binding or the context itself (not data read from it).
     fn is_step_value(&self, value: Node<'t>) -> bool {
         let value = unwrap_expression(value);
-        (value.kind() == "identifier"
+        (value.kind_name() == "identifier"
             && self
                 .binding
                 .names
@@ -430,7 +434,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
             .into_iter()
             .find(|d| text(*d, self.source) == name)?;
         let parent = declaration.parent()?;
-        let function = match parent.kind() {
+        let function = match parent.kind_name() {
             "function_declaration" | "generator_function_declaration" => parent,
             "variable_declarator" => parent
                 .child_by_field_name("value")
@@ -467,7 +471,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
                 let mut reads = Vec::new();
                 for_each_descendant(d.value, |n| {
                     if matches!(
-                        n.kind(),
+                        n.kind_name(),
                         "identifier"
                             | "shorthand_property_identifier"
                             | "call_expression"
@@ -476,11 +480,12 @@ impl<'a, 't> SemanticModel<'a, 't> {
                     ) {
                         // Names the value declares itself (a function's own parameters,
                         // the handler's own `step`) are not what it holds or captures.
-                        let internal =
-                            matches!(n.kind(), "identifier" | "shorthand_property_identifier")
-                                && self
-                                    .declaring_scope(n)
-                                    .is_some_and(|scope| super::contains(d.value, scope));
+                        let internal = matches!(
+                            n.kind_name(),
+                            "identifier" | "shorthand_property_identifier"
+                        ) && self
+                            .declaring_scope(n)
+                            .is_some_and(|scope| super::contains(d.value, scope));
                         if !internal {
                             reads.push(n);
                         }
@@ -526,7 +531,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
         let arguments = definition
             .value
             .parent()
-            .filter(|a| a.kind() == "arguments")?;
+            .filter(|a| a.kind_name() == "arguments")?;
         let call = arguments.parent()?;
         let function = unwrap_expression(call.child_by_field_name("function")?);
         let root = root_name(function)?;
@@ -540,7 +545,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
 /// Node kinds whose scope may declare names (see [`declared_names`]).
 fn is_scope(node: Node) -> bool {
     matches!(
-        node.kind(),
+        node.kind_name(),
         "statement_block"
             | "program"
             | "switch_body"
@@ -568,7 +573,7 @@ fn resolve_all<'t>(root: Node<'t>, source: &str) -> HashMap<usize, Option<Node<'
             depth_of_scope.push(depth);
         }
         if matches!(
-            node.kind(),
+            node.kind_name(),
             "identifier"
                 | "shorthand_property_identifier"
                 | "shorthand_property_identifier_pattern"
@@ -655,14 +660,14 @@ fn keeps_nothing(member: Node, source: &str) -> bool {
 fn handed_to_this(value: Node) -> bool {
     let call = value
         .parent()
-        .filter(|a| a.kind() == "arguments")
+        .filter(|a| a.kind_name() == "arguments")
         .and_then(|a| a.parent());
     let mut object = call
         .and_then(|c| c.child_by_field_name("function"))
-        .filter(|f| f.kind() == "member_expression")
+        .filter(|f| f.kind_name() == "member_expression")
         .and_then(|f| f.child_by_field_name("object"));
     while let Some(node) = object {
-        match node.kind() {
+        match node.kind_name() {
             "this" => return true,
             "member_expression" => object = node.child_by_field_name("object"),
             _ => return false,
@@ -675,7 +680,7 @@ fn handed_to_this(value: Node) -> bool {
 fn root_name(mut node: Node) -> Option<Node> {
     loop {
         node = unwrap_expression(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => return Some(node),
             "member_expression" | "subscript_expression" => {
                 node = node.child_by_field_name("object")?;
@@ -689,17 +694,17 @@ fn root_name(mut node: Node) -> Option<Node> {
 fn is_awaited(value: Node) -> bool {
     let mut node = unwrap_expression(value);
     loop {
-        match node.kind() {
+        match node.kind_name() {
             // `await import("m")` is a module, with its functions.
             "await_expression" => {
                 return !node
                     .named_child(0)
                     .map(unwrap_expression)
                     .is_some_and(|inner| {
-                        inner.kind() == "call_expression"
+                        inner.kind_name() == "call_expression"
                             && inner
                                 .child_by_field_name("function")
-                                .is_some_and(|f| f.kind() == "import")
+                                .is_some_and(|f| f.kind_name() == "import")
                     })
             }
             "member_expression" | "subscript_expression" => {
@@ -721,8 +726,8 @@ fn required_module(call: Node, source: &str) -> Option<String> {
 /// The module a `require("x")` or `import("x")` call loads.
 fn loads_module(call: Node, source: &str) -> Option<String> {
     let function = call.child_by_field_name("function")?;
-    let is_loader = function.kind() == "import"
-        || (function.kind() == "identifier" && text(function, source) == "require");
+    let is_loader = function.kind_name() == "import"
+        || (function.kind_name() == "identifier" && text(function, source) == "require");
     if !is_loader {
         return None;
     }
@@ -735,7 +740,7 @@ fn loads_module(call: Node, source: &str) -> Option<String> {
 fn imports(root: Node, source: &str) -> HashMap<String, String> {
     let mut found = HashMap::new();
     for statement in code_children(root) {
-        if statement.kind() != "import_statement" {
+        if statement.kind_name() != "import_statement" {
             continue;
         }
         let Some(specifier) = statement
@@ -744,15 +749,16 @@ fn imports(root: Node, source: &str) -> HashMap<String, String> {
         else {
             continue;
         };
-        let Some(clause) = code_children(statement).find(|c| c.kind() == "import_clause") else {
+        let Some(clause) = code_children(statement).find(|c| c.kind_name() == "import_clause")
+        else {
             continue;
         };
         let mut names = Vec::new();
         for_each_descendant(clause, |n| {
-            if n.kind() == "identifier" {
+            if n.kind_name() == "identifier" {
                 // `{ a as b }` binds `b`; `{ a }` binds `a`.
                 let is_imported_name = n.parent().is_some_and(|p| {
-                    p.kind() == "import_specifier"
+                    p.kind_name() == "import_specifier"
                         && p.child_by_field_name("alias").is_some()
                         && p.child_by_field_name("name")
                             .is_some_and(|m| m.id() == n.id())

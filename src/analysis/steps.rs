@@ -6,6 +6,7 @@
 //! handed the binding (`processBatch(step, items)`): it runs steps. The functions passed
 //! to step tools are step bodies: code in them runs once, its effects are memoized.
 
+use crate::analysis::kind::KindName;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor};
 
@@ -125,7 +126,7 @@ const NAMESPACED_TOOLS: &[&str] = &["infer", "wrap", "publish"];
 /// The tool a call's callee names on the handler's binding (`step.run` → `run`,
 /// `ctx.step.ai.infer` → `infer`, a bare destructured `run` → `run`), if it names one.
 fn step_tool<'s>(callee: Node, binding: &'s StepBinding, source: &'s str) -> Option<&'s str> {
-    let tool = match callee.kind() {
+    let tool = match callee.kind_name() {
         "identifier" => return binding.bare_tool(text(callee, source)),
         "member_expression" => text(callee.child_by_field_name("property")?, source),
         _ => return None,
@@ -134,7 +135,7 @@ fn step_tool<'s>(callee: Node, binding: &'s StepBinding, source: &'s str) -> Opt
     let receiver = if TOOLS.contains(&tool) {
         object
     } else if NAMESPACED_TOOLS.contains(&tool)
-        && object.kind() == "member_expression"
+        && object.kind_name() == "member_expression"
         && NAMESPACES.contains(&text(object.child_by_field_name("property")?, source))
     {
         object.child_by_field_name("object")?
@@ -149,12 +150,12 @@ fn step_tool<'s>(callee: Node, binding: &'s StepBinding, source: &'s str) -> Opt
 /// Whether a call hands the binding on: `processBatch(step, items)`, `helper(ctx)`,
 /// `helper({ step, event })`, `helper({ step: s })`.
 fn hands_binding(arguments: Node, binding: &StepBinding, source: &str) -> bool {
-    code_children(arguments).any(|argument| match argument.kind() {
+    code_children(arguments).any(|argument| match argument.kind_name() {
         "identifier" | "member_expression" => binding.is_handed(argument, source),
-        "object" => code_children(argument).any(|member| match member.kind() {
+        "object" => code_children(argument).any(|member| match member.kind_name() {
             "shorthand_property_identifier" => binding.is_handed(member, source),
             "pair" => member.child_by_field_name("value").is_some_and(|value| {
-                matches!(value.kind(), "identifier" | "member_expression")
+                matches!(value.kind_name(), "identifier" | "member_expression")
                     && binding.is_handed(value, source)
             }),
             _ => false,
@@ -167,11 +168,11 @@ fn hands_binding(arguments: Node, binding: &StepBinding, source: &str) -> bool {
 /// `{ id: "x", name: … }`.
 pub fn step_id_literal(first: Node, source: &str) -> Option<String> {
     let first = super::unwrap_expression(first);
-    if first.kind() != "object" {
+    if first.kind_name() != "object" {
         return string_literal(first, source);
     }
     code_children(first).find_map(|member| {
-        if member.kind() != "pair" {
+        if member.kind_name() != "pair" {
             return None;
         }
         let key = text(member.child_by_field_name("key")?, source);
@@ -185,11 +186,11 @@ pub fn step_id_literal(first: Node, source: &str) -> Option<String> {
 pub fn step_id_node<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
     let first =
         super::unwrap_expression(code_children(call.child_by_field_name("arguments")?).next()?);
-    if first.kind() != "object" {
+    if first.kind_name() != "object" {
         return Some(first);
     }
     code_children(first).find_map(|member| {
-        if member.kind() != "pair" {
+        if member.kind_name() != "pair" {
             return None;
         }
         let key = text(member.child_by_field_name("key")?, source);

@@ -3,6 +3,7 @@
 //!
 //! Owns: text machinery only. Does not own: which edits a rule makes ([`crate::rules`]).
 
+use crate::analysis::kind::KindName;
 use std::ops::Range;
 
 use tree_sitter::Tree;
@@ -66,7 +67,7 @@ pub fn literal_ranges(tree: &Tree, start: usize, end: usize) -> Vec<(Range<usize
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        match node.kind() {
+        match node.kind_name() {
             "string" | "template_string" => ranges.push((node.byte_range(), true)),
             "template_substitution" => ranges.push((node.byte_range(), false)),
             _ => {}

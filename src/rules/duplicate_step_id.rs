@@ -29,6 +29,7 @@
 //! No automatic fix: renaming a step of a deployed function orphans the results stored
 //! under its old ID in runs that are in flight. Every finding is left for manual review.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::{Node, Tree};
 
 use super::{callee_text, function_statement_start, Diagnostic, HandlerContext, Remedy};
@@ -87,7 +88,7 @@ fn in_loop(node: Node, handler: Node) -> bool {
             return false;
         }
         if matches!(
-            n.kind(),
+            n.kind_name(),
             "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
         ) {
             return true;
@@ -128,7 +129,7 @@ fn exclusive(earlier: Node, later: Node) -> bool {
         .collect();
     let earlier_child = below_common.last().copied().unwrap_or(earlier);
     let branches = matches!(
-        common.kind(),
+        common.kind_name(),
         "if_statement" | "ternary_expression" | "switch_body" | "try_statement"
     );
     let is_condition = |child: Node| {
@@ -148,11 +149,13 @@ fn exclusive(earlier: Node, later: Node) -> bool {
     }
     // `if (x) { await step.run("a"); return; }` or `return step.run("a")` in a branch.
     below_common.iter().any(|block| {
-        block.kind() == "return_statement"
-            || (block.kind() == "statement_block"
+        block.kind_name() == "return_statement"
+            || (block.kind_name() == "statement_block"
                 && code_children(*block).any(|statement| {
-                    matches!(statement.kind(), "return_statement" | "throw_statement")
-                        && statement.start_byte() >= earlier.end_byte()
+                    matches!(
+                        statement.kind_name(),
+                        "return_statement" | "throw_statement"
+                    ) && statement.start_byte() >= earlier.end_byte()
                 }))
     })
 }

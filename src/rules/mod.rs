@@ -19,6 +19,7 @@ pub mod unawaited_step;
 pub mod unsafe_trailing_return;
 pub mod unused_suppression;
 
+use crate::analysis::kind::KindName;
 use tree_sitter::{Node, Tree};
 
 use std::cell::OnceCell;
@@ -187,9 +188,9 @@ type HandlerRule = fn(&HandlerContext, &Tree, Lang, &mut Vec<Diagnostic>);
 pub fn function_statement_start(node: Node) -> usize {
     let mut node = node;
     while let Some(parent) = node.parent() {
-        if parent.kind() == "program"
-            || parent.kind() == "class_body"
-            || parent.kind() == "statement_block"
+        if parent.kind_name() == "program"
+            || parent.kind_name() == "class_body"
+            || parent.kind_name() == "statement_block"
         {
             break;
         }
@@ -206,7 +207,7 @@ pub fn dropped_promise<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
     let mut node = call;
     loop {
         let parent = node.parent()?;
-        match parent.kind() {
+        match parent.kind_name() {
             "parenthesized_expression" => node = parent,
             "member_expression" => {
                 let on_node = parent
@@ -216,7 +217,7 @@ pub fn dropped_promise<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
                     .child_by_field_name("property")
                     .is_some_and(|p| matches!(text(p, source), "then" | "catch" | "finally"));
                 let chained = parent.parent().filter(|c| {
-                    c.kind() == "call_expression"
+                    c.kind_name() == "call_expression"
                         && c.child_by_field_name("function")
                             .is_some_and(|f| f.id() == parent.id())
                 });

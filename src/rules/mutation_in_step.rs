@@ -44,6 +44,7 @@
 //! body. Every finding is left for manual review. (`unsafe-trailing-return` also refuses
 //! to fix a return that reads such a variable.)
 
+use crate::analysis::kind::KindName;
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
@@ -79,7 +80,10 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
     // Every occurrence of a written variable in the handler, in source order.
     let mut occurrences: Vec<(Node, usize)> = Vec::new();
     for_each_descendant(handler, |node| {
-        if !matches!(node.kind(), "identifier" | "shorthand_property_identifier") {
+        if !matches!(
+            node.kind_name(),
+            "identifier" | "shorthand_property_identifier"
+        ) {
             return;
         }
         let name = text(node, source);
@@ -175,7 +179,7 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
 /// result is used is there for that result, computed again on replay; the in-place
 /// change it also makes is not what the code relies on.
 fn sorts_for_its_value(write: Node, source: &str) -> bool {
-    if write.kind() != "call_expression" {
+    if write.kind_name() != "call_expression" {
         return false;
     }
     let method = write
@@ -185,7 +189,7 @@ fn sorts_for_its_value(write: Node, source: &str) -> bool {
     matches!(method, "sort" | "reverse")
         && write
             .parent()
-            .is_some_and(|p| p.kind() != "expression_statement")
+            .is_some_and(|p| p.kind_name() != "expression_statement")
 }
 
 /// Whether an occurrence of a name reads it: not a plain assignment target, and not only
@@ -199,11 +203,11 @@ fn is_read(node: Node, source: &str) -> bool {
     if at.id() == node.id() {
         return true;
     }
-    match at.kind() {
+    match at.kind_name() {
         "update_expression" | "augmented_assignment_expression" => true,
         // `rows.push(x)` writes `rows`; `rows.push(rows.length)` also reads it.
         "call_expression" | "assignment_expression" | "unary_expression" => {
-            let target = match at.kind() {
+            let target = match at.kind_name() {
                 "call_expression" => at.child_by_field_name("function"),
                 "unary_expression" => at.child_by_field_name("argument"),
                 _ => at.child_by_field_name("left"),
@@ -221,7 +225,7 @@ fn is_read(node: Node, source: &str) -> bool {
 fn write_expression(target: Node) -> Node {
     let mut node = target;
     while let Some(parent) = node.parent() {
-        match parent.kind() {
+        match parent.kind_name() {
             "member_expression" | "subscript_expression" => {
                 let is_object = parent
                     .child_by_field_name("object")
@@ -243,14 +247,14 @@ fn write_expression(target: Node) -> Node {
                 };
             }
             "update_expression" => return parent,
-            "unary_expression" if parent.child(0).is_some_and(|op| op.kind() == "delete") => {
+            "unary_expression" if parent.child(0).is_some_and(|op| op.kind_name() == "delete") => {
                 return parent
             }
             "call_expression" => {
                 return if parent
                     .child_by_field_name("function")
                     .is_some_and(|f| f.id() == node.id())
-                    && node.kind() == "member_expression"
+                    && node.kind_name() == "member_expression"
                 {
                     parent
                 } else {
@@ -276,7 +280,7 @@ fn enclosing_loop<'t>(node: Node<'t>, handler: Node<'t>) -> Option<Node<'t>> {
             return None;
         }
         if matches!(
-            n.kind(),
+            n.kind_name(),
             "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
         ) {
             return Some(n);
@@ -310,7 +314,7 @@ fn reassigned_between(
 /// `x` in `x = …`: a plain assignment overwrites the variable without reading it.
 fn is_assignment_target(node: Node) -> bool {
     node.parent().is_some_and(|parent| {
-        parent.kind() == "assignment_expression"
+        parent.kind_name() == "assignment_expression"
             && parent
                 .child_by_field_name("left")
                 .is_some_and(|left| left.id() == node.id())

@@ -31,6 +31,7 @@
 //! No automatic fix: moving the inner step out changes the order of work and what the
 //! outer step's body sees. Every finding is left for manual review.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Tree;
 
 use super::{callee_text, function_statement_start, Diagnostic, HandlerContext, Remedy};
@@ -52,7 +53,7 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
         let outer = body
             .parent()
             .and_then(|arguments| arguments.parent())
-            .filter(|c| c.kind() == "call_expression");
+            .filter(|c| c.kind_name() == "call_expression");
         let outer_name = match outer {
             Some(outer) => {
                 let id = outer

@@ -37,6 +37,7 @@
 //! entries) and where to rebuild the type is a choice for the author. Every finding is
 //! left for manual review.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
@@ -114,7 +115,7 @@ fn result_misuses<'t>(
     let mut value = call;
     while let Some(parent) = value.parent() {
         if matches!(
-            parent.kind(),
+            parent.kind_name(),
             "await_expression"
                 | "parenthesized_expression"
                 | "as_expression"
@@ -130,7 +131,7 @@ fn result_misuses<'t>(
     }
     let Some(declarator) = value
         .parent()
-        .filter(|d| d.kind() == "variable_declarator")
+        .filter(|d| d.kind_name() == "variable_declarator")
         .filter(|d| {
             d.child_by_field_name("value")
                 .is_some_and(|v| v.id() == value.id())
@@ -143,14 +144,14 @@ fn result_misuses<'t>(
     };
     // Each bound name with the part of the shape it holds.
     let mut bound: Vec<(Node, Shape)> = Vec::new();
-    match pattern.kind() {
+    match pattern.kind_name() {
         "identifier" => bound.push((pattern, shape.clone())),
         "object_pattern" => {
             let Shape::Object(properties) = shape else {
                 return Vec::new();
             };
             for member in code_children(pattern) {
-                let (key, local) = match member.kind() {
+                let (key, local) = match member.kind_name() {
                     "shorthand_property_identifier_pattern" => (text(member, source), member),
                     "pair_pattern" => {
                         let (Some(key), Some(local)) = (
@@ -159,7 +160,7 @@ fn result_misuses<'t>(
                         ) else {
                             continue;
                         };
-                        if local.kind() != "identifier" {
+                        if local.kind_name() != "identifier" {
                             continue;
                         }
                         (text(key, source), local)
@@ -181,7 +182,7 @@ fn result_misuses<'t>(
             continue;
         };
         for_each_descendant(handler, |node| {
-            if node.kind() != "identifier"
+            if node.kind_name() != "identifier"
                 || node.id() == name_node.id()
                 || text(node, source) != name
                 || node.start_byte() < declarator.end_byte()

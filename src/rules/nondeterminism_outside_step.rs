@@ -56,6 +56,7 @@
 //! is legal: the nearest enclosing function is `async` and the expression is not in its
 //! parameters. Elsewhere the finding is left for manual review.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
@@ -123,7 +124,7 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
         .collect();
     let quote = context.steps.calls.iter().find_map(|c| {
         let first = code_children(c.call.child_by_field_name("arguments")?).next()?;
-        (first.kind() == "string").then(|| text(first, source).chars().next())?
+        (first.kind_name() == "string").then(|| text(first, source).chars().next())?
     });
     let style = context.style.style(source, quote);
     for (hits, hazards) in groups {
@@ -176,7 +177,7 @@ fn holder_name<'s>(node: Node, context: &HandlerContext<'s, '_>) -> Option<&'s s
     let name = holder
         .child_by_field_name("name")
         .or_else(|| holder.child_by_field_name("left"))?;
-    (name.kind() == "identifier").then(|| text(name, context.source))
+    (name.kind_name() == "identifier").then(|| text(name, context.source))
 }
 
 /// What a hazardous read does, for the message.
@@ -184,7 +185,7 @@ fn describe(read: &HazardousRead, holder: Option<&str>, source: &str) -> String 
     let line = read.node.start_position().row + 1;
     let name = text(read.node, source);
     let is_name = matches!(
-        read.node.kind(),
+        read.node.kind_name(),
         "identifier" | "shorthand_property_identifier"
     );
     let what = match holder {
@@ -247,18 +248,18 @@ impl Imports {
         };
         let mut names = Vec::new();
         for statement in code_children(program) {
-            match statement.kind() {
+            match statement.kind_name() {
                 "import_statement" => {
                     let Some(module) = statement.child_by_field_name("source").map(unquote) else {
                         continue;
                     };
                     let Some(clause) =
-                        code_children(statement).find(|c| c.kind() == "import_clause")
+                        code_children(statement).find(|c| c.kind_name() == "import_clause")
                     else {
                         continue;
                     };
                     for part in code_children(clause) {
-                        match part.kind() {
+                        match part.kind_name() {
                             "identifier" => names.push((
                                 text(part, source).to_string(),
                                 module.clone(),
@@ -266,7 +267,7 @@ impl Imports {
                             )),
                             "namespace_import" => {
                                 if let Some(local) =
-                                    code_children(part).find(|c| c.kind() == "identifier")
+                                    code_children(part).find(|c| c.kind_name() == "identifier")
                                 {
                                     names.push((
                                         text(local, source).to_string(),
@@ -298,7 +299,7 @@ impl Imports {
                     for declarator in code_children(statement) {
                         let required = declarator
                             .child_by_field_name("value")
-                            .filter(|v| v.kind() == "call_expression")
+                            .filter(|v| v.kind_name() == "call_expression")
                             .filter(|v| {
                                 v.child_by_field_name("function")
                                     .is_some_and(|f| text(f, source) == "require")
@@ -310,7 +311,7 @@ impl Imports {
                         else {
                             continue;
                         };
-                        match pattern.kind() {
+                        match pattern.kind_name() {
                             "identifier" => names.push((
                                 text(pattern, source).to_string(),
                                 module,
@@ -318,7 +319,7 @@ impl Imports {
                             )),
                             "object_pattern" => {
                                 for member in code_children(pattern) {
-                                    match member.kind() {
+                                    match member.kind_name() {
                                         "shorthand_property_identifier_pattern" => {
                                             let name = text(member, source).to_string();
                                             names.push((name.clone(), module.clone(), name));
@@ -387,7 +388,8 @@ fn classify<'t>(
     source: &str,
 ) -> Option<Nondeterministic<'t>> {
     let global = |name: Node| {
-        name.kind() == "identifier" && resolve(name, handler, text(name, source), source).is_none()
+        name.kind_name() == "identifier"
+            && resolve(name, handler, text(name, source), source).is_none()
     };
     let hit = |id_base, is_new_date| {
         Some(Nondeterministic {
@@ -396,14 +398,14 @@ fn classify<'t>(
             is_new_date,
         })
     };
-    match node.kind() {
+    match node.kind_name() {
         "call_expression" => {
             let function = node.child_by_field_name("function")?;
             let arguments = node.child_by_field_name("arguments")?;
-            if arguments.kind() != "arguments" {
+            if arguments.kind_name() != "arguments" {
                 return None; // a tagged template
             }
-            match function.kind() {
+            match function.kind_name() {
                 "identifier" => {
                     let name = text(function, source);
                     let id_base = match name {
@@ -526,7 +528,7 @@ fn needs_parentheses(node: Node, source: &str) -> bool {
     let Some(parent) = node.parent() else {
         return true;
     };
-    match parent.kind() {
+    match parent.kind_name() {
         "variable_declarator"
         | "arguments"
         | "array"

@@ -53,6 +53,7 @@
 //! narrowing into the new callback. `inngest.send(…)` is
 //! not wrapped: use `step.sendEvent` instead. Everything else is left for manual review.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
@@ -77,7 +78,7 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
     // a callback.
     let mut awaited = Vec::new();
     for_each_descendant(handler, |node| {
-        if node.kind() != "await_expression" || context.steps.body_containing(node).is_some() {
+        if node.kind_name() != "await_expression" || context.steps.body_containing(node).is_some() {
             return;
         }
         match enclosing_function(node) {
@@ -94,13 +95,13 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
         .collect();
     let quote = context.steps.calls.iter().find_map(|c| {
         let first = code_children(c.call.child_by_field_name("arguments")?).next()?;
-        (first.kind() == "string").then(|| text(first, source).chars().next())?
+        (first.kind_name() == "string").then(|| text(first, source).chars().next())?
     });
     for (await_node, in_callback) in awaited {
         let Some(call) = code_children(await_node).next().map(unwrap_expression) else {
             continue;
         };
-        if call.kind() != "call_expression" || is_harmless(context, tree, call) {
+        if call.kind_name() != "call_expression" || is_harmless(context, tree, call) {
             continue;
         }
         let callee = callee_name(call, source);
@@ -175,15 +176,15 @@ fn runs_during_handler(context: &HandlerContext, function: Node) -> bool {
     loop {
         let Some(call) = function
             .parent()
-            .filter(|a| a.kind() == "arguments")
+            .filter(|a| a.kind_name() == "arguments")
             .and_then(|a| a.parent())
-            .filter(|c| c.kind() == "call_expression")
+            .filter(|c| c.kind_name() == "call_expression")
         else {
             return false;
         };
         let method = call
             .child_by_field_name("function")
-            .filter(|f| f.kind() == "member_expression")
+            .filter(|f| f.kind_name() == "member_expression")
             .and_then(|f| f.child_by_field_name("property"))
             .map_or("", |p| text(p, source));
         if !EAGER_ARRAY_METHODS.contains(&method) {
@@ -195,7 +196,7 @@ fn runs_during_handler(context: &HandlerContext, function: Node) -> bool {
             if crate::analysis::is_function(parent) {
                 break;
             }
-            if parent.kind() == "call_expression"
+            if parent.kind_name() == "call_expression"
                 && parent
                     .child_by_field_name("function")
                     .is_some_and(|f| text(f, source).starts_with("Promise."))
@@ -221,12 +222,12 @@ const WAITS: &[&str] = &["sleep", "delay", "wait", "setTimeout", "setImmediate"]
 /// The call that `call` chains `.then`/`.catch`/`.finally` on, if it does.
 fn chained_call<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
     let function = unwrap_expression(call.child_by_field_name("function")?);
-    if function.kind() != "member_expression" {
+    if function.kind_name() != "member_expression" {
         return None;
     }
     let property = text(function.child_by_field_name("property")?, source);
     let inner = unwrap_expression(function.child_by_field_name("object")?);
-    (matches!(property, "then" | "catch" | "finally") && inner.kind() == "call_expression")
+    (matches!(property, "then" | "catch" | "finally") && inner.kind_name() == "call_expression")
         .then_some(inner)
 }
 
@@ -238,7 +239,7 @@ fn effective_name<'s>(call: Node, source: &'s str) -> &'s str {
         let Some(function) = call.child_by_field_name("function").map(unwrap_expression) else {
             return "";
         };
-        match function.kind() {
+        match function.kind_name() {
             "identifier" => return text(function, source),
             "member_expression" => {
                 let property = function
@@ -247,7 +248,7 @@ fn effective_name<'s>(call: Node, source: &'s str) -> &'s str {
                 let inner = function
                     .child_by_field_name("object")
                     .map(unwrap_expression)
-                    .filter(|o| o.kind() == "call_expression");
+                    .filter(|o| o.kind_name() == "call_expression");
                 match inner {
                     Some(inner) if matches!(property, "then" | "catch" | "finally") => call = inner,
                     _ => return property,
@@ -295,8 +296,10 @@ fn hands_handler_publish(context: &HandlerContext, call: Node) -> bool {
     call.child_by_field_name("arguments")
         .is_some_and(|arguments| {
             any_descendant(arguments, |n| {
-                matches!(n.kind(), "identifier" | "shorthand_property_identifier")
-                    && text(n, source) == "publish"
+                matches!(
+                    n.kind_name(),
+                    "identifier" | "shorthand_property_identifier"
+                ) && text(n, source) == "publish"
                     && resolve(n, handler, "publish", source)
                         .is_some_and(|s| s.id() == handler.id())
             })
@@ -317,7 +320,7 @@ fn is_logger_name(receiver: &str) -> bool {
 /// model calls and tools as steps of the function that runs them.
 fn imports_agent_kit(program: Node, source: &str) -> bool {
     code_children(program).any(|statement| {
-        statement.kind() == "import_statement"
+        statement.kind_name() == "import_statement"
             && statement.child_by_field_name("source").is_some_and(|s| {
                 text(s, source)
                     .trim_matches(|c| c == '"' || c == '\'')
@@ -352,7 +355,7 @@ fn is_harmless(context: &HandlerContext, tree: &Tree, call: Node) -> bool {
     if name.to_ascii_lowercase().starts_with("publish") && hands_handler_publish(context, call) {
         return true;
     }
-    match function.kind() {
+    match function.kind_name() {
         "import" => true,
         "identifier" => {
             let name = text(function, source);
@@ -394,14 +397,14 @@ fn is_harmless(context: &HandlerContext, tree: &Tree, call: Node) -> bool {
                     || context.steps.any_within(call)
                     || call.child_by_field_name("arguments").is_some_and(|a| {
                         !any_descendant(a, |n| {
-                            matches!(n.kind(), "call_expression" | "new_expression")
+                            matches!(n.kind_name(), "call_expression" | "new_expression")
                         })
                     });
             }
-            if BODY_READERS.contains(&property) && object.kind() == "identifier" {
+            if BODY_READERS.contains(&property) && object.kind_name() == "identifier" {
                 return true;
             }
-            if object.kind() == "identifier" {
+            if object.kind_name() == "identifier" {
                 let name = text(object, source);
                 if let Some(scope) = resolve(object, handler, name, source) {
                     if is_step_alias(context, scope, name) {
@@ -436,7 +439,7 @@ fn is_step_alias(context: &HandlerContext, scope: Node, name: &str) -> bool {
 fn is_handler_logger(context: &HandlerContext, object: Node) -> bool {
     let source = context.source;
     let handler = context.handler.function;
-    match object.kind() {
+    match object.kind_name() {
         "identifier" => {
             text(object, source) == "logger"
                 && resolve(object, handler, "logger", source)
@@ -447,7 +450,7 @@ fn is_handler_logger(context: &HandlerContext, object: Node) -> bool {
                 .child_by_field_name("property")
                 .is_some_and(|p| text(p, source) == "logger");
             let on_context = object.child_by_field_name("object").is_some_and(|o| {
-                o.kind() == "identifier"
+                o.kind_name() == "identifier"
                     && resolve(o, handler, text(o, source), source)
                         .is_some_and(|s| s.id() == handler.id())
             });
@@ -464,7 +467,7 @@ fn declared_function<'t>(scope: Node<'t>, name: &str, source: &str) -> Option<No
     crate::analysis::scope::declared_names(scope, source, &mut declared);
     let name_node = declared.into_iter().find(|n| text(*n, source) == name)?;
     let parent = name_node.parent()?;
-    match parent.kind() {
+    match parent.kind_name() {
         "function_declaration" | "generator_function_declaration" => Some(parent),
         "variable_declarator" => parent
             .child_by_field_name("value")
@@ -485,10 +488,10 @@ fn reaches_step(function: Node, binding: &StepBinding, source: &str) -> bool {
                 .any(|n| n.holds == Holds::Object && n.name == name)
     };
     any_descendant(function, |node| {
-        node.kind() == "member_expression"
+        node.kind_name() == "member_expression"
             && node
                 .child_by_field_name("object")
-                .is_some_and(|o| o.kind() == "identifier" && is_step_name(text(o, source)))
+                .is_some_and(|o| o.kind_name() == "identifier" && is_step_name(text(o, source)))
             && node.child_by_field_name("property").is_some_and(|p| {
                 matches!(
                     text(p, source),
@@ -528,14 +531,14 @@ fn module_function_reaches_step(
 /// Whether `name` is imported from a relative module (`./helpers`).
 fn imported_from_relative(program: Node, name: &str, source: &str) -> bool {
     code_children(program).any(|statement| {
-        statement.kind() == "import_statement"
+        statement.kind_name() == "import_statement"
             && statement.child_by_field_name("source").is_some_and(|s| {
                 text(s, source)
                     .trim_matches(|c| c == '"' || c == '\'')
                     .starts_with('.')
             })
             && any_descendant(statement, |n| {
-                n.kind() == "identifier" && text(n, source) == name
+                n.kind_name() == "identifier" && text(n, source) == name
             })
     })
 }
@@ -545,7 +548,7 @@ fn is_inngest_send(call: Node, source: &str) -> bool {
     let Some(function) = call.child_by_field_name("function") else {
         return false;
     };
-    if function.kind() != "member_expression" {
+    if function.kind_name() != "member_expression" {
         return false;
     }
     let property = function
@@ -590,7 +593,7 @@ fn why_no_fix(context: &HandlerContext, await_node: Node, call: Node) -> Option<
     }
     if context.steps.any_within(call)
         || any_descendant(call, |n| {
-            matches!(n.kind(), "await_expression" | "yield_expression")
+            matches!(n.kind_name(), "await_expression" | "yield_expression")
         })
     {
         return Some(
@@ -654,7 +657,7 @@ fn relies_on_narrowing(context: &HandlerContext, await_node: Node, call: Node) -
                 .child_by_field_name(field)
                 .is_some_and(|c| c.id() == child.id())
         };
-        let governed = match parent.kind() {
+        let governed = match parent.kind_name() {
             "if_statement" | "ternary_expression" => {
                 !is_condition("condition") && narrows(parent.child_by_field_name("condition"))
             }
@@ -672,11 +675,11 @@ fn relies_on_narrowing(context: &HandlerContext, await_node: Node, call: Node) -
                 code_children(parent)
                     .take_while(|s| s.start_byte() < child.start_byte())
                     .any(|s| {
-                        s.kind() == "if_statement"
+                        s.kind_name() == "if_statement"
                             && narrows(s.child_by_field_name("condition"))
                             && any_descendant(s, |n| {
                                 matches!(
-                                    n.kind(),
+                                    n.kind_name(),
                                     "return_statement"
                                         | "throw_statement"
                                         | "continue_statement"
@@ -700,17 +703,17 @@ fn relies_on_narrowing(context: &HandlerContext, await_node: Node, call: Node) -
 fn paths<'t>(node: Node<'t>, source: &str) -> Vec<(String, Node<'t>)> {
     let mut found = Vec::new();
     for_each_descendant(node, |n| {
-        if !matches!(n.kind(), "identifier" | "member_expression") {
+        if !matches!(n.kind_name(), "identifier" | "member_expression") {
             return;
         }
         let mut root = n;
-        while root.kind() == "member_expression" {
+        while root.kind_name() == "member_expression" {
             match root.child_by_field_name("object") {
                 Some(object) => root = unwrap_expression(object),
                 None => return,
             }
         }
-        if root.kind() != "identifier" {
+        if root.kind_name() != "identifier" {
             return;
         }
         let path: String = text(n, source)
@@ -748,10 +751,10 @@ fn is_reassignable(context: &HandlerContext, identifier: Node) -> bool {
     let mut node = declaration;
     while let Some(parent) = node.parent() {
         if matches!(
-            parent.kind(),
+            parent.kind_name(),
             "lexical_declaration" | "variable_declaration"
         ) {
-            return parent.child(0).map_or(true, |k| k.kind() != "const");
+            return parent.child(0).map_or(true, |k| k.kind_name() != "const");
         }
         if parent.id() == scope.id() {
             break;
@@ -768,7 +771,7 @@ fn result_survives_json(context: &HandlerContext, await_node: Node) -> bool {
     let Some(parent) = await_node.parent() else {
         return false;
     };
-    match parent.kind() {
+    match parent.kind_name() {
         "expression_statement" => true,
         // Returned: the run's output is JSON anyway, unless the handler declares its
         // return type (the step's JSON type may not match it).
@@ -784,8 +787,8 @@ fn result_survives_json(context: &HandlerContext, await_node: Node) -> bool {
             let is_const = parent
                 .parent()
                 .and_then(|d| d.child(0))
-                .is_some_and(|k| k.kind() == "const");
-            if name.kind() != "identifier"
+                .is_some_and(|k| k.kind_name() == "const");
+            if name.kind_name() != "identifier"
                 || !is_const
                 || parent.child_by_field_name("type").is_some()
             {
@@ -799,7 +802,10 @@ fn result_survives_json(context: &HandlerContext, await_node: Node) -> bool {
             let mut safe = true;
             for_each_descendant(handler, |node| {
                 if !safe
-                    || !matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+                    || !matches!(
+                        node.kind_name(),
+                        "identifier" | "shorthand_property_identifier"
+                    )
                     || node.id() == name.id()
                     || text(node, source) != variable
                 {
@@ -874,7 +880,10 @@ fn callbacks_use_json_safely(call: Node, source: &str) -> bool {
             let mut safe = true;
             for_each_descendant(body, |node| {
                 if safe
-                    && matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+                    && matches!(
+                        node.kind_name(),
+                        "identifier" | "shorthand_property_identifier"
+                    )
                     && parameters
                         .iter()
                         .any(|p| text(*p, source) == text(node, source))
@@ -896,7 +905,7 @@ fn is_returned_by(node: Node, callback: Node) -> bool {
                 .child_by_field_name("body")
                 .is_some_and(|b| b.id() == current.id());
         }
-        match parent.kind() {
+        match parent.kind_name() {
             "return_statement" => return true,
             "parenthesized_expression" | "member_expression" | "subscript_expression" => {
                 current = parent
@@ -913,7 +922,7 @@ fn json_safe_use(reference: Node, source: &str) -> bool {
     let mut node = reference;
     let mut through_property = false;
     while let Some(parent) = node.parent() {
-        match parent.kind() {
+        match parent.kind_name() {
             "member_expression"
                 if parent
                     .child_by_field_name("object")
@@ -926,7 +935,7 @@ fn json_safe_use(reference: Node, source: &str) -> bool {
                     return false;
                 }
                 let called = parent.parent().is_some_and(|c| {
-                    c.kind() == "call_expression"
+                    c.kind_name() == "call_expression"
                         && c.child_by_field_name("function")
                             .is_some_and(|f| f.id() == parent.id())
                 });
@@ -961,7 +970,7 @@ fn json_safe_use(reference: Node, source: &str) -> bool {
     let Some(parent) = node.parent() else {
         return false;
     };
-    match parent.kind() {
+    match parent.kind_name() {
         "template_substitution"
         | "unary_expression"
         | "if_statement"
@@ -1007,7 +1016,7 @@ fn step_id_for(call: Node, source: &str) -> String {
     let mut names = Vec::new();
     let mut node = call.child_by_field_name("function");
     while let Some(current) = node.map(unwrap_expression) {
-        match current.kind() {
+        match current.kind_name() {
             "identifier" => {
                 names.push(text(current, source));
                 break;

@@ -32,6 +32,7 @@
 //! is offered only where `await` is legal (the nearest enclosing function is `async`);
 //! elsewhere the finding is left for manual review.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::{Node, Tree};
 
 use super::{
@@ -84,7 +85,7 @@ fn is_client_send(call: Node, clients: &[String], source: &str) -> bool {
     let Some(function) = call.child_by_field_name("function") else {
         return false;
     };
-    if function.kind() != "member_expression" {
+    if function.kind_name() != "member_expression" {
         return false;
     }
     let is_send = function
@@ -102,12 +103,12 @@ fn send_calls<'t>(tree: &'t Tree, source: &str) -> Vec<Node<'t>> {
     memchr::memmem::find_iter(source.as_bytes(), b"send")
         .filter_map(|at| {
             let property = root.descendant_for_byte_range(at, at + 4)?;
-            if property.kind() != "property_identifier" || text(property, source) != "send" {
+            if property.kind_name() != "property_identifier" || text(property, source) != "send" {
                 return None;
             }
             let member = property.parent()?;
             let call = member.parent()?;
-            let is_callee = call.kind() == "call_expression"
+            let is_callee = call.kind_name() == "call_expression"
                 && call
                     .child_by_field_name("function")
                     .is_some_and(|f| f.id() == member.id());
@@ -135,28 +136,32 @@ fn client_names(functions: &[InngestFunction], tree: &Tree, source: &str) -> Vec
         }
     }
     let top_level = code_children(tree.root_node()).flat_map(|statement| {
-        let declaration = (statement.kind() == "export_statement")
+        let declaration = (statement.kind_name() == "export_statement")
             .then(|| statement.child_by_field_name("declaration"))
             .flatten();
         let declarators: Vec<Node> = match declaration.unwrap_or(statement) {
-            d if matches!(d.kind(), "lexical_declaration" | "variable_declaration") => {
+            d if matches!(
+                d.kind_name(),
+                "lexical_declaration" | "variable_declaration"
+            ) =>
+            {
                 code_children(d).collect()
             }
             d => vec![d],
         };
         declarators
     });
-    top_level.for_each(|node| match node.kind() {
+    top_level.for_each(|node| match node.kind_name() {
         // `const client = new Inngest({ id: "shop" })`
         "variable_declarator" => {
             let value = node.child_by_field_name("value").map(unwrap_expression);
             let is_client = value.is_some_and(|v| {
-                v.kind() == "new_expression"
+                v.kind_name() == "new_expression"
                     && v.child_by_field_name("constructor")
                         .is_some_and(|c| text(c, source) == "Inngest")
             });
             let name = node.child_by_field_name("name");
-            if let Some(name) = name.filter(|n| is_client && n.kind() == "identifier") {
+            if let Some(name) = name.filter(|n| is_client && n.kind_name() == "identifier") {
                 add(text(name, source));
             }
         }
@@ -172,9 +177,9 @@ fn client_names(functions: &[InngestFunction], tree: &Tree, source: &str) -> Vec
                 return;
             }
             let mut imported = Vec::new();
-            for clause in code_children(node).filter(|c| c.kind() == "import_clause") {
+            for clause in code_children(node).filter(|c| c.kind_name() == "import_clause") {
                 for part in code_children(clause) {
-                    match part.kind() {
+                    match part.kind_name() {
                         "identifier" => imported.push(part),
                         "named_imports" => {
                             for specifier in code_children(part) {

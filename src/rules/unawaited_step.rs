@@ -34,6 +34,7 @@
 //! finding is left for manual review. Steps meant to run in parallel belong in
 //! `Promise.all([...])`, which this rule accepts.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::{Node, Tree};
 
 use super::{
@@ -58,13 +59,13 @@ fn dropped_by_for_each<'t>(call: Node<'t>, handler: Node<'t>, source: &str) -> O
         }
         node = parent;
     };
-    let arguments = callback.parent().filter(|a| a.kind() == "arguments")?;
+    let arguments = callback.parent().filter(|a| a.kind_name() == "arguments")?;
     let for_each = arguments
         .parent()
-        .filter(|c| c.kind() == "call_expression")?;
+        .filter(|c| c.kind_name() == "call_expression")?;
     let is_for_each = for_each
         .child_by_field_name("function")
-        .filter(|f| f.kind() == "member_expression")
+        .filter(|f| f.kind_name() == "member_expression")
         .and_then(|f| f.child_by_field_name("property"))
         .is_some_and(|p| text(p, source) == "forEach");
     if !is_for_each {
@@ -73,17 +74,17 @@ fn dropped_by_for_each<'t>(call: Node<'t>, handler: Node<'t>, source: &str) -> O
     let body = callback.child_by_field_name("body")?;
     let returned = |expression: Node| {
         let mut value = unwrap_expression(expression);
-        if value.kind() == "await_expression" {
+        if value.kind_name() == "await_expression" {
             if let Some(inner) = value.named_child(0) {
                 value = unwrap_expression(inner);
             }
         }
         value.id() == call.id()
     };
-    let returns_it = if body.kind() == "statement_block" {
+    let returns_it = if body.kind_name() == "statement_block" {
         let mut found = false;
         crate::analysis::for_each_descendant(body, |n| {
-            found |= n.kind() == "return_statement" && n.named_child(0).is_some_and(returned)
+            found |= n.kind_name() == "return_statement" && n.named_child(0).is_some_and(returned)
         });
         found
     } else {

@@ -52,6 +52,7 @@
 //! Only trailing returns are fixed by default; `--all-returns` also fixes early
 //! returns after steps and returns inside loops.
 
+use crate::analysis::kind::KindName;
 use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
@@ -172,7 +173,7 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
 /// a step's result and nothing else: the value already comes from run state.
 fn returns_step_result(context: &HandlerContext, statement: Node, expression: Node) -> bool {
     let mut value = unwrap_expression(expression);
-    if value.kind() == "await_expression" {
+    if value.kind_name() == "await_expression" {
         match value.named_child(0) {
             Some(inner) => value = unwrap_expression(inner),
             None => return false,
@@ -181,7 +182,7 @@ fn returns_step_result(context: &HandlerContext, statement: Node, expression: No
     if context.steps.is_step_call(value) || is_fan_out_of_steps(context, value) {
         return true;
     }
-    if value.kind() != "identifier" {
+    if value.kind_name() != "identifier" {
         return false;
     }
     let source = context.source;
@@ -195,7 +196,7 @@ fn returns_step_result(context: &HandlerContext, statement: Node, expression: No
         .iter()
         .find(|n| text(**n, source) == name)
         .and_then(|n| n.parent())
-        .filter(|d| d.kind() == "variable_declarator")
+        .filter(|d| d.kind_name() == "variable_declarator")
     else {
         return false;
     };
@@ -203,7 +204,7 @@ fn returns_step_result(context: &HandlerContext, statement: Node, expression: No
         return false;
     };
     let mut initial = unwrap_expression(initial);
-    if initial.kind() == "await_expression" {
+    if initial.kind_name() == "await_expression" {
         match initial.named_child(0) {
             Some(inner) => initial = unwrap_expression(inner),
             None => return false,
@@ -215,7 +216,7 @@ fn returns_step_result(context: &HandlerContext, statement: Node, expression: No
     let is_const = declarator
         .parent()
         .and_then(|d| d.child(0))
-        .is_some_and(|keyword| keyword.kind() == "const");
+        .is_some_and(|keyword| keyword.kind_name() == "const");
     is_const || !is_reassigned(context.handler.function, name, source)
 }
 
@@ -225,7 +226,7 @@ fn is_fan_out_of_steps(context: &HandlerContext, value: Node) -> bool {
     let source = context.source;
     let is_step = |node: Node| {
         let mut node = unwrap_expression(node);
-        if node.kind() == "await_expression" {
+        if node.kind_name() == "await_expression" {
             match node.named_child(0) {
                 Some(inner) => node = unwrap_expression(inner),
                 None => return false,
@@ -233,7 +234,7 @@ fn is_fan_out_of_steps(context: &HandlerContext, value: Node) -> bool {
         }
         context.steps.is_step_call(node)
     };
-    if value.kind() != "call_expression" {
+    if value.kind_name() != "call_expression" {
         return false;
     }
     let callee = value
@@ -253,31 +254,32 @@ fn is_fan_out_of_steps(context: &HandlerContext, value: Node) -> bool {
         return false;
     };
     let only = unwrap_expression(only);
-    match only.kind() {
+    match only.kind_name() {
         "array" => code_children(only).all(is_step),
         "call_expression" => {
             // `xs.map(cb)` where `cb` returns a step call and nothing else.
             let maps = only
                 .child_by_field_name("function")
-                .filter(|f| f.kind() == "member_expression")
+                .filter(|f| f.kind_name() == "member_expression")
                 .and_then(|f| f.child_by_field_name("property"))
                 .is_some_and(|p| text(p, source) == "map");
             let callback = only
                 .child_by_field_name("arguments")
                 .and_then(|a| code_children(a).next())
                 .map(unwrap_expression);
-            let Some(callback) = callback.filter(|c| maps && c.kind() == "arrow_function") else {
+            let Some(callback) = callback.filter(|c| maps && c.kind_name() == "arrow_function")
+            else {
                 return false;
             };
             let Some(body) = callback.child_by_field_name("body") else {
                 return false;
             };
-            if body.kind() != "statement_block" {
+            if body.kind_name() != "statement_block" {
                 return is_step(body);
             }
             let mut statements = code_children(body);
             match (statements.next(), statements.next()) {
-                (Some(only), None) if only.kind() == "return_statement" => {
+                (Some(only), None) if only.kind_name() == "return_statement" => {
                     code_children(only).next().is_some_and(is_step)
                 }
                 _ => false,
@@ -289,13 +291,13 @@ fn is_fan_out_of_steps(context: &HandlerContext, value: Node) -> bool {
 
 /// Whether `name` is the target of an assignment or update anywhere in `scope`.
 fn is_reassigned(scope: Node, name: &str, source: &str) -> bool {
-    any_descendant(scope, |node| match node.kind() {
+    any_descendant(scope, |node| match node.kind_name() {
         "assignment_expression" | "augmented_assignment_expression" => node
             .child_by_field_name("left")
-            .is_some_and(|l| l.kind() == "identifier" && text(l, source) == name),
+            .is_some_and(|l| l.kind_name() == "identifier" && text(l, source) == name),
         "update_expression" => node
             .child_by_field_name("argument")
-            .is_some_and(|a| a.kind() == "identifier" && text(a, source) == name),
+            .is_some_and(|a| a.kind_name() == "identifier" && text(a, source) == name),
         _ => false,
     })
 }
@@ -362,7 +364,7 @@ fn is_step_binding(context: &HandlerContext, node: Node) -> bool {
     // `ctx` is data (`ctx.event`) unless it is used as `ctx.step`.
     let as_step = node
         .parent()
-        .filter(|p| p.kind() == "member_expression")
+        .filter(|p| p.kind_name() == "member_expression")
         .and_then(|p| p.child_by_field_name("property"))
         .is_some_and(|p| text(p, source) == "step");
     context.binding.names.iter().any(|entry| {
@@ -376,7 +378,7 @@ fn is_step_binding(context: &HandlerContext, node: Node) -> bool {
 /// have none of their own) and no other `function` lies between them.
 fn reads_handler_arguments(context: &HandlerContext, node: Node) -> bool {
     let handler = context.handler.function;
-    if handler.kind() == "arrow_function" {
+    if handler.kind_name() == "arrow_function" {
         return false;
     }
     let mut current = node.parent();
@@ -384,7 +386,7 @@ fn reads_handler_arguments(context: &HandlerContext, node: Node) -> bool {
         if n.id() == handler.id() {
             return true;
         }
-        if crate::analysis::is_function(n) && n.kind() != "arrow_function" {
+        if crate::analysis::is_function(n) && n.kind_name() != "arrow_function" {
             return false;
         }
         current = n.parent();
@@ -485,7 +487,7 @@ fn manual_reason(
                 .to_string(),
         );
     }
-    if any_descendant(expression, |n| n.kind() == "yield_expression") {
+    if any_descendant(expression, |n| n.kind_name() == "yield_expression") {
         return Some("the return expression contains `yield`".to_string());
     }
     if context
@@ -582,7 +584,7 @@ impl Names {
         let mut taken_variables = Vec::new();
         for_each_descendant(context.handler.function, |node| {
             if matches!(
-                node.kind(),
+                node.kind_name(),
                 "identifier"
                     | "shorthand_property_identifier"
                     | "shorthand_property_identifier_pattern"
@@ -601,7 +603,7 @@ impl Names {
             .collect();
         let quote = context.steps.calls.iter().find_map(|c| {
             let first = code_children(c.call.child_by_field_name("arguments")?).next()?;
-            (first.kind() == "string").then(|| text(first, source).chars().next())?
+            (first.kind_name() == "string").then(|| text(first, source).chars().next())?
         });
         Names {
             taken_variables,
@@ -677,14 +679,14 @@ fn plan_fix(
     let unit = style.indent_unit.as_str();
     let quote = style.quote;
     let parent = statement.parent()?;
-    let needs_block = parent.kind() != "statement_block";
+    let needs_block = parent.kind_name() != "statement_block";
     let original_indent = line_indent(source, statement.start_byte());
 
     // Where the new statements go, and at which indentation.
     let (range_start, prefix, suffix, indent) = if needs_block {
         let previous = statement.prev_sibling();
         let structural = matches!(
-            parent.kind(),
+            parent.kind_name(),
             "if_statement"
                 | "else_clause"
                 | "for_statement"

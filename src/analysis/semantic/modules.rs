@@ -8,6 +8,7 @@
 //! or read is taken to reach a step. Each file is read and scanned at most once per run,
 //! shared by all threads.
 
+use crate::analysis::kind::KindName;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -147,7 +148,7 @@ fn scan(path: &Path) -> Option<Scan> {
     let tree = crate::language::parse(&source, lang)?;
     let mut mentions_step = false;
     let mut imports = Vec::new();
-    for_each_descendant(tree.root_node(), |node| match node.kind() {
+    for_each_descendant(tree.root_node(), |node| match node.kind_name() {
         "identifier"
         | "property_identifier"
         | "shorthand_property_identifier"
@@ -165,7 +166,8 @@ fn scan(path: &Path) -> Option<Scan> {
         }
         "call_expression" => {
             let loads = node.child_by_field_name("function").is_some_and(|f| {
-                f.kind() == "import" || (f.kind() == "identifier" && text(f, &source) == "require")
+                f.kind_name() == "import"
+                    || (f.kind_name() == "identifier" && text(f, &source) == "require")
             });
             if let Some(specifier) = loads
                 .then(|| node.child_by_field_name("arguments"))

@@ -17,6 +17,7 @@ pub mod v4_serve_origin;
 pub mod v4_serve_streaming;
 pub mod v4_step_invoke_string;
 
+use crate::analysis::kind::KindName;
 use tree_sitter::{Node, Tree};
 
 use super::{Diagnostic, Remedy};
@@ -105,7 +106,7 @@ impl InngestImports {
     pub fn of(tree: &Tree, source: &str) -> InngestImports {
         let mut imports = InngestImports::default();
         for statement in code_children(tree.root_node()) {
-            if statement.kind() != "import_statement" {
+            if statement.kind_name() != "import_statement" {
                 continue;
             }
             let Some(module) = statement.child_by_field_name("source") else {
@@ -117,7 +118,7 @@ impl InngestImports {
             imports.any = true;
             let mut stack = vec![statement];
             while let Some(node) = stack.pop() {
-                if node.kind() == "import_specifier" {
+                if node.kind_name() == "import_specifier" {
                     let name = node.child_by_field_name("name").map(|n| text(n, source));
                     let alias = node.child_by_field_name("alias").map(|n| text(n, source));
                     if let Some(name) = name {
@@ -154,7 +155,7 @@ fn is_inngest_module(quoted: &str) -> bool {
 /// The `pair` node `key: value` of an object literal (keys quoted or not).
 pub fn pair<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
     code_children(object).find(|member| {
-        member.kind() == "pair"
+        member.kind_name() == "pair"
             && member
                 .child_by_field_name("key")
                 .is_some_and(|k| text(k, source).trim_matches(|c| c == '"' || c == '\'') == key)
@@ -164,7 +165,7 @@ pub fn pair<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
 /// Whether an object literal has a member named `key` (`key: v`, shorthand `key`,
 /// or a method `key() {}`).
 pub fn has_member(object: Node, key: &str, source: &str) -> bool {
-    code_children(object).any(|member| match member.kind() {
+    code_children(object).any(|member| match member.kind_name() {
         "pair" => member
             .child_by_field_name("key")
             .is_some_and(|k| text(k, source).trim_matches(|c| c == '"' || c == '\'') == key),
@@ -186,11 +187,12 @@ fn serve_calls<'t>(tree: &'t Tree, source: &str, imports: &InngestImports) -> Ve
     }
     let mut calls = Vec::new();
     crate::analysis::for_each_descendant(tree.root_node(), |node| {
-        if node.kind() != "call_expression" {
+        if node.kind_name() != "call_expression" {
             return;
         }
         let callee = node.child_by_field_name("function");
-        if callee.is_some_and(|c| c.kind() == "identifier" && names.contains(&text(c, source))) {
+        if callee.is_some_and(|c| c.kind_name() == "identifier" && names.contains(&text(c, source)))
+        {
             calls.push(node);
         }
     });
@@ -202,7 +204,7 @@ pub fn options_object(call: Node) -> Option<Node> {
     let arguments = call.child_by_field_name("arguments")?;
     let first = code_children(arguments).next()?;
     let first = crate::analysis::unwrap_expression(first);
-    (first.kind() == "object").then_some(first)
+    (first.kind_name() == "object").then_some(first)
 }
 
 /// A diagnostic of a migration rule at `node`, without a fix.

@@ -48,6 +48,7 @@
 //! libraries (a second argument that
 //! is not a trigger) and v4 calls are not reported.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::{Node, Tree};
 
 use super::{has_member, pair, InngestImports};
@@ -119,14 +120,14 @@ impl<'t> V3Call<'t> {
         };
         let handler_inner = unwrap_expression(handler);
         if matches!(
-            handler_inner.kind(),
+            handler_inner.kind_name(),
             "object" | "array" | "string" | "template_string" | "number" | "spread_element"
         ) {
             return None;
         }
         let options_inner = unwrap_expression(options);
         if !matches!(
-            options_inner.kind(),
+            options_inner.kind_name(),
             "object" | "identifier" | "member_expression" | "call_expression" | "string"
         ) {
             return None;
@@ -137,7 +138,7 @@ impl<'t> V3Call<'t> {
             TriggerKind::Unknown | TriggerKind::SpreadObject => false,
         };
         let options_have_id =
-            options_inner.kind() == "object" && has_member(options_inner, "id", source);
+            options_inner.kind_name() == "object" && has_member(options_inner, "id", source);
         let receiver_is_inngest = call
             .child_by_field_name("function")
             .and_then(|f| f.child_by_field_name("object"))
@@ -170,7 +171,7 @@ enum TriggerKind {
 
 fn trigger_kind(trigger: Node, tree: &Tree, source: &str) -> TriggerKind {
     let inner = unwrap_expression(trigger);
-    match inner.kind() {
+    match inner.kind_name() {
         "object" if is_trigger_object(inner, source) => TriggerKind::Single,
         "object" if is_spread_trigger_object(inner, source) => TriggerKind::SpreadObject,
         "array" => {
@@ -194,7 +195,7 @@ fn trigger_kind(trigger: Node, tree: &Tree, source: &str) -> TriggerKind {
 
 fn is_name(node: Node) -> bool {
     matches!(
-        unwrap_expression(node).kind(),
+        unwrap_expression(node).kind_name(),
         "identifier" | "member_expression" | "call_expression"
     )
 }
@@ -202,12 +203,12 @@ fn is_name(node: Node) -> bool {
 /// `{ event: … }`, `{ event, if: … }` or `{ cron: … }`: one of `event`/`cron`, and no
 /// key that a trigger does not have.
 fn is_trigger_object(object: Node, source: &str) -> bool {
-    if object.kind() != "object" {
+    if object.kind_name() != "object" {
         return false;
     }
     let mut keys = Vec::new();
     for member in code_children(object) {
-        let key = match member.kind() {
+        let key = match member.kind_name() {
             "pair" => member.child_by_field_name("key").map(|k| text(k, source)),
             "shorthand_property_identifier" => Some(text(member, source)),
             _ => None,
@@ -224,7 +225,7 @@ fn is_trigger_object(object: Node, source: &str) -> bool {
 fn is_spread_trigger_object(object: Node, source: &str) -> bool {
     let mut spreads = 0;
     for member in code_children(object) {
-        let key = match member.kind() {
+        let key = match member.kind_name() {
             "spread_element" => {
                 spreads += 1;
                 continue;
@@ -244,19 +245,21 @@ fn is_spread_trigger_object(object: Node, source: &str) -> bool {
 /// The value of a top-level `const NAME = value` (exported or not).
 fn top_level_const<'t>(tree: &'t Tree, name: &str, source: &str) -> Option<Node<'t>> {
     for statement in code_children(tree.root_node()) {
-        let declaration = if statement.kind() == "export_statement" {
+        let declaration = if statement.kind_name() == "export_statement" {
             statement.child_by_field_name("declaration")?
         } else {
             statement
         };
-        if declaration.kind() != "lexical_declaration" {
+        if declaration.kind_name() != "lexical_declaration" {
             continue;
         }
-        let is_const = declaration.child(0).is_some_and(|k| k.kind() == "const");
+        let is_const = declaration
+            .child(0)
+            .is_some_and(|k| k.kind_name() == "const");
         for declarator in code_children(declaration) {
             let named = declarator
                 .child_by_field_name("name")
-                .is_some_and(|n| n.kind() == "identifier" && text(n, source) == name);
+                .is_some_and(|n| n.kind_name() == "identifier" && text(n, source) == name);
             if named && is_const {
                 return declarator.child_by_field_name("value");
             }
@@ -268,7 +271,7 @@ fn top_level_const<'t>(tree: &'t Tree, name: &str, source: &str) -> Option<Node<
 /// The edits that turn a v3 call into the v4 form, or why it is left for a person.
 pub fn plan(call: &V3Call, tree: &Tree, source: &str) -> Result<Vec<Edit>, String> {
     let options = unwrap_expression(call.options);
-    if options.kind() == "object" && has_member(options, "triggers", source) {
+    if options.kind_name() == "object" && has_member(options, "triggers", source) {
         return Err("no automatic fix: the options already have `triggers`; \
                     merge the second argument into them by hand"
             .to_string());
@@ -282,7 +285,7 @@ pub fn plan(call: &V3Call, tree: &Tree, source: &str) -> Result<Vec<Edit>, Strin
     }
     let removal = trigger_removal(call, source)?;
     let mut edits = Vec::new();
-    let insertion = if call.options.kind() == "object" {
+    let insertion = if call.options.kind_name() == "object" {
         insert_triggers(options, call.trigger, tree, source)?
     } else {
         replace_options(call, tree, source)
@@ -323,10 +326,10 @@ fn replace_options(call: &V3Call, tree: &Tree, source: &str) -> Edit {
     let indent = line_indent(source, options.start_byte());
     let value = triggers_value(call.trigger, tree, source, indent);
     let written = text(options, source);
-    let replacement = if options.kind() == "string" {
+    let replacement = if options.kind_name() == "string" {
         format!("{{ id: {written}, triggers: {value} }}")
     } else if matches!(
-        options.kind(),
+        options.kind_name(),
         "identifier" | "member_expression" | "call_expression" | "subscript_expression"
     ) {
         format!("{{ ...{written}, triggers: {value} }}")
@@ -392,7 +395,7 @@ fn insert_triggers(object: Node, trigger: Node, tree: &Tree, source: &str) -> Re
     let trailing = comma_after(last);
     let close = object
         .child(object.child_count().saturating_sub(1))
-        .filter(|c| c.kind() == "}")
+        .filter(|c| c.kind_name() == "}")
         .ok_or_else(|| "no automatic fix: the options object did not parse cleanly".to_string())?;
     if starts_line(source, close.start_byte()) && starts_line(source, last.start_byte()) {
         let at = line_start(source, close.start_byte());
@@ -433,7 +436,7 @@ fn insert_triggers(object: Node, trigger: Node, tree: &Tree, source: &str) -> Re
 fn comma_after(node: Node) -> Option<Node> {
     let mut next = node.next_sibling();
     while let Some(sibling) = next {
-        match sibling.kind() {
+        match sibling.kind_name() {
             "," => return Some(sibling),
             "comment" => next = sibling.next_sibling(),
             _ => return None,
@@ -454,8 +457,8 @@ fn line_rest(source: &str, at: usize) -> &str {
 fn trigger_removal(call: &V3Call, source: &str) -> Result<Vec<Edit>, String> {
     let trigger = call.trigger;
     let comma = match trigger.next_sibling() {
-        Some(sibling) if sibling.kind() == "," => sibling,
-        Some(sibling) if sibling.kind() == "comment" => {
+        Some(sibling) if sibling.kind_name() == "," => sibling,
+        Some(sibling) if sibling.kind_name() == "comment" => {
             return Err(
                 "no automatic fix: a comment sits between the trigger and its comma; \
                         move the trigger into the options by hand"
@@ -480,7 +483,7 @@ fn trigger_removal(call: &V3Call, source: &str) -> Result<Vec<Edit>, String> {
 /// wrapper's body forwarding `(options, trigger, handler)`.
 fn forwards_parameters(call: &V3Call, source: &str) -> bool {
     let trigger = unwrap_expression(call.trigger);
-    if trigger.kind() != "identifier" {
+    if trigger.kind_name() != "identifier" {
         return false;
     }
     let name = text(trigger, source);
@@ -490,7 +493,7 @@ fn forwards_parameters(call: &V3Call, source: &str) -> bool {
             if let Some(parameters) = node.child_by_field_name("parameters") {
                 let mut found = false;
                 crate::analysis::for_each_descendant(parameters, |n| {
-                    found |= n.kind() == "identifier" && text(n, source) == name;
+                    found |= n.kind_name() == "identifier" && text(n, source) == name;
                 });
                 if found {
                     return true;

@@ -30,6 +30,7 @@
 //! wait must import, and a Zod schema adds a run-time check that the v3 types did not
 //! have (`staticSchema<T>()` keeps types only). The finding lists the guide's advice.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Tree;
 
 use super::{manual, InngestImports};
@@ -46,7 +47,7 @@ pub fn check(tree: &Tree, source: &str, imports: &InngestImports, out: &mut Vec<
         return;
     }
     for_each_descendant(tree.root_node(), |node| {
-        let is_schemas = node.kind() == "new_expression"
+        let is_schemas = node.kind_name() == "new_expression"
             && node
                 .child_by_field_name("constructor")
                 .is_some_and(|c| names.contains(&text(c, source)));

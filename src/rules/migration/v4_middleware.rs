@@ -32,6 +32,7 @@
 //! No automatic fix: the hooks do not map one to one, and v4 creates a middleware
 //! instance per request where v3 ran `init` once per client.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Tree;
 
 use super::{manual, InngestImports};
@@ -48,7 +49,7 @@ pub fn check(tree: &Tree, source: &str, imports: &InngestImports, out: &mut Vec<
         return;
     }
     for_each_descendant(tree.root_node(), |node| {
-        let is_middleware = node.kind() == "new_expression"
+        let is_middleware = node.kind_name() == "new_expression"
             && node
                 .child_by_field_name("constructor")
                 .is_some_and(|c| names.contains(&text(c, source)));

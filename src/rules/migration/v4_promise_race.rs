@@ -30,6 +30,7 @@
 //! No automatic fix: whether the early resolution matters is a question about the
 //! function's intent, and `group.parallel` needs the handler's `group` binding.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Node;
 
 use super::manual;
@@ -84,7 +85,7 @@ pub fn check(
 /// `race` or `any` when `node` is `Promise.race(…)`/`Promise.any(…)` over step calls
 /// or names.
 fn race(node: Node, source: &str) -> Option<&'static str> {
-    if node.kind() != "call_expression" {
+    if node.kind_name() != "call_expression" {
         return None;
     }
     let method = match node
@@ -99,7 +100,7 @@ fn race(node: Node, source: &str) -> Option<&'static str> {
     let over_steps = any_descendant(arguments, |n| {
         let Some(callee) = n
             .child_by_field_name("function")
-            .filter(|f| n.kind() == "call_expression" && f.kind() == "member_expression")
+            .filter(|f| n.kind_name() == "call_expression" && f.kind_name() == "member_expression")
         else {
             return false;
         };

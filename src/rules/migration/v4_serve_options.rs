@@ -34,6 +34,7 @@
 //! both), and one client may be served by several handlers with different options.
 //! Each finding says where the option goes.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Node;
 
 use super::{manual, options_object};
@@ -49,7 +50,7 @@ pub fn check(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
         return;
     };
     for member in code_children(options) {
-        let key = match member.kind() {
+        let key = match member.kind_name() {
             "pair" => member.child_by_field_name("key").map(|k| text(k, source)),
             "shorthand_property_identifier" => Some(text(member, source)),
             _ => None,

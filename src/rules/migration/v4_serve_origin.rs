@@ -24,6 +24,7 @@
 //! Safe, applied by `--write` when the rule is selected: only the key changes (a
 //! shorthand `{ serveHost }` becomes `serveOrigin: serveHost`), the value is kept.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::Node;
 
 use super::options_object;
@@ -57,7 +58,7 @@ pub fn check(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
 
 /// The edit renaming a `serveHost` member, if `member` is one.
 pub fn rename(member: Node, source: &str) -> Option<Edit> {
-    match member.kind() {
+    match member.kind_name() {
         "pair" => {
             let key = member.child_by_field_name("key")?;
             let quote = match text(key, source) {

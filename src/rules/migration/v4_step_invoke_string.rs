@@ -34,6 +34,7 @@
 //! elsewhere, a computed ID, a template with substitutions) is left for manual review:
 //! the app ID cannot be told from the function ID inside one string.
 
+use crate::analysis::kind::KindName;
 use tree_sitter::{Node, Tree};
 
 use super::{manual, pair, InngestImports};
@@ -111,11 +112,11 @@ pub fn check(tree: &Tree, source: &str, _lang: Lang, out: &mut Vec<Diagnostic>) 
 
 /// The `function` value of `X.invoke(id, { function: "…" })`, when it is a string.
 fn string_function<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
-    if node.kind() != "call_expression" {
+    if node.kind_name() != "call_expression" {
         return None;
     }
     let callee = node.child_by_field_name("function")?;
-    if callee.kind() != "member_expression"
+    if callee.kind_name() != "member_expression"
         || callee
             .child_by_field_name("property")
             .map(|p| text(p, source))
@@ -125,11 +126,11 @@ fn string_function<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
     }
     let arguments: Vec<Node> = code_children(node.child_by_field_name("arguments")?).collect();
     let options = unwrap_expression(*arguments.get(1)?);
-    if options.kind() != "object" {
+    if options.kind_name() != "object" {
         return None;
     }
     let value = pair(options, "function", source)?.child_by_field_name("value")?;
-    matches!(value.kind(), "string" | "template_string").then_some(value)
+    matches!(value.kind_name(), "string" | "template_string").then_some(value)
 }
 
 /// The literal IDs of the clients the file creates: `new Inngest({ id: "…" })`.
@@ -137,7 +138,7 @@ fn client_ids(tree: &Tree, source: &str, imports: &InngestImports) -> Vec<String
     let names: Vec<&str> = imports.local_names("Inngest").collect();
     let mut ids = Vec::new();
     for_each_descendant(tree.root_node(), |node| {
-        if node.kind() != "new_expression"
+        if node.kind_name() != "new_expression"
             || !node
                 .child_by_field_name("constructor")
                 .is_some_and(|c| names.contains(&text(c, source)))
@@ -148,7 +149,7 @@ fn client_ids(tree: &Tree, source: &str, imports: &InngestImports) -> Vec<String
             .child_by_field_name("arguments")
             .and_then(|a| code_children(a).next())
             .map(unwrap_expression)
-            .filter(|o| o.kind() == "object")
+            .filter(|o| o.kind_name() == "object")
             .and_then(|o| pair(o, "id", source))
             .and_then(|p| p.child_by_field_name("value"))
             .and_then(|v| string_literal(v, source));
@@ -166,7 +167,7 @@ fn referenceable_import(tree: &Tree, source: &str, imports: &InngestImports) -> 
         return None;
     }
     let statements: Vec<Node> = code_children(tree.root_node())
-        .filter(|s| s.kind() == "import_statement")
+        .filter(|s| s.kind_name() == "import_statement")
         .collect();
     for statement in &statements {
         let from_inngest = statement
@@ -178,7 +179,7 @@ fn referenceable_import(tree: &Tree, source: &str, imports: &InngestImports) -> 
         }
         let mut named = None;
         for_each_descendant(*statement, |n| {
-            if n.kind() == "named_imports" {
+            if n.kind_name() == "named_imports" {
                 named = Some(n);
             }
         });

@@ -28,7 +28,7 @@ use super::{code_children, for_each_descendant, is_function, text, unwrap_expres
 pub mod modules;
 
 /// A binding: the id of the node whose scope declares it, and its name.
-type BindingKey = (usize, String);
+type BindingKey<'a> = (usize, &'a str);
 
 /// Where a name read at some point comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,10 +48,14 @@ pub struct SemanticModel<'a, 't> {
     /// The step names of every handler of the file (a value one handler keeps in a
     /// module variable is there for the others too).
     binding: StepBinding,
-    /// Names each scope node declares, filled on first use.
+    /// Names each scope node declares, filled on first use (for nodes the traversal
+    /// did not resolve).
     scopes: std::cell::RefCell<HashMap<usize, Vec<String>>>,
+    /// Every scope node of the file that declares names, with the identifiers it
+    /// declares, by node id (from the traversal).
+    declared: HashMap<usize, (Node<'t>, Vec<Node<'t>>)>,
     /// The scope each identifier of the file resolves to (`None`: not declared in the
-    /// file), from one traversal.
+    /// file), from the traversal.
     resolved: HashMap<usize, Option<Node<'t>>>,
     /// Top-level imports: local name → module specifier.
     imports: HashMap<String, String>,
@@ -59,23 +63,57 @@ pub struct SemanticModel<'a, 't> {
     global_step: Option<String>,
     /// The file's directory, for relative imports.
     directory: Option<PathBuf>,
-    /// Bindings that reach a step.
-    reaching: HashSet<BindingKey>,
+    /// Bindings that reach a step (scope id → name → the line that made it reach).
+    reaching: HashMap<usize, HashMap<&'a str, usize>>,
     /// The step binding (or a value reaching it) was handed to a method of `this`.
     this_handed: bool,
     /// Relative module specifiers the step binding was handed to.
     handed_modules: HashSet<String>,
-    /// The line each reaching binding is declared on, for messages.
-    lines: HashMap<BindingKey, usize>,
 }
 
 /// One way a binding gets its value: `targets` hold what `value` holds.
-struct Definition<'t> {
-    targets: Vec<BindingKey>,
+struct Definition<'a, 't> {
+    targets: Vec<BindingKey<'a>>,
     value: Node<'t>,
-    /// An initialiser or assigned value: `await …` there is data.
-    is_value: bool,
     line: usize,
+    /// For an argument of a call: the relative module whose function receives it.
+    handed_module: Option<String>,
+    /// For an argument of a call: the call is a method of `this`.
+    handed_to_this: bool,
+}
+
+/// A read (an identifier, `this`, `super`, a call) found by the traversal.
+struct Read<'t> {
+    node: Node<'t>,
+    start: usize,
+    end: usize,
+    /// The byte range of the scope declaring the name read, when the file declares it.
+    scope: Option<(usize, usize)>,
+}
+
+/// What makes a read reach a step, decided once per read; what may change while the
+/// model is built (the bindings found to reach, the modules and `this` handed the
+/// binding) is looked up when asked.
+enum Reach<'a> {
+    Never,
+    /// The step binding, or an alias of it.
+    StepName(&'a str),
+    /// The v4 global `step` imported from `inngest`.
+    GlobalStep(&'a str),
+    /// `require("inngest")`, `import("inngest")`.
+    LoadsInngest,
+    /// A binding of the file: reaches when it is found to.
+    Binding(usize, &'a str),
+    /// A relative module, by an imported name or a `require`/`import()` call:
+    /// `fixed` says why when the module itself may run steps; otherwise it reaches
+    /// once the binding is handed to it.
+    Module {
+        specifier: String,
+        name: Option<&'a str>,
+        fixed: Option<String>,
+    },
+    /// `this`, `super`.
+    This,
 }
 
 impl<'a, 't> SemanticModel<'a, 't> {
@@ -90,22 +128,23 @@ impl<'a, 't> SemanticModel<'a, 't> {
         for b in bindings {
             binding.names.extend(b.names.iter().cloned());
         }
+        let traversal = Traversal::of(root, source);
         let mut model = SemanticModel {
             source,
             root,
             binding,
             scopes: Default::default(),
-            resolved: resolve_all(root, source),
+            declared: traversal.declared,
+            resolved: traversal.resolved,
             imports: imports(root, source),
             global_step: super::binding::imported_step_of_root(root, source),
             directory: file.and_then(Path::parent).map(Path::to_path_buf),
-            reaching: HashSet::new(),
+            reaching: HashMap::new(),
             handed_modules: HashSet::new(),
             this_handed: false,
-            lines: HashMap::new(),
         };
-        let definitions = model.definitions();
-        model.propagate(&definitions);
+        let definitions = model.definitions(&traversal.candidates);
+        model.propagate(&definitions, &traversal.reads);
         model
     }
 
@@ -137,6 +176,17 @@ impl<'a, 't> SemanticModel<'a, 't> {
     pub fn declaration(&self, node: Node<'t>) -> Option<Node<'t>> {
         let name = text(node, self.source);
         let scope = self.declaring_scope(node)?;
+        self.declared_in(scope, name)
+    }
+
+    /// The identifier `scope` declares `name` with.
+    fn declared_in(&self, scope: Node<'t>, name: &str) -> Option<Node<'t>> {
+        if let Some((_, names)) = self.declared.get(&scope.id()) {
+            return names
+                .iter()
+                .copied()
+                .find(|d| text(*d, self.source) == name);
+        }
         let mut declared = Vec::new();
         declared_names(scope, self.source, &mut declared);
         declared.into_iter().find(|d| text(*d, self.source) == name)
@@ -159,6 +209,9 @@ impl<'a, 't> SemanticModel<'a, 't> {
     /// aliases: `step`, `run` of `{ run }`, `ctx` used other than as `ctx.event`…
     pub fn is_step_name(&self, node: Node<'t>) -> bool {
         let name = text(node, self.source);
+        if !self.binding.names.iter().any(|n| n.name == name) {
+            return false;
+        }
         let origin = match self.origin(node) {
             Origin::Declared(scope) => Some(scope),
             _ => None,
@@ -206,79 +259,155 @@ impl<'a, 't> SemanticModel<'a, 't> {
 
     /// Why one node, a read, reaches a step.
     fn read_reaches(&self, node: Node<'t>) -> Option<String> {
+        let reach = self.classify(node, &mut HashMap::new());
+        self.why(&reach)
+    }
+
+    /// What would make one node, a read, reach a step (`modules` memoises module
+    /// verdicts by specifier).
+    fn classify(&self, node: Node<'t>, modules: &mut HashMap<String, Option<String>>) -> Reach<'a> {
         match node.kind_name() {
             "identifier" | "shorthand_property_identifier" => {}
-            // Methods of `this` are not followed: with the v4 global `step` in the file, or
-            // the binding handed to one of them, they may run steps.
-            "this" | "super" => {
-                return (self.global_step.is_some() || self.this_handed).then(|| {
-                    "`this` may hold functions that run steps (the file uses the global \
-                     `step`, or hands the binding to a method)"
-                        .to_string()
-                });
-            }
+            "this" | "super" => return Reach::This,
             "call_expression" => {
                 if loads_module(node, self.source).as_deref() == Some("inngest") {
-                    return Some("it loads `inngest`, whose `step` is the global step".to_string());
+                    return Reach::LoadsInngest;
                 }
-                let specifier = required_module(node, self.source)?;
-                return self
-                    .module_reaches(&specifier)
-                    .map(|why| format!("it loads `{specifier}`, {why}"));
+                let Some(specifier) = required_module(node, self.source) else {
+                    return Reach::Never;
+                };
+                let fixed = self.module_verdict(&specifier, modules);
+                return Reach::Module {
+                    specifier,
+                    name: None,
+                    fixed,
+                };
             }
-            _ => return None,
+            _ => return Reach::Never,
         }
         let name = text(node, self.source);
         if self.is_step_name(node) {
-            return Some(format!("`{name}` is the step binding"));
+            return Reach::StepName(name);
         }
         match self.origin(node) {
-            Origin::Declared(scope) => {
-                let key = (scope, name.to_string());
-                self.reaching.contains(&key).then(|| {
-                    let line = self.lines.get(&key).copied().unwrap_or(0);
-                    format!("`{name}` (line {line}) can run a step")
+            Origin::Declared(scope) => Reach::Binding(scope, name),
+            Origin::Imported(_) if self.global_step.as_deref() == Some(name) => {
+                Reach::GlobalStep(name)
+            }
+            Origin::Imported(specifier) if modules::is_relative(&specifier) => {
+                let fixed = self.module_verdict(&specifier, modules);
+                Reach::Module {
+                    specifier,
+                    name: Some(name),
+                    fixed,
+                }
+            }
+            Origin::Imported(_) | Origin::Global => Reach::Never,
+        }
+    }
+
+    /// Why a read classified as `reach` reaches a step, given what the model knows now.
+    fn why(&self, reach: &Reach<'a>) -> Option<String> {
+        match reach {
+            Reach::Never => None,
+            Reach::StepName(name) => Some(format!("`{name}` is the step binding")),
+            Reach::GlobalStep(name) => Some(format!("`{name}` is the global step of `inngest`")),
+            Reach::LoadsInngest => {
+                Some("it loads `inngest`, whose `step` is the global step".to_string())
+            }
+            Reach::Binding(scope, name) => self
+                .reaching
+                .get(scope)
+                .and_then(|names| names.get(name))
+                .map(|line| format!("`{name}` (line {line}) can run a step")),
+            Reach::Module {
+                specifier,
+                name,
+                fixed,
+            } => {
+                let why = match fixed {
+                    Some(why) => why.clone(),
+                    None if self.handed_modules.contains(specifier) => {
+                        "which is handed the step binding".to_string()
+                    }
+                    None => return None,
+                };
+                Some(match name {
+                    Some(name) => format!("`{name}` comes from `{specifier}`, {why}"),
+                    None => format!("it loads `{specifier}`, {why}"),
                 })
             }
-            Origin::Imported(specifier) => {
-                if self.global_step.as_deref() == Some(name) {
-                    return Some(format!("`{name}` is the global step of `inngest`"));
-                }
-                self.module_reaches(&specifier)
-                    .map(|why| format!("`{name}` comes from `{specifier}`, {why}"))
-            }
-            Origin::Global => None,
+            // Methods of `this` are not followed: with the v4 global `step` in the file, or
+            // the binding handed to one of them, they may run steps.
+            Reach::This => (self.global_step.is_some() || self.this_handed).then(|| {
+                "`this` may hold functions that run steps (the file uses the global \
+                 `step`, or hands the binding to a method)"
+                    .to_string()
+            }),
         }
     }
 
-    /// Why a module the file imports may run steps, if it may.
-    fn module_reaches(&self, specifier: &str) -> Option<String> {
-        if !modules::is_relative(specifier) {
-            return None;
+    /// Whether a read classified as `reach` reaches a step now ([`Self::why`] without
+    /// the message).
+    fn holds(&self, reach: &Reach<'a>) -> bool {
+        match reach {
+            Reach::Never => false,
+            Reach::StepName(_) | Reach::GlobalStep(_) | Reach::LoadsInngest => true,
+            Reach::Binding(scope, name) => self
+                .reaching
+                .get(scope)
+                .is_some_and(|names| names.contains_key(name)),
+            Reach::Module {
+                specifier, fixed, ..
+            } => fixed.is_some() || self.handed_modules.contains(specifier),
+            Reach::This => self.global_step.is_some() || self.this_handed,
         }
-        let Some(directory) = &self.directory else {
-            return Some("which cannot be read (the file's path is unknown)".to_string());
+    }
+
+    /// Why a relative module the file imports may run steps by itself, if it may
+    /// (memoised in `memo` by specifier).
+    fn module_verdict(
+        &self,
+        specifier: &str,
+        memo: &mut HashMap<String, Option<String>>,
+    ) -> Option<String> {
+        if let Some(known) = memo.get(specifier) {
+            return known.clone();
+        }
+        let verdict = match &self.directory {
+            None => Some("which cannot be read (the file's path is unknown)".to_string()),
+            Some(directory) => match modules::reaches_step(directory, specifier) {
+                modules::Verdict::Clean => None,
+                modules::Verdict::Steps(path) => Some(format!(
+                    "which mentions `step` ({})",
+                    path.file_name()
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                )),
+                modules::Verdict::Unreadable => Some("which cannot be found or read".to_string()),
+            },
         };
-        match modules::reaches_step(directory, specifier) {
-            modules::Verdict::Clean if self.handed_modules.contains(specifier) => {
-                Some("which is handed the step binding".to_string())
-            }
-            modules::Verdict::Clean => None,
-            modules::Verdict::Steps(path) => Some(format!(
-                "which mentions `step` ({})",
-                path.file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            )),
-            modules::Verdict::Unreadable => Some("which cannot be found or read".to_string()),
-        }
+        memo.insert(specifier.to_string(), verdict.clone());
+        verdict
     }
 
-    /// Every definition of the file: declarations, assignments, method calls that store
-    /// their arguments, and calls that bind a local function's parameters.
-    fn definitions(&self) -> Vec<Definition<'t>> {
+    /// Every definition of the file (from the traversal's candidates): declarations,
+    /// assignments, method calls that store their arguments, and calls that bind a
+    /// local function's parameters. Definitions that could never matter (no target,
+    /// not handed to a module or to `this`; an awaited value, which is data) are left
+    /// out.
+    fn definitions(&self, candidates: &[Node<'t>]) -> Vec<Definition<'a, 't>> {
         let mut found = Vec::new();
-        for_each_descendant(self.root, |node| {
+        let mut push = |definition: Definition<'a, 't>, is_value: bool| {
+            let inert = definition.targets.is_empty()
+                && definition.handed_module.is_none()
+                && !definition.handed_to_this;
+            let data = is_value && is_awaited(definition.value);
+            if !inert && !data {
+                found.push(definition);
+            }
+        };
+        for &node in candidates {
             let line = node.start_position().row + 1;
             match node.kind_name() {
                 "variable_declarator" => {
@@ -286,31 +415,39 @@ impl<'a, 't> SemanticModel<'a, 't> {
                         node.child_by_field_name("name"),
                         node.child_by_field_name("value"),
                     ) else {
-                        return;
+                        continue;
                     };
                     // `const { event, step } = ctx`: the binding already knows which of
                     // these names are steps; the others are plain data.
                     if name.kind_name() == "object_pattern" && self.is_step_value(value) {
-                        return;
+                        continue;
                     }
-                    found.push(Definition {
-                        targets: self.keys_of_pattern(name),
-                        value,
-                        is_value: true,
-                        line,
-                    });
+                    push(
+                        Definition {
+                            targets: self.keys_of_pattern(name),
+                            value,
+                            line,
+                            handed_module: None,
+                            handed_to_this: false,
+                        },
+                        true,
+                    );
                 }
                 "function_declaration"
                 | "generator_function_declaration"
                 | "class_declaration"
                 | "abstract_class_declaration" => {
                     if let Some(name) = node.child_by_field_name("name") {
-                        found.push(Definition {
-                            targets: self.key_of(name).into_iter().collect(),
-                            value: node,
-                            is_value: false,
-                            line,
-                        });
+                        push(
+                            Definition {
+                                targets: self.key_of(name).into_iter().collect(),
+                                value: node,
+                                line,
+                                handed_module: None,
+                                handed_to_this: false,
+                            },
+                            false,
+                        );
                     }
                 }
                 "assignment_expression" | "augmented_assignment_expression" => {
@@ -318,7 +455,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
                         node.child_by_field_name("left"),
                         node.child_by_field_name("right"),
                     ) else {
-                        return;
+                        continue;
                     };
                     let mut targets = Vec::new();
                     if let Some(root) = root_name(left) {
@@ -326,21 +463,35 @@ impl<'a, 't> SemanticModel<'a, 't> {
                     } else if matches!(left.kind_name(), "object_pattern" | "array_pattern") {
                         targets = self.keys_of_pattern(left);
                     }
-                    found.push(Definition {
-                        targets,
-                        value: right,
-                        is_value: true,
-                        line,
-                    });
+                    push(
+                        Definition {
+                            targets,
+                            value: right,
+                            line,
+                            handed_module: None,
+                            handed_to_this: false,
+                        },
+                        true,
+                    );
                 }
                 "call_expression" => {
                     let (Some(function), Some(arguments)) = (
                         node.child_by_field_name("function"),
                         node.child_by_field_name("arguments"),
                     ) else {
-                        return;
+                        continue;
                     };
+                    let to_this = is_method_of_this(function);
                     let function = unwrap_expression(function);
+                    // Handed to a function of a relative module: that module may keep
+                    // it; handed to a method of `this`: the class may.
+                    let handed_module =
+                        root_name(function).and_then(|root| match self.origin(root) {
+                            Origin::Imported(specifier) if modules::is_relative(&specifier) => {
+                                Some(specifier)
+                            }
+                            _ => None,
+                        });
                     // `list.push(p)`, `cache.set(k, step)`: the receiver may keep what it
                     // is handed; `keep(step)`: the parameters of a local function receive
                     // it. One definition per argument: `list.push(await step.run(…))`
@@ -360,12 +511,16 @@ impl<'a, 't> SemanticModel<'a, 't> {
                             let targets: Vec<BindingKey> =
                                 self.key_of(target).into_iter().collect();
                             for argument in arguments_list {
-                                found.push(Definition {
-                                    targets: targets.clone(),
-                                    value: argument,
-                                    is_value: true,
-                                    line,
-                                });
+                                push(
+                                    Definition {
+                                        targets: targets.clone(),
+                                        value: argument,
+                                        line,
+                                        handed_module: handed_module.clone(),
+                                        handed_to_this: to_this,
+                                    },
+                                    true,
+                                );
                             }
                         }
                     }
@@ -380,17 +535,21 @@ impl<'a, 't> SemanticModel<'a, 't> {
                         _ => Vec::new(),
                     };
                     for argument in code_children(arguments) {
-                        found.push(Definition {
-                            targets: targets.clone(),
-                            value: argument,
-                            is_value: true,
-                            line,
-                        });
+                        push(
+                            Definition {
+                                targets: targets.clone(),
+                                value: argument,
+                                line,
+                                handed_module: handed_module.clone(),
+                                handed_to_this: to_this,
+                            },
+                            true,
+                        );
                     }
                 }
                 _ => {}
             }
-        });
+        }
         found
     }
 
@@ -406,33 +565,24 @@ impl<'a, 't> SemanticModel<'a, 't> {
             || self.binding.is_context_step(value, self.source)
     }
 
-    fn key_of(&self, name: Node<'t>) -> Option<BindingKey> {
-        match self.origin(name) {
-            Origin::Declared(scope) => Some((scope, text(name, self.source).to_string())),
-            _ => None,
+    fn key_of(&self, name: Node<'t>) -> Option<BindingKey<'a>> {
+        match self.declaring_scope(name) {
+            Some(scope) => Some((scope.id(), text(name, self.source))),
+            None => None,
         }
     }
 
-    fn keys_of_pattern(&self, pattern: Node<'t>) -> Vec<BindingKey> {
+    fn keys_of_pattern(&self, pattern: Node<'t>) -> Vec<BindingKey<'a>> {
         let mut names = Vec::new();
         pattern_names(pattern, &mut names);
         names.into_iter().filter_map(|n| self.key_of(n)).collect()
     }
 
     /// The parameters of the file's function a callee names, as bindings.
-    fn parameters_of_callee(&self, callee: Node<'t>) -> Option<Vec<BindingKey>> {
+    fn parameters_of_callee(&self, callee: Node<'t>) -> Option<Vec<BindingKey<'a>>> {
         let name = text(callee, self.source);
-        let Origin::Declared(scope_id) = self.origin(callee) else {
-            return None;
-        };
-        let scope = ancestors_within(callee, self.root)
-            .into_iter()
-            .find(|s| s.id() == scope_id)?;
-        let mut declared = Vec::new();
-        declared_names(scope, self.source, &mut declared);
-        let declaration = declared
-            .into_iter()
-            .find(|d| text(*d, self.source) == name)?;
+        let scope = self.declaring_scope(callee)?;
+        let declaration = self.declared_in(scope, name)?;
         let parent = declaration.parent()?;
         let function = match parent.kind_name() {
             "function_declaration" | "generator_function_declaration" => parent,
@@ -454,68 +604,65 @@ impl<'a, 't> SemanticModel<'a, 't> {
         Some(
             names
                 .into_iter()
-                .map(|n| (function.id(), text(n, self.source).to_string()))
+                .map(|n| (function.id(), text(n, self.source)))
                 .collect(),
         )
     }
 
     /// Mark the bindings that reach a step, until nothing changes.
-    fn propagate(&mut self, definitions: &[Definition<'t>]) {
-        // What each definition's value reads, found once.
-        let reads: Vec<Vec<Node<'t>>> = definitions
+    fn propagate(&mut self, definitions: &[Definition<'a, 't>], reads: &[Read<'t>]) {
+        // What each read would need to reach a step, decided once.
+        let mut memo = HashMap::new();
+        let reaches: Vec<Reach<'a>> = reads
+            .iter()
+            .map(|r| self.classify(r.node, &mut memo))
+            .collect();
+        // What each definition's value reads: the traversal's reads lie in source
+        // order, so a value's reads are one run of them. Names the value declares
+        // itself (a function's own parameters, the handler's own `step`) are not what
+        // it holds or captures.
+        let value_reads: Vec<Vec<usize>> = definitions
             .iter()
             .map(|d| {
-                if d.is_value && is_awaited(d.value) {
-                    return Vec::new();
-                }
-                let mut reads = Vec::new();
-                for_each_descendant(d.value, |n| {
-                    if matches!(
-                        n.kind_name(),
-                        "identifier"
-                            | "shorthand_property_identifier"
-                            | "call_expression"
-                            | "this"
-                            | "super"
-                    ) {
-                        // Names the value declares itself (a function's own parameters,
-                        // the handler's own `step`) are not what it holds or captures.
-                        let internal = matches!(
-                            n.kind_name(),
-                            "identifier" | "shorthand_property_identifier"
-                        ) && self
-                            .declaring_scope(n)
-                            .is_some_and(|scope| super::contains(d.value, scope));
-                        if !internal {
-                            reads.push(n);
-                        }
-                    }
-                });
-                reads
+                let (start, end) = (d.value.start_byte(), d.value.end_byte());
+                let first = reads.partition_point(|r| r.start < start);
+                (first..reads.len())
+                    .take_while(|&i| reads[i].start < end)
+                    .filter(|&i| {
+                        let read = &reads[i];
+                        read.end <= end
+                            && !matches!(&reaches[i], Reach::Never)
+                            && !read.scope.is_some_and(|(s, e)| start <= s && e <= end)
+                    })
+                    .collect()
             })
             .collect();
         loop {
             let mut changed = false;
-            for (definition, reads) in definitions.iter().zip(&reads) {
-                if definition.targets.iter().all(|t| self.reaching.contains(t))
-                    && !definition.targets.is_empty()
+            for (definition, reads) in definitions.iter().zip(&value_reads) {
+                if !definition.targets.is_empty()
+                    && definition.targets.iter().all(|(scope, name)| {
+                        self.reaching
+                            .get(scope)
+                            .is_some_and(|names| names.contains_key(name))
+                    })
                 {
                     continue;
                 }
-                if !reads.iter().any(|r| self.read_reaches(*r).is_some()) {
+                if !reads.iter().any(|&i| self.holds(&reaches[i])) {
                     continue;
                 }
-                for target in &definition.targets {
-                    if self.reaching.insert(target.clone()) {
-                        self.lines.insert(target.clone(), definition.line);
+                for &(scope, name) in &definition.targets {
+                    let names = self.reaching.entry(scope).or_default();
+                    if !names.contains_key(name) {
+                        names.insert(name, definition.line);
                         changed = true;
                     }
                 }
-                // Handed to a function of a relative module: that module may keep it.
-                if let Some(specifier) = self.handed_to_module(definition) {
-                    changed |= self.handed_modules.insert(specifier);
+                if let Some(specifier) = &definition.handed_module {
+                    changed |= self.handed_modules.insert(specifier.clone());
                 }
-                if !self.this_handed && handed_to_this(definition.value) {
+                if !self.this_handed && definition.handed_to_this {
                     self.this_handed = true;
                     changed = true;
                 }
@@ -525,27 +672,12 @@ impl<'a, 't> SemanticModel<'a, 't> {
             }
         }
     }
-
-    /// The relative module whose function a call hands a reaching value to.
-    fn handed_to_module(&self, definition: &Definition<'t>) -> Option<String> {
-        let arguments = definition
-            .value
-            .parent()
-            .filter(|a| a.kind_name() == "arguments")?;
-        let call = arguments.parent()?;
-        let function = unwrap_expression(call.child_by_field_name("function")?);
-        let root = root_name(function)?;
-        match self.origin(root) {
-            Origin::Imported(specifier) if modules::is_relative(&specifier) => Some(specifier),
-            _ => None,
-        }
-    }
 }
 
 /// Node kinds whose scope may declare names (see [`declared_names`]).
-fn is_scope(node: Node) -> bool {
+fn is_scope(kind: &str) -> bool {
     matches!(
-        node.kind_name(),
+        kind,
         "statement_block"
             | "program"
             | "switch_body"
@@ -553,58 +685,136 @@ fn is_scope(node: Node) -> bool {
             | "for_statement"
             | "for_in_statement"
             | "catch_clause"
-    ) || is_function(node)
+            | "arrow_function"
+            | "function_expression"
+            | "function_declaration"
+            | "generator_function"
+            | "generator_function_declaration"
+            | "method_definition"
+    )
 }
 
-/// The scope every identifier of the file resolves to, in one traversal with a stack
-/// of the scopes open at each point (each scope's names listed once).
-fn resolve_all<'t>(root: Node<'t>, source: &str) -> HashMap<usize, Option<Node<'t>>> {
-    let mut resolved = HashMap::new();
-    let mut open: Vec<(Node<'t>, HashSet<&str>)> = Vec::new();
-    let mut cursor = root.walk();
-    let mut depth_of_scope: Vec<usize> = Vec::new();
-    let mut depth = 0usize;
-    loop {
-        let node = cursor.node();
-        if is_scope(node) {
-            let mut names = Vec::new();
-            declared_names(node, source, &mut names);
-            open.push((node, names.iter().map(|n| text(*n, source)).collect()));
-            depth_of_scope.push(depth);
-        }
-        if matches!(
-            node.kind_name(),
-            "identifier"
-                | "shorthand_property_identifier"
-                | "shorthand_property_identifier_pattern"
-        ) {
-            let name = text(node, source);
-            let scope = open
-                .iter()
-                .rev()
-                .find(|(_, names)| names.contains(name))
-                .map(|(scope, _)| *scope);
-            resolved.insert(node.id(), scope);
-        }
-        if cursor.goto_first_child() {
-            depth += 1;
-            continue;
-        }
+/// What one traversal of the file finds for the model.
+struct Traversal<'t> {
+    /// The scope every identifier resolves to.
+    resolved: HashMap<usize, Option<Node<'t>>>,
+    /// The scopes that declare names, with the names.
+    declared: HashMap<usize, (Node<'t>, Vec<Node<'t>>)>,
+    /// Nodes that may define a binding, in source order.
+    candidates: Vec<Node<'t>>,
+    /// Reads, in source order.
+    reads: Vec<Read<'t>>,
+}
+
+impl<'t> Traversal<'t> {
+    /// One walk with a stack of the scopes open at each point (each scope's names
+    /// listed once).
+    fn of(root: Node<'t>, source: &str) -> Traversal<'t> {
+        let mut found = Traversal {
+            resolved: HashMap::new(),
+            declared: HashMap::new(),
+            candidates: Vec::new(),
+            reads: Vec::new(),
+        };
+        let mut open: Vec<(Node<'t>, HashSet<&str>, usize)> = Vec::new();
+        let mut cursor = root.walk();
+        let mut depth = 0usize;
         loop {
-            // Leaving `cursor.node()`: close its scope.
-            while depth_of_scope.last() == Some(&depth) {
-                depth_of_scope.pop();
-                open.pop();
+            let node = cursor.node();
+            let kind = node.kind_name();
+            if is_scope(kind) {
+                let mut names = Vec::new();
+                declared_names(node, source, &mut names);
+                if !names.is_empty() {
+                    open.push((
+                        node,
+                        names.iter().map(|n| text(*n, source)).collect(),
+                        depth,
+                    ));
+                    found.declared.insert(node.id(), (node, names));
+                }
             }
-            if cursor.goto_next_sibling() {
-                break;
+            match kind {
+                "identifier" | "shorthand_property_identifier" => {
+                    let scope = resolve_in(&open, text(node, source));
+                    found.resolved.insert(node.id(), scope);
+                    found.reads.push(Read {
+                        node,
+                        start: node.start_byte(),
+                        end: node.end_byte(),
+                        scope: scope.map(|s| (s.start_byte(), s.end_byte())),
+                    });
+                }
+                "shorthand_property_identifier_pattern" => {
+                    let scope = resolve_in(&open, text(node, source));
+                    found.resolved.insert(node.id(), scope);
+                }
+                "this" | "super" => found.reads.push(Read {
+                    node,
+                    start: node.start_byte(),
+                    end: node.end_byte(),
+                    scope: None,
+                }),
+                "call_expression" => {
+                    found.reads.push(Read {
+                        node,
+                        start: node.start_byte(),
+                        end: node.end_byte(),
+                        scope: None,
+                    });
+                    found.candidates.push(node);
+                }
+                "variable_declarator"
+                | "function_declaration"
+                | "generator_function_declaration"
+                | "class_declaration"
+                | "abstract_class_declaration"
+                | "assignment_expression"
+                | "augmented_assignment_expression" => found.candidates.push(node),
+                _ => {}
             }
-            if !cursor.goto_parent() {
-                return resolved;
+            if cursor.goto_first_child() {
+                depth += 1;
+                continue;
             }
-            depth -= 1;
+            loop {
+                // Leaving `cursor.node()`: close its scope.
+                while open.last().is_some_and(|(_, _, d)| *d == depth) {
+                    open.pop();
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return found;
+                }
+                depth -= 1;
+            }
         }
     }
+}
+
+/// The innermost open scope declaring `name`.
+fn resolve_in<'t>(open: &[(Node<'t>, HashSet<&str>, usize)], name: &str) -> Option<Node<'t>> {
+    open.iter()
+        .rev()
+        .find(|(_, names, _)| names.contains(name))
+        .map(|(scope, _, _)| *scope)
+}
+
+/// Whether `function` (a callee) is a method of `this` (`this.keep`, `this.a.keep`).
+fn is_method_of_this(function: Node) -> bool {
+    let mut object = Some(function)
+        .filter(|f| f.kind_name() == "member_expression")
+        .and_then(|f| f.child_by_field_name("object"));
+    while let Some(node) = object {
+        match node.kind_name() {
+            "this" => return true,
+            "member_expression" => object = node.child_by_field_name("object"),
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Methods that call or read what they are handed without keeping it in their
@@ -654,26 +864,6 @@ fn keeps_nothing(member: Node, source: &str) -> bool {
     member
         .child_by_field_name("property")
         .is_some_and(|p| CALLERS.contains(&text(p, source)))
-}
-
-/// Whether `value` is an argument of a call of a method of `this` (`this.keep(step)`).
-fn handed_to_this(value: Node) -> bool {
-    let call = value
-        .parent()
-        .filter(|a| a.kind_name() == "arguments")
-        .and_then(|a| a.parent());
-    let mut object = call
-        .and_then(|c| c.child_by_field_name("function"))
-        .filter(|f| f.kind_name() == "member_expression")
-        .and_then(|f| f.child_by_field_name("object"));
-    while let Some(node) = object {
-        match node.kind_name() {
-            "this" => return true,
-            "member_expression" => object = node.child_by_field_name("object"),
-            _ => return false,
-        }
-    }
-    false
 }
 
 /// `x` of `x`, `x.a.b`, `x[i]`, `(x as T)!`.

@@ -12,7 +12,7 @@ use crate::analysis::kind::KindName;
 use tree_sitter::Node;
 
 use super::scope::resolve;
-use super::{code_children, for_each_descendant, is_function, text, unwrap_expression};
+use super::{code_children, is_function, keyword_nodes, text, unwrap_expression};
 
 /// A value that JSON cannot carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -331,39 +331,39 @@ impl<'t> Classes<'t> {
                 _ => {}
             }
         }
-        // A class is declared with the keyword `class`: a file without the word has none,
-        // and most handler files have none (the walk below is over the whole file).
-        let has_class = memchr::memmem::find(source.as_bytes(), b"class").is_some();
-        if has_class {
-            for_each_descendant(program, |node| {
-                if !matches!(node.kind_name(), "class_declaration" | "class") {
-                    return;
-                }
-                let Some(name) = node.child_by_field_name("name") else {
-                    return;
-                };
-                let mut methods = Vec::new();
-                if let Some(body) = node.child_by_field_name("body") {
-                    for member in code_children(body) {
-                        let is_static = {
-                            let mut cursor = member.walk();
-                            let found = member
-                                .children(&mut cursor)
-                                .any(|c| c.kind_name() == "static");
-                            found
-                        };
-                        if member.kind_name() == "method_definition" && !is_static {
-                            if let Some(method) = member.child_by_field_name("name") {
-                                let method = text(method, source);
-                                if method != "constructor" {
-                                    methods.push(method.to_string());
-                                }
+        // A class is declared with the keyword `class`: rather than walk the whole file,
+        // look at the node under each occurrence of the word.
+        for node in keyword_nodes(program, source, "class") {
+            let Some(node) = node
+                .parent()
+                .filter(|p| matches!(p.kind_name(), "class_declaration" | "class"))
+            else {
+                continue;
+            };
+            let Some(name) = node.child_by_field_name("name") else {
+                continue;
+            };
+            let mut methods = Vec::new();
+            if let Some(body) = node.child_by_field_name("body") {
+                for member in code_children(body) {
+                    let is_static = {
+                        let mut cursor = member.walk();
+                        let found = member
+                            .children(&mut cursor)
+                            .any(|c| c.kind_name() == "static");
+                        found
+                    };
+                    if member.kind_name() == "method_definition" && !is_static {
+                        if let Some(method) = member.child_by_field_name("name") {
+                            let method = text(method, source);
+                            if method != "constructor" {
+                                methods.push(method.to_string());
                             }
                         }
                     }
                 }
-                classes.push((text(name, source).to_string(), methods));
-            });
+            }
+            classes.push((text(name, source).to_string(), methods));
         }
         Classes {
             classes,

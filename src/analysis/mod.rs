@@ -142,3 +142,66 @@ pub fn for_each_descendant<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) 
         }
     }
 }
+
+/// The keyword tokens `word` of the file under `root`, found from the text (each
+/// occurrence of the word that is not part of a longer name, and is a token of that
+/// kind in the tree: not in a comment, a string, or a property name).
+pub fn keyword_nodes<'t, 's>(
+    root: Node<'t>,
+    source: &'s str,
+    word: &'s str,
+) -> impl Iterator<Item = Node<'t>> + 's
+where
+    't: 's,
+{
+    let bytes = source.as_bytes();
+    let (start, end) = (root.start_byte(), root.end_byte().min(bytes.len()));
+    let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    memchr::memmem::find_iter(&bytes[start.min(end)..end], word.as_bytes())
+        .map(move |at| start + at)
+        .filter(move |&at| {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(at + word.len()).copied();
+            !before.is_some_and(is_name_byte) && !after.is_some_and(is_name_byte)
+        })
+        .filter_map(move |at| root.descendant_for_byte_range(at, at + word.len()))
+        .filter(move |node| !node.is_named() && node.kind_name() == word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language::{parse, Lang};
+
+    /// Keywords, not the word in names, comments, strings or property names.
+    #[test]
+    fn keyword_nodes_are_tokens() {
+        let source = "// class var\nconst klass = \"class\"; var x = 1; o.class = 2; o.var;\n\
+                      class A {} const B = class {}; function f() { if (x) { var inner = 1 } }\n";
+        let tree = parse(source, Lang::TypeScript).unwrap();
+        let root = tree.root_node();
+        let classes: Vec<_> = keyword_nodes(root, source, "class")
+            .map(|n| n.parent().unwrap().kind_name())
+            .collect();
+        assert_eq!(classes, ["class_declaration", "class"]);
+        let vars: Vec<_> = keyword_nodes(root, source, "var")
+            .map(|n| n.start_position().row)
+            .collect();
+        assert_eq!(vars, [1, 2]);
+        // Only within the node asked about.
+        let function = root.named_child(root.named_child_count() - 1).unwrap();
+        assert_eq!(function.kind_name(), "function_declaration");
+        assert_eq!(keyword_nodes(function, source, "var").count(), 1);
+        assert_eq!(keyword_nodes(function, source, "class").count(), 0);
+    }
+
+    /// A `var` deep in a function body belongs to the function.
+    #[test]
+    fn hoisted_var_is_declared_by_the_function() {
+        let source = "function f() { if (x) { for (;;) { var deep = 1 } } }";
+        let tree = parse(source, Lang::TypeScript).unwrap();
+        let function = tree.root_node().named_child(0).unwrap();
+        assert!(scope::declares(function, "deep", source));
+        assert!(!scope::declares(function, "x", source));
+    }
+}

@@ -111,12 +111,16 @@ pub fn declared_names<'t>(scope: Node<'t>, source: &str, out: &mut Vec<Node<'t>>
                     pattern_names(parameter, out);
                 }
             }
-            // An expression body cannot declare a `var` outside nested functions.
+            // An expression body cannot declare a `var` outside nested functions. A body
+            // whose text has no `var` keyword has none either: the walk of the whole body
+            // is skipped (it would be one walk per enclosing function).
             if let Some(body) = scope
                 .child_by_field_name("body")
                 .filter(|b| b.kind_name() == "statement_block")
             {
-                hoisted_vars(body, out);
+                if super::keyword_nodes(body, source, "var").next().is_some() {
+                    hoisted_vars(body, out);
+                }
             }
         }
         _ => {}

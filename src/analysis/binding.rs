@@ -3,6 +3,7 @@
 //! `import { step } from "inngest"`.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use super::{code_children, text};
@@ -96,12 +97,12 @@ impl StepBinding {
     /// `ctx.step` (or `ctx?.step`) for a context name `ctx`.
     pub fn is_context_step(&self, node: Node, source: &str) -> bool {
         node.kind_name() == "member_expression"
-            && node.child_by_field_name("object").is_some_and(|o| {
+            && node.field("object").is_some_and(|o| {
                 o.kind_name() == "identifier"
                     && self.holds_of(text(o, source)) == Some(&Holds::Context)
             })
             && node
-                .child_by_field_name("property")
+                .field("property")
                 .is_some_and(|p| text(p, source) == "step")
     }
 
@@ -156,13 +157,13 @@ fn callee_of(name: &StepName) -> Option<String> {
 
 /// The pattern of a function's first parameter (`{ event, step }`, `ctx`).
 pub fn first_parameter_pattern(function: Node) -> Option<Node> {
-    if let Some(single) = function.child_by_field_name("parameter") {
+    if let Some(single) = function.field("parameter") {
         return Some(single);
     }
-    let parameters = function.child_by_field_name("parameters")?;
+    let parameters = function.field("parameters")?;
     let first = code_children(parameters).next()?;
     match first.kind_name() {
-        "required_parameter" | "optional_parameter" => first.child_by_field_name("pattern"),
+        "required_parameter" | "optional_parameter" => first.field("pattern"),
         "identifier" | "object_pattern" | "assignment_pattern" => Some(first),
         _ => None,
     }
@@ -173,7 +174,7 @@ fn from_first_parameter(function: Node, source: &str, binding: &mut StepBinding)
         return;
     };
     if pattern.kind_name() == "assignment_pattern" {
-        match pattern.child_by_field_name("left") {
+        match pattern.field("left") {
             Some(left) => pattern = left,
             None => return,
         }
@@ -202,7 +203,7 @@ fn context_pattern(
                 binding.push("step", Holds::Object, scope, at);
             }
             "object_assignment_pattern" => {
-                if let Some(left) = member.child_by_field_name("left") {
+                if let Some(left) = member.field("left") {
                     if text(left, source) == "step" {
                         binding.push("step", Holds::Object, scope, at);
                     }
@@ -214,17 +215,17 @@ fn context_pattern(
                 }
             }
             "pair_pattern" => {
-                let Some(key) = member.child_by_field_name("key") else {
+                let Some(key) = member.field("key") else {
                     continue;
                 };
                 if text(key, source).trim_matches(|c| c == '"' || c == '\'') != "step" {
                     continue;
                 }
-                let Some(mut value) = member.child_by_field_name("value") else {
+                let Some(mut value) = member.field("value") else {
                     continue;
                 };
                 if value.kind_name() == "assignment_pattern" {
-                    match value.child_by_field_name("left") {
+                    match value.field("left") {
                         Some(left) => value = left,
                         None => continue,
                     }
@@ -255,16 +256,16 @@ fn tools_pattern(
                 binding.push(name, Holds::Tool(name.to_string()), scope, at);
             }
             "object_assignment_pattern" => {
-                if let Some(left) = member.child_by_field_name("left") {
+                if let Some(left) = member.field("left") {
                     let name = text(left, source);
                     binding.push(name, Holds::Tool(name.to_string()), scope, at);
                 }
             }
             "pair_pattern" => {
-                let key = member.child_by_field_name("key");
-                let mut value = member.child_by_field_name("value");
+                let key = member.field("key");
+                let mut value = member.field("value");
                 if let Some(v) = value.filter(|v| v.kind_name() == "assignment_pattern") {
-                    value = v.child_by_field_name("left");
+                    value = v.field("left");
                 }
                 if let (Some(key), Some(value)) = (key, value) {
                     let tool = text(key, source).trim_matches(|c| c == '"' || c == '\'');
@@ -294,18 +295,12 @@ fn aliases_in_body(function: Node, source: &str, binding: &mut StepBinding) {
     let mut pairs: Vec<(Node, Node)> = Vec::new();
     super::for_each_descendant(function, |node| match node.kind_name() {
         "variable_declarator" => {
-            if let (Some(name), Some(value)) = (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value"),
-            ) {
+            if let (Some(name), Some(value)) = (node.field("name"), node.field("value")) {
                 pairs.push((name, value));
             }
         }
         "assignment_expression" => {
-            if let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) {
+            if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
                 pairs.push((left, right));
             }
         }
@@ -362,8 +357,8 @@ fn holds_of_value(binding: &StepBinding, value: Node, source: &str) -> Option<Ho
             if binding.is_context_step(value, source) {
                 return Some(Holds::Object);
             }
-            let object = value.child_by_field_name("object")?;
-            let property = text(value.child_by_field_name("property")?, source);
+            let object = value.field("object")?;
+            let property = text(value.field("property")?, source);
             if binding.is_receiver(object, source) {
                 return Some(Holds::Tool(property.to_string()));
             }
@@ -371,15 +366,15 @@ fn holds_of_value(binding: &StepBinding, value: Node, source: &str) -> Option<Ho
         }
         // `step.run.bind(step)`
         "call_expression" => {
-            let function = value.child_by_field_name("function")?;
+            let function = value.field("function")?;
             if function.kind_name() != "member_expression"
                 || function
-                    .child_by_field_name("property")
+                    .field("property")
                     .map_or(true, |p| text(p, source) != "bind")
             {
                 return None;
             }
-            holds_of_value(binding, function.child_by_field_name("object")?, source)
+            holds_of_value(binding, function.field("object")?, source)
         }
         _ => None,
     }
@@ -397,7 +392,7 @@ pub fn imported_step_of_root(root: Node, source: &str) -> Option<String> {
         if statement.kind_name() != "import_statement" {
             continue;
         }
-        let Some(from) = statement.child_by_field_name("source") else {
+        let Some(from) = statement.field("source") else {
             continue;
         };
         if text(from, source).trim_matches(|c| c == '"' || c == '\'') != "inngest" {
@@ -409,9 +404,9 @@ pub fn imported_step_of_root(root: Node, source: &str) -> Option<String> {
         };
         for named in code_children(clause).filter(|c| c.kind_name() == "named_imports") {
             for specifier in code_children(named) {
-                let name = specifier.child_by_field_name("name");
+                let name = specifier.field("name");
                 if name.is_some_and(|n| text(n, source) == "step") {
-                    let local = specifier.child_by_field_name("alias").or(name)?;
+                    let local = specifier.field("alias").or(name)?;
                     return Some(text(local, source).to_string());
                 }
             }

@@ -9,6 +9,7 @@
 //! Owns: that question. Does not own: where steps are (see [`super::steps`]).
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Node;
 
 use super::code_children;
@@ -56,7 +57,7 @@ fn enter(parent: Node, child: Node, state: u8, steps: &HandlerSteps) -> u8 {
             state
         }
         "if_statement" => {
-            let condition = parent.child_by_field_name("condition");
+            let condition = parent.field("condition");
             if condition.is_some_and(|c| c.id() == child.id()) {
                 return state;
             }
@@ -71,8 +72,8 @@ fn enter(parent: Node, child: Node, state: u8, steps: &HandlerSteps) -> u8 {
         }
         "switch_statement" => state,
         "switch_body" => {
-            let switch = parent.parent();
-            let discriminant = switch.and_then(|s| s.child_by_field_name("value"));
+            let switch = parent.parent_node();
+            let discriminant = switch.and_then(|s| s.field("value"));
             let entry = state | discriminant.filter(|d| has(*d)).map_or(0, |_| STEPPED);
             let mut fall = 0;
             for clause in code_children(parent) {
@@ -85,7 +86,7 @@ fn enter(parent: Node, child: Node, state: u8, steps: &HandlerSteps) -> u8 {
         }
         "switch_case" | "switch_default" => {
             let mut state = state;
-            let value = parent.child_by_field_name("value");
+            let value = parent.field("value");
             for statement in code_children(parent) {
                 if value.is_some_and(|v| v.id() == statement.id()) {
                     continue;
@@ -98,8 +99,8 @@ fn enter(parent: Node, child: Node, state: u8, steps: &HandlerSteps) -> u8 {
             state
         }
         "try_statement" => {
-            let block = parent.child_by_field_name("body");
-            let handler = parent.child_by_field_name("handler");
+            let block = parent.field("body");
+            let handler = parent.field("handler");
             let in_block = block.is_some_and(|b| b.id() == child.id());
             if in_block {
                 return state;
@@ -161,11 +162,11 @@ fn flow_at(statement: Node, state: u8, steps: &HandlerSteps, depth: usize) -> Ex
             exits
         }
         "if_statement" => {
-            let entry = state | stepped_if(statement.child_by_field_name("condition"));
+            let entry = state | stepped_if(statement.field("condition"));
             let consequence = statement
-                .child_by_field_name("consequence")
+                .field("consequence")
                 .map_or(Exits::default(), |c| flow(c, entry, steps));
-            let alternative = match statement.child_by_field_name("alternative") {
+            let alternative = match statement.field("alternative") {
                 Some(alternative) => match code_children(alternative).next() {
                     Some(inner) => flow(inner, entry, steps),
                     None => Exits {
@@ -186,7 +187,7 @@ fn flow_at(statement: Node, state: u8, steps: &HandlerSteps, depth: usize) -> Ex
         "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
             // The loop consumes its own breaks and continues; it may run zero times.
             let body = statement
-                .child_by_field_name("body")
+                .field("body")
                 .map_or(Exits::default(), |b| flow(b, state, steps));
             let mut normal = state | body.normal | body.jump;
             if has(statement) {
@@ -195,8 +196,8 @@ fn flow_at(statement: Node, state: u8, steps: &HandlerSteps, depth: usize) -> Ex
             Exits { normal, jump: 0 }
         }
         "switch_statement" => {
-            let entry = state | stepped_if(statement.child_by_field_name("value"));
-            let Some(body) = statement.child_by_field_name("body") else {
+            let entry = state | stepped_if(statement.field("value"));
+            let Some(body) = statement.field("body") else {
                 return Exits {
                     normal: entry,
                     jump: 0,
@@ -219,19 +220,19 @@ fn flow_at(statement: Node, state: u8, steps: &HandlerSteps, depth: usize) -> Ex
         }
         "try_statement" => {
             let block = statement
-                .child_by_field_name("body")
+                .field("body")
                 .map_or(Exits::default(), |b| flow(b, state, steps));
             let mut normal = block.normal;
             let mut jump = block.jump;
-            if let Some(handler) = statement.child_by_field_name("handler") {
-                let entry = state | stepped_if(statement.child_by_field_name("body"));
+            if let Some(handler) = statement.field("handler") {
+                let entry = state | stepped_if(statement.field("body"));
                 let body = handler
-                    .child_by_field_name("body")
+                    .field("body")
                     .map_or(Exits::default(), |b| flow(b, entry, steps));
                 normal |= body.normal;
                 jump |= body.jump;
             }
-            if let Some(finalizer) = statement.child_by_field_name("finalizer") {
+            if let Some(finalizer) = statement.field("finalizer") {
                 if normal != 0 && has(finalizer) {
                     normal |= STEPPED;
                 }
@@ -243,7 +244,7 @@ fn flow_at(statement: Node, state: u8, steps: &HandlerSteps, depth: usize) -> Ex
         }
         "labeled_statement" => {
             let body = statement
-                .child_by_field_name("body")
+                .field("body")
                 .map_or(Exits::default(), |b| flow(b, state, steps));
             Exits {
                 normal: body.normal | body.jump,
@@ -270,7 +271,7 @@ fn flow_clause(clause: Node, state: u8, steps: &HandlerSteps) -> Exits {
 }
 
 fn clause_at(clause: Node, state: u8, steps: &HandlerSteps, depth: usize) -> Exits {
-    let value = clause.child_by_field_name("value");
+    let value = clause.field("value");
     let mut exits = Exits {
         normal: state,
         jump: 0,

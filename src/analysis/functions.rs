@@ -7,6 +7,7 @@
 //! own: what a handler does (see [`super::steps`], [`super::returns`]).
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor, Tree};
 
@@ -70,7 +71,7 @@ pub fn find_with<'t>(
             // merely contains it, such as `wrap(inngest.createFunction(…))`, is not one).
             let named_here = callee.kind_name() == "member_expression"
                 && callee
-                    .child_by_field_name("property")
+                    .field("property")
                     .is_some_and(|p| p.start_byte() == at && text(p, source).as_bytes() == METHOD);
             if named_here
                 && !calls
@@ -132,14 +133,12 @@ fn wrapper_calls<'t>(
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
         if node.kind_name() == "call_expression" {
-            let name = node
-                .child_by_field_name("function")
-                .and_then(|f| match f.kind_name() {
-                    "identifier" => Some(f),
-                    "member_expression" => f.child_by_field_name("property"),
-                    _ => None,
-                });
-            let arguments = node.child_by_field_name("arguments");
+            let name = node.field("function").and_then(|f| match f.kind_name() {
+                "identifier" => Some(f),
+                "member_expression" => f.field("property"),
+                _ => None,
+            });
+            let arguments = node.field("arguments");
             if let (Some(name), Some(arguments)) = (name, arguments) {
                 if wrappers.iter().any(|w| w == text(name, source)) {
                     out.push((node, arguments));
@@ -154,12 +153,12 @@ fn wrapper_calls<'t>(
 fn property<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
     code_children(object).find_map(|member| match member.kind_name() {
         "pair" => {
-            let name = member.child_by_field_name("key")?;
+            let name = member.field("key")?;
             let name_text = text(name, source).trim_matches(|c| c == '"' || c == '\'');
-            (name_text == key).then(|| member.child_by_field_name("value"))?
+            (name_text == key).then(|| member.field("value"))?
         }
         "method_definition" => {
-            let name = member.child_by_field_name("name")?;
+            let name = member.field("name")?;
             (text(name, source) == key).then_some(member)
         }
         _ => None,
@@ -209,7 +208,7 @@ fn is_handler_function(node: Node) -> bool {
 
 fn handler(function: Node) -> Handler {
     let body = function
-        .child_by_field_name("body")
+        .field("body")
         .filter(|b| b.kind_name() == "statement_block");
     let mut cursor = function.walk();
     let is_async = function
@@ -227,7 +226,7 @@ fn handler(function: Node) -> Handler {
 fn top_level_function<'t>(root: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
     for statement in code_children(root) {
         let declaration = if statement.kind_name() == "export_statement" {
-            match statement.child_by_field_name("declaration") {
+            match statement.field("declaration") {
                 Some(d) => d,
                 None => continue,
             }
@@ -237,7 +236,7 @@ fn top_level_function<'t>(root: Node<'t>, name: &str, source: &str) -> Option<No
         match declaration.kind_name() {
             "function_declaration" | "generator_function_declaration"
                 if declaration
-                    .child_by_field_name("name")
+                    .field("name")
                     .is_some_and(|n| text(n, source) == name) =>
             {
                 return Some(declaration);
@@ -245,14 +244,12 @@ fn top_level_function<'t>(root: Node<'t>, name: &str, source: &str) -> Option<No
             "lexical_declaration" | "variable_declaration" => {
                 for declarator in code_children(declaration) {
                     let matches_name = declarator
-                        .child_by_field_name("name")
+                        .field("name")
                         .is_some_and(|n| n.kind_name() == "identifier" && text(n, source) == name);
                     if !matches_name {
                         continue;
                     }
-                    let value = declarator
-                        .child_by_field_name("value")
-                        .map(unwrap_expression);
+                    let value = declarator.field("value").map(unwrap_expression);
                     if let Some(value) = value.filter(|v| is_handler_function(*v)) {
                         return Some(value);
                     }

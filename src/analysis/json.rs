@@ -9,6 +9,7 @@
 //! ([`misuses`]). Does not own the judgement of when that matters: the rules do.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Node;
 
 use super::scope::resolve;
@@ -70,7 +71,7 @@ pub enum Shape {
 /// that, its declared return type (`async (): Promise<Date> => …`).
 pub fn body_result_shape(body: Node, classes: &Classes<'_>, source: &str) -> Option<Shape> {
     let mut returned = Vec::new();
-    match body.child_by_field_name("body") {
+    match body.field("body") {
         Some(block) if block.kind_name() == "statement_block" => {
             for_each_own_return(block, |r| {
                 if let Some(argument) = code_children(r).next() {
@@ -85,7 +86,7 @@ pub fn body_result_shape(body: Node, classes: &Classes<'_>, source: &str) -> Opt
         .into_iter()
         .find_map(|value| expression_shape(value, body, classes, source, 0));
     from_values.or_else(|| {
-        let annotation = body.child_by_field_name("return_type")?;
+        let annotation = body.field("return_type")?;
         let annotated = code_children(annotation).next()?;
         type_shape(annotated, classes, source, 0)
     })
@@ -116,7 +117,7 @@ pub fn expression_shape(
             depth + 1,
         ),
         "new_expression" => {
-            let constructor = expression.child_by_field_name("constructor")?;
+            let constructor = expression.field("constructor")?;
             let name = text(constructor, source);
             if resolve(constructor, scope, name, source).is_some() {
                 return None;
@@ -130,7 +131,7 @@ pub fn expression_shape(
         }
         "number" if text(expression, source).ends_with('n') => non_json(NonJson::BigInt),
         "call_expression" => {
-            let function = expression.child_by_field_name("function")?;
+            let function = expression.field("function")?;
             let name = text(function, source);
             if name == "BigInt" {
                 return non_json(NonJson::BigInt);
@@ -149,10 +150,7 @@ pub fn expression_shape(
                 if member.kind_name() != "pair" {
                     continue;
                 }
-                let (Some(key), Some(value)) = (
-                    member.child_by_field_name("key"),
-                    member.child_by_field_name("value"),
-                ) else {
+                let (Some(key), Some(value)) = (member.field("key"), member.field("value")) else {
                     continue;
                 };
                 let key = text(key, source).trim_matches(|c| c == '"' || c == '\'');
@@ -190,7 +188,7 @@ fn type_shape(node: Node, classes: &Classes<'_>, source: &str, depth: usize) -> 
         },
         "union_type" => code_children(node).find_map(|t| type_shape(t, classes, source, depth + 1)),
         "generic_type" => {
-            let name = text(node.child_by_field_name("name")?, source);
+            let name = text(node.field("name")?, source);
             match name {
                 "Map" | "ReadonlyMap" => non_json(NonJson::Map),
                 "Set" | "ReadonlySet" => non_json(NonJson::Set),
@@ -209,12 +207,10 @@ fn type_shape(node: Node, classes: &Classes<'_>, source: &str, depth: usize) -> 
                 if member.kind_name() != "property_signature" {
                     continue;
                 }
-                let Some(name) = member.child_by_field_name("name") else {
+                let Some(name) = member.field("name") else {
                     continue;
                 };
-                let annotated = member
-                    .child_by_field_name("type")
-                    .and_then(|t| code_children(t).next());
+                let annotated = member.field("type").and_then(|t| code_children(t).next());
                 if let Some(shape) =
                     annotated.and_then(|t| type_shape(t, classes, source, depth + 1))
                 {
@@ -236,25 +232,25 @@ pub fn sole_initializer<'t>(scope: Node<'t>, name: &str, source: &str) -> Option
     let declarator = declared
         .into_iter()
         .find(|n| text(*n, source) == name)?
-        .parent()
+        .parent_node()
         .filter(|d| d.kind_name() == "variable_declarator")?;
     let is_const = declarator
-        .parent()
+        .parent_node()
         .and_then(|d| d.child(0))
         .is_some_and(|keyword| keyword.kind_name() == "const");
     if !is_const && is_assigned(scope, name, source) {
         return None;
     }
-    declarator.child_by_field_name("value")
+    declarator.field("value")
 }
 
 fn is_assigned(scope: Node, name: &str, source: &str) -> bool {
     super::any_descendant(scope, |node| match node.kind_name() {
         "assignment_expression" | "augmented_assignment_expression" => node
-            .child_by_field_name("left")
+            .field("left")
             .is_some_and(|l| l.kind_name() == "identifier" && text(l, source) == name),
         "update_expression" => node
-            .child_by_field_name("argument")
+            .field("argument")
             .is_some_and(|a| a.kind_name() == "identifier" && text(a, source) == name),
         _ => false,
     })
@@ -294,7 +290,7 @@ impl<'t> Classes<'t> {
         let mut functions = Vec::new();
         for statement in code_children(program) {
             let statement = match statement.kind_name() {
-                "export_statement" => match statement.child_by_field_name("declaration") {
+                "export_statement" => match statement.field("declaration") {
                     Some(declaration) => declaration,
                     None => continue,
                 },
@@ -302,25 +298,21 @@ impl<'t> Classes<'t> {
             };
             match statement.kind_name() {
                 "interface_declaration" | "type_alias_declaration" => {
-                    let name = statement.child_by_field_name("name");
-                    let body = statement
-                        .child_by_field_name("body")
-                        .or_else(|| statement.child_by_field_name("value"));
+                    let name = statement.field("name");
+                    let body = statement.field("body").or_else(|| statement.field("value"));
                     if let (Some(name), Some(body)) = (name, body) {
                         types.push((text(name, source).to_string(), body));
                     }
                 }
                 "function_declaration" => {
-                    if let Some(name) = statement.child_by_field_name("name") {
+                    if let Some(name) = statement.field("name") {
                         functions.push((text(name, source).to_string(), statement));
                     }
                 }
                 "lexical_declaration" => {
                     for declarator in code_children(statement) {
-                        let name = declarator.child_by_field_name("name");
-                        let value = declarator
-                            .child_by_field_name("value")
-                            .map(unwrap_expression);
+                        let name = declarator.field("name");
+                        let value = declarator.field("value").map(unwrap_expression);
                         if let (Some(name), Some(value)) = (name, value) {
                             if is_function(value) {
                                 functions.push((text(name, source).to_string(), value));
@@ -335,16 +327,16 @@ impl<'t> Classes<'t> {
         // look at the node under each occurrence of the word.
         for node in keyword_nodes(program, source, "class") {
             let Some(node) = node
-                .parent()
+                .parent_node()
                 .filter(|p| matches!(p.kind_name(), "class_declaration" | "class"))
             else {
                 continue;
             };
-            let Some(name) = node.child_by_field_name("name") else {
+            let Some(name) = node.field("name") else {
                 continue;
             };
             let mut methods = Vec::new();
-            if let Some(body) = node.child_by_field_name("body") {
+            if let Some(body) = node.field("body") {
                 for member in code_children(body) {
                     let is_static = {
                         let mut cursor = member.walk();
@@ -354,7 +346,7 @@ impl<'t> Classes<'t> {
                         found
                     };
                     if member.kind_name() == "method_definition" && !is_static {
-                        if let Some(method) = member.child_by_field_name("name") {
+                        if let Some(method) = member.field("name") {
                             let method = text(method, source);
                             if method != "constructor" {
                                 methods.push(method.to_string());
@@ -375,7 +367,7 @@ impl<'t> Classes<'t> {
     /// The declared return type of the top-level function `name`.
     fn return_type(&self, name: &str) -> Option<Node<'t>> {
         let (_, function) = self.functions.iter().find(|(n, _)| n == name)?;
-        code_children(function.child_by_field_name("return_type")?).next()
+        code_children(function.field("return_type")?).next()
     }
 
     /// The interface body or aliased type named `name`.
@@ -431,12 +423,12 @@ pub fn misuse<'t>(reference: Node<'t>, shape: &Shape, source: &str) -> Option<Mi
 
 /// `parent` when `node` is its object, skipping parentheses and non-null assertions.
 fn outer_expression(node: Node) -> Option<Node> {
-    let mut parent = node.parent()?;
+    let mut parent = node.parent_node()?;
     while matches!(
         parent.kind_name(),
         "parenthesized_expression" | "non_null_expression"
     ) {
-        parent = parent.parent()?;
+        parent = parent.parent_node()?;
     }
     Some(parent)
 }
@@ -447,10 +439,10 @@ fn member_property<'s>(member: Node, object: Node, source: &'s str) -> Option<&'
         return None;
     }
     let on_object = member
-        .child_by_field_name("object")
+        .field("object")
         .is_some_and(|o| unwrap_expression(o).id() == object.id() || super::contains(o, object));
     on_object.then_some(())?;
-    Some(text(member.child_by_field_name("property")?, source))
+    Some(text(member.field("property")?, source))
 }
 
 /// `new Date(…)`, `Date.now()`, `x.getTime()`, a number: a value an ISO string never
@@ -459,9 +451,9 @@ fn is_time_value(node: Node, source: &str) -> bool {
     match node.kind_name() {
         "number" => true,
         "new_expression" => node
-            .child_by_field_name("constructor")
+            .field("constructor")
             .is_some_and(|c| text(c, source) == "Date"),
-        "call_expression" => node.child_by_field_name("function").is_some_and(|f| {
+        "call_expression" => node.field("function").is_some_and(|f| {
             let callee = text(f, source);
             callee == "Date.now" || callee.ends_with(".getTime")
         }),
@@ -481,10 +473,10 @@ fn misuse_of<'t>(
     source: &str,
 ) -> Option<Node<'t>> {
     let called = |member: Node<'t>| -> Option<Node<'t>> {
-        member.parent().filter(|call| {
+        member.parent_node().filter(|call| {
             call.kind_name() == "call_expression"
                 && call
-                    .child_by_field_name("function")
+                    .field("function")
                     .is_some_and(|f| f.id() == member.id())
         })
     };
@@ -493,16 +485,16 @@ fn misuse_of<'t>(
         // is silently empty.
         let iterated = match parent.kind_name() {
             "for_in_statement" => {
-                parent
-                    .child_by_field_name("right")
-                    .is_some_and(|r| r.id() == node.id())
+                parent.field("right").is_some_and(|r| r.id() == node.id())
                     && parent
-                        .child_by_field_name("operator")
+                        .field("operator")
                         .is_some_and(|o| text(o, source) == "of")
             }
-            "spread_element" => parent.parent().is_some_and(|p| p.kind_name() == "array"),
-            "arguments" => parent.parent().is_some_and(|call| {
-                call.child_by_field_name("function")
+            "spread_element" => parent
+                .parent_node()
+                .is_some_and(|p| p.kind_name() == "array"),
+            "arguments" => parent.parent_node().is_some_and(|call| {
+                call.field("function")
                     .is_some_and(|f| text(f, source) == "Array.from")
             }),
             _ => false,
@@ -516,11 +508,9 @@ fn misuse_of<'t>(
         }
     }
     if parent.kind_name() == "binary_expression" {
-        let operator = parent
-            .child_by_field_name("operator")
-            .map(|o| text(o, source));
+        let operator = parent.field("operator").map(|o| text(o, source));
         let is_left = parent
-            .child_by_field_name("left")
+            .field("left")
             .is_some_and(|l| super::contains(l, node));
         return match (kind, operator) {
             (
@@ -531,9 +521,9 @@ fn misuse_of<'t>(
             // An ISO string compared with a Date or a number is always false.
             (NonJson::Date, Some("<" | ">" | "<=" | ">=")) => {
                 let other = if is_left {
-                    parent.child_by_field_name("right")
+                    parent.field("right")
                 } else {
-                    parent.child_by_field_name("left")
+                    parent.field("left")
                 };
                 other
                     .map(unwrap_expression)
@@ -563,7 +553,7 @@ fn misuse_of<'t>(
     if *kind == NonJson::Function
         && parent.kind_name() == "call_expression"
         && parent
-            .child_by_field_name("function")
+            .field("function")
             .is_some_and(|f| super::contains(f, node))
     {
         return Some(parent);

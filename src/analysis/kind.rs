@@ -5,14 +5,16 @@
 //! an all-Inngest tree spent about 9% of its time there. [`KindName::kind_name`] gives
 //! the same string from the node's symbol id and a table of the grammar's kind names.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use tree_sitter::{Language, Node};
 
-/// The kind names of one grammar, indexed by symbol id.
+/// The kind names of one grammar, indexed by symbol id, and its field ids by name.
 struct Table {
     language: Language,
     names: Box<[&'static str]>,
+    fields: HashMap<&'static str, u16>,
 }
 
 impl Table {
@@ -25,7 +27,17 @@ impl Table {
                     .unwrap_or("")
             })
             .collect();
-        Table { language, names }
+        let fields = (1..=language.field_count())
+            .filter_map(|id| {
+                let id = u16::try_from(id).ok()?;
+                Some((language.field_name_for_id(id)?, id))
+            })
+            .collect();
+        Table {
+            language,
+            names,
+            fields,
+        }
     }
 }
 
@@ -60,6 +72,19 @@ impl KindName for Node<'_> {
         }
         self.kind()
     }
+}
+
+/// The id of the field `name` in the grammar of `node` (`None`: the grammar has no
+/// such field). [`tree_sitter::Language::field_id_for_name`] compares `name` with every
+/// field name of the grammar.
+pub fn field_id(node: Node, name: &str) -> Option<u16> {
+    let language = node.language();
+    for table in tables() {
+        if *language == table.language {
+            return table.fields.get(name).copied();
+        }
+    }
+    language.field_id_for_name(name).map(|id| id.get())
 }
 
 #[cfg(test)]

@@ -20,6 +20,9 @@ pub mod returns;
 pub mod scope;
 pub mod semantic;
 pub mod steps;
+pub mod syntax;
+
+pub use syntax::{code_children, for_each_descendant, CodeChildren, Navigate};
 
 use crate::analysis::kind::KindName;
 use tree_sitter::Node;
@@ -64,43 +67,14 @@ pub fn unwrap_expression(mut node: Node) -> Node {
     }
 }
 
-/// Iterate the named, non-comment children of a node.
-pub fn code_children(node: Node) -> CodeChildren {
-    let mut cursor = node.walk();
-    let pending = cursor.goto_first_child();
-    CodeChildren { cursor, pending }
-}
-
-/// The iterator of [`code_children`]: one cursor, no list.
-pub struct CodeChildren<'t> {
-    cursor: tree_sitter::TreeCursor<'t>,
-    /// The cursor stands on a child not yet looked at.
-    pending: bool,
-}
-
-impl<'t> Iterator for CodeChildren<'t> {
-    type Item = Node<'t>;
-
-    fn next(&mut self) -> Option<Node<'t>> {
-        while self.pending {
-            let node = self.cursor.node();
-            self.pending = self.cursor.goto_next_sibling();
-            if node.is_named() && node.kind_name() != "comment" {
-                return Some(node);
-            }
-        }
-        None
-    }
-}
-
 /// The nearest function enclosing `node` (not `node` itself).
 pub fn enclosing_function(node: Node) -> Option<Node> {
-    let mut current = node.parent();
+    let mut current = node.parent_node();
     while let Some(n) = current {
         if is_function(n) {
             return Some(n);
         }
-        current = n.parent();
+        current = n.parent_node();
     }
     None
 }
@@ -119,28 +93,6 @@ pub fn any_descendant(root: Node, mut predicate: impl FnMut(Node) -> bool) -> bo
     let mut found = false;
     for_each_descendant(root, |n| found = found || predicate(n));
     found
-}
-
-/// Visit `root` and every node under it, in source order, iteratively: nesting depth
-/// comes from the user's file.
-pub fn for_each_descendant<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
-    // A cursor made from `root` cannot leave it: at `root`, `goto_next_sibling` and
-    // `goto_parent` fail.
-    let mut cursor = root.walk();
-    loop {
-        visit(cursor.node());
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-        }
-    }
 }
 
 /// The keyword tokens `word` of the file under `root`, found from the text (each
@@ -181,7 +133,7 @@ mod tests {
         let tree = parse(source, Lang::TypeScript).unwrap();
         let root = tree.root_node();
         let classes: Vec<_> = keyword_nodes(root, source, "class")
-            .map(|n| n.parent().unwrap().kind_name())
+            .map(|n| n.parent_node().unwrap().kind_name())
             .collect();
         assert_eq!(classes, ["class_declaration", "class"]);
         let vars: Vec<_> = keyword_nodes(root, source, "var")

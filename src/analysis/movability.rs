@@ -9,6 +9,7 @@
 //! are said only when shown.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Node;
 
 use super::scope::ancestors_within;
@@ -33,7 +34,7 @@ pub enum DeclarationKind {
 /// is a variable.
 pub fn declaration_kind(name: Node) -> (DeclarationKind, Option<Node>) {
     let mut node = name;
-    while let Some(parent) = node.parent() {
+    while let Some(parent) = node.parent_node() {
         match parent.kind_name() {
             "object_pattern"
             | "array_pattern"
@@ -43,7 +44,7 @@ pub fn declaration_kind(name: Node) -> (DeclarationKind, Option<Node>) {
             | "object_assignment_pattern"
             | "shorthand_property_identifier_pattern" => node = parent,
             "variable_declarator" => {
-                let kind = match parent.parent() {
+                let kind = match parent.parent_node() {
                     Some(d) if d.kind_name() == "lexical_declaration" => {
                         if d.child(0).is_some_and(|k| k.kind_name() == "const") {
                             DeclarationKind::Const
@@ -69,7 +70,7 @@ pub fn declaration_kind(name: Node) -> (DeclarationKind, Option<Node>) {
             "catch_clause" => return (DeclarationKind::Catch, None),
             "for_in_statement" => {
                 let is_const = parent
-                    .child_by_field_name("kind")
+                    .field("kind")
                     .is_some_and(|k| k.kind_name() == "const");
                 let kind = if is_const {
                     DeclarationKind::Const
@@ -94,10 +95,8 @@ pub fn in_try_with_catch<'t>(statement: Node<'t>, body: Node<'t>) -> Option<Node
     chain.windows(2).rev().find_map(|pair| {
         let (parent, child) = (pair[0], pair[1]);
         let in_block = parent.kind_name() == "try_statement"
-            && parent
-                .child_by_field_name("body")
-                .is_some_and(|b| b.id() == child.id());
-        (in_block && parent.child_by_field_name("handler").is_some()).then_some(parent)
+            && parent.field("body").is_some_and(|b| b.id() == child.id());
+        (in_block && parent.field("handler").is_some()).then_some(parent)
     })
 }
 
@@ -148,13 +147,13 @@ pub fn cannot_throw<'t>(
                 for member in code_children(node) {
                     match member.kind_name() {
                         "pair" => {
-                            let key = member.child_by_field_name("key");
+                            let key = member.field("key");
                             if let Some(key) =
                                 key.filter(|k| k.kind_name() == "computed_property_name")
                             {
                                 stack.extend(code_children(key));
                             }
-                            match member.child_by_field_name("value") {
+                            match member.field("value") {
                                 Some(value) => stack.push(value),
                                 None => return false,
                             }
@@ -176,23 +175,19 @@ pub fn cannot_throw<'t>(
             "arrow_function" | "function_expression" => {}
             "ternary_expression" => stack.extend(code_children(node)),
             "binary_expression" => {
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map(|o| text(o, source));
+                let operator = node.field("operator").map(|o| text(o, source));
                 if !matches!(operator, Some("===" | "!==" | "&&" | "||" | "??")) {
                     return false;
                 }
-                stack.extend(node.child_by_field_name("left"));
-                stack.extend(node.child_by_field_name("right"));
+                stack.extend(node.field("left"));
+                stack.extend(node.field("right"));
             }
             "unary_expression" => {
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map(|o| text(o, source));
+                let operator = node.field("operator").map(|o| text(o, source));
                 if !matches!(operator, Some("!" | "typeof" | "void")) {
                     return false;
                 }
-                stack.extend(node.child_by_field_name("argument"));
+                stack.extend(node.field("argument"));
             }
             _ => return false,
         }
@@ -245,18 +240,18 @@ pub fn narrowing_conditions<'t>(
         let (parent, child) = (pair[0], pair[1]);
         match parent.kind_name() {
             "if_statement" => {
-                let condition = parent.child_by_field_name("condition");
+                let condition = parent.field("condition");
                 if condition.is_some_and(|c| c.id() != child.id()) {
                     found.extend(condition);
                 }
             }
             "while_statement" | "for_statement" | "do_statement" => {
-                found.extend(parent.child_by_field_name("condition"));
+                found.extend(parent.field("condition"));
             }
             "switch_body" => {
-                found.extend(parent.parent().and_then(|s| s.child_by_field_name("value")));
+                found.extend(parent.parent_node().and_then(|s| s.field("value")));
                 // `switch (true) { case x instanceof Y: … }`
-                found.extend(child.child_by_field_name("value"));
+                found.extend(child.field("value"));
             }
             "statement_block" | "switch_case" | "switch_default" => {
                 for earlier in code_children(parent) {
@@ -276,10 +271,10 @@ pub fn narrowing_conditions<'t>(
 fn guard_conditions<'t>(statement: Node<'t>, source: &str, out: &mut Vec<Node<'t>>) {
     match statement.kind_name() {
         "if_statement" if leaves(statement) => {
-            out.extend(statement.child_by_field_name("condition"));
+            out.extend(statement.field("condition"));
         }
         "switch_statement" if leaves(statement) => {
-            out.extend(statement.child_by_field_name("value"));
+            out.extend(statement.field("value"));
         }
         "expression_statement" => {
             let Some(mut call) = statement.named_child(0).map(unwrap_expression) else {
@@ -294,13 +289,11 @@ fn guard_conditions<'t>(statement: Node<'t>, source: &str, out: &mut Vec<Node<'t
             if call.kind_name() != "call_expression" {
                 return;
             }
-            let Some(function) = call.child_by_field_name("function") else {
+            let Some(function) = call.field("function") else {
                 return;
             };
             let name = match function.kind_name() {
-                "member_expression" => function
-                    .child_by_field_name("property")
-                    .map(|p| text(p, source)),
+                "member_expression" => function.field("property").map(|p| text(p, source)),
                 _ => Some(text(function, source)),
             }
             .unwrap_or("")
@@ -308,7 +301,7 @@ fn guard_conditions<'t>(statement: Node<'t>, source: &str, out: &mut Vec<Node<'t
             const ASSERTION_WORDS: [&str; 6] =
                 ["assert", "invariant", "ensure", "expect", "must", "guard"];
             if ASSERTION_WORDS.iter().any(|w| name.contains(w)) {
-                out.extend(call.child_by_field_name("arguments"));
+                out.extend(call.field("arguments"));
             }
         }
         _ => {}
@@ -369,10 +362,8 @@ pub fn lost_narrowing<'t>(
             narrowed.push((operand, line, None));
             // `x.kind === "a"` narrows `x` too (a discriminated union).
             if operand.kind_name() == "member_expression" {
-                let property = operand
-                    .child_by_field_name("property")
-                    .map(|p| text(p, source));
-                if let Some(object) = operand.child_by_field_name("object").map(strip) {
+                let property = operand.field("property").map(|p| text(p, source));
+                if let Some(object) = operand.field("object").map(strip) {
                     if is_reference(object) {
                         narrowed.push((object, line, property));
                     }
@@ -387,9 +378,9 @@ pub fn lost_narrowing<'t>(
         }
         let own = path_text(n, source);
         let read_property = n
-            .parent()
+            .parent_node()
             .filter(|p| p.kind_name() == "member_expression")
-            .and_then(|p| p.child_by_field_name("property"))
+            .and_then(|p| p.field("property"))
             .map(|p| text(p, source));
         for (reference, line, tested) in &narrowed {
             if path_text(*reference, source) != own
@@ -453,19 +444,15 @@ fn narrowing_operands<'t>(condition: Node<'t>, source: &str) -> Vec<Node<'t>> {
         match node.kind_name() {
             "identifier" | "member_expression" | "subscript_expression" => found.push(node),
             "unary_expression" => {
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map(|o| text(o, source));
+                let operator = node.field("operator").map(|o| text(o, source));
                 if matches!(operator, Some("!" | "typeof")) {
-                    stack.extend(node.child_by_field_name("argument"));
+                    stack.extend(node.field("argument"));
                 }
             }
             "binary_expression" => {
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map(|o| text(o, source));
-                let left = node.child_by_field_name("left");
-                let right = node.child_by_field_name("right");
+                let operator = node.field("operator").map(|o| text(o, source));
+                let left = node.field("left");
+                let right = node.field("right");
                 match operator {
                     Some("&&" | "||" | "??" | "===" | "!==" | "==" | "!=") => {
                         stack.extend(left);
@@ -477,11 +464,11 @@ fn narrowing_operands<'t>(condition: Node<'t>, source: &str) -> Vec<Node<'t>> {
                 }
             }
             "call_expression" => {
-                if let Some(arguments) = node.child_by_field_name("arguments") {
+                if let Some(arguments) = node.field("arguments") {
                     stack.extend(code_children(arguments));
                 }
             }
-            "assignment_expression" => stack.extend(node.child_by_field_name("left")),
+            "assignment_expression" => stack.extend(node.field("left")),
             "ternary_expression" | "sequence_expression" | "arguments" => {
                 stack.extend(code_children(node))
             }
@@ -495,34 +482,30 @@ fn narrowing_operands<'t>(condition: Node<'t>, source: &str) -> Vec<Node<'t>> {
 /// of a property read, as a callee, as an argument, in arithmetic or comparison.
 fn used_where_type_matters(node: Node, source: &str) -> bool {
     let mut child = node;
-    while let Some(parent) = child.parent() {
+    while let Some(parent) = child.parent_node() {
         match parent.kind_name() {
             "parenthesized_expression" => child = parent,
             // `x!` and `x as T` assert the type themselves.
             "non_null_expression" | "as_expression" | "satisfies_expression" => return false,
             "member_expression" | "subscript_expression" => {
-                return parent
-                    .child_by_field_name("object")
-                    .is_some_and(|o| o.id() == child.id());
+                return parent.field("object").is_some_and(|o| o.id() == child.id());
             }
             "call_expression" | "new_expression" | "arguments" => return true,
             "binary_expression" => {
-                let operator = parent
-                    .child_by_field_name("operator")
-                    .map(|o| text(o, source));
+                let operator = parent.field("operator").map(|o| text(o, source));
                 return !matches!(
                     operator,
                     Some("===" | "!==" | "==" | "!=" | "&&" | "||" | "??")
                 );
             }
             "unary_expression" => {
-                let operator = parent
-                    .child_by_field_name("operator")
-                    .map(|o| text(o, source));
+                let operator = parent.field("operator").map(|o| text(o, source));
                 return !matches!(operator, Some("!" | "typeof" | "void"));
             }
             "spread_element" => {
-                return !parent.parent().is_some_and(|p| p.kind_name() == "object");
+                return !parent
+                    .parent_node()
+                    .is_some_and(|p| p.kind_name() == "object");
             }
             "for_in_statement" | "augmented_assignment_expression" | "update_expression" => {
                 return true
@@ -569,10 +552,8 @@ fn is_assigned<'t>(
             return;
         }
         let target = match n.kind_name() {
-            "assignment_expression" | "augmented_assignment_expression" => {
-                n.child_by_field_name("left")
-            }
-            "update_expression" => n.child_by_field_name("argument"),
+            "assignment_expression" | "augmented_assignment_expression" => n.field("left"),
+            "update_expression" => n.field("argument"),
             _ => None,
         };
         let Some(target) = target.map(unwrap_expression) else {
@@ -618,12 +599,10 @@ pub fn evolving_or_reassigned<'t>(
     let name = text(read, source);
     let (kind, declarator) = declaration_kind(declaration);
     if let Some(declarator) = declarator {
-        let typed = declarator.child_by_field_name("type").is_some();
-        let value = declarator
-            .child_by_field_name("value")
-            .map(unwrap_expression);
+        let typed = declarator.field("type").is_some();
+        let value = declarator.field("value").map(unwrap_expression);
         let simple_name = declarator
-            .child_by_field_name("name")
+            .field("name")
             .is_some_and(|n| n.kind_name() == "identifier");
         let evolving = !typed
             && simple_name
@@ -656,8 +635,8 @@ pub fn evolving_or_reassigned<'t>(
     }
     // A primitive literal initialiser, or an `as T` cast to a type that is not a union,
     // gives a declared type that no assignment narrows.
-    let value = declarator.and_then(|d| d.child_by_field_name("value"));
-    let untyped = declarator.is_some_and(|d| d.child_by_field_name("type").is_none());
+    let value = declarator.and_then(|d| d.field("value"));
+    let untyped = declarator.is_some_and(|d| d.field("type").is_none());
     let primitive = untyped
         && value.is_some_and(|v| {
             let cast_to_single = v.kind_name() == "as_expression"
@@ -695,10 +674,8 @@ pub fn evolving_or_reassigned<'t>(
             return;
         }
         let target = match n.kind_name() {
-            "assignment_expression" | "augmented_assignment_expression" => {
-                n.child_by_field_name("left")
-            }
-            "update_expression" => n.child_by_field_name("argument"),
+            "assignment_expression" | "augmented_assignment_expression" => n.field("left"),
+            "update_expression" => n.field("argument"),
             _ => None,
         };
         let Some(target) = target.map(unwrap_expression) else {
@@ -734,7 +711,7 @@ pub fn return_type_fixed<'t>(
     root: Node<'t>,
     source: &str,
 ) -> Option<String> {
-    if handler.child_by_field_name("return_type").is_some() {
+    if handler.field("return_type").is_some() {
         return Some(
             "the handler declares its return type, and `step.run` returns the JSON-serialized \
              type: `return finalReturn` may no longer type-check (a `Date` becomes a string)"
@@ -743,7 +720,7 @@ pub fn return_type_fixed<'t>(
     }
     let typed_from_outside = "its return type is fixed from outside";
     let mut node = handler;
-    while let Some(parent) = node.parent() {
+    while let Some(parent) = node.parent_node() {
         match parent.kind_name() {
             "parenthesized_expression" => node = parent,
             "as_expression" | "satisfies_expression" | "type_assertion" => {
@@ -753,7 +730,7 @@ pub fn return_type_fixed<'t>(
                 ));
             }
             "variable_declarator" => {
-                if parent.child_by_field_name("type").is_some() {
+                if parent.field("type").is_some() {
                     return Some(format!(
                         "the variable holding the handler has a type annotation: \
                          {typed_from_outside}, and `step.run` returns the JSON-serialized type"
@@ -766,17 +743,13 @@ pub fn return_type_fixed<'t>(
     }
     // The handler's own name, when it has one outside the `createFunction` call.
     let name = match handler.kind_name() {
-        "function_declaration" | "generator_function_declaration" => {
-            handler.child_by_field_name("name")
-        }
+        "function_declaration" | "generator_function_declaration" => handler.field("name"),
         _ => {
             let mut node = handler;
             loop {
-                match node.parent() {
+                match node.parent_node() {
                     Some(p) if matches!(p.kind_name(), "parenthesized_expression") => node = p,
-                    Some(p) if p.kind_name() == "variable_declarator" => {
-                        break p.child_by_field_name("name")
-                    }
+                    Some(p) if p.kind_name() == "variable_declarator" => break p.field("name"),
                     _ => break None,
                 }
             }
@@ -802,7 +775,7 @@ pub fn return_type_fixed<'t>(
     let exported = {
         let mut node = name;
         let mut exported = false;
-        while let Some(parent) = node.parent() {
+        while let Some(parent) = node.parent_node() {
             if parent.kind_name() == "export_statement" {
                 exported = true;
                 break;

@@ -8,6 +8,7 @@
 //! `mutation-in-step` reports where it is read.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Node;
 
 use super::scope::resolve;
@@ -71,14 +72,12 @@ pub fn step_body_writes<'t>(
     if !bodies.is_empty() {
         for_each_descendant(handler, |node| {
             let name = match node.kind_name() {
-                "function_declaration" | "generator_function_declaration" => {
-                    node.child_by_field_name("name")
-                }
+                "function_declaration" | "generator_function_declaration" => node.field("name"),
                 "variable_declarator" => node
-                    .child_by_field_name("value")
+                    .field("value")
                     .map(unwrap_expression)
                     .filter(|v| super::is_function(*v))
-                    .and_then(|_| node.child_by_field_name("name")),
+                    .and_then(|_| node.field("name")),
                 _ => None,
             };
             if let Some(name) = name.filter(|n| n.kind_name() == "identifier") {
@@ -126,12 +125,10 @@ pub fn step_body_writes<'t>(
 /// `rows.push(x)`, `state` of `state.done = true`.
 pub fn written_root<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
     let target = match node.kind_name() {
-        "assignment_expression" | "augmented_assignment_expression" => {
-            node.child_by_field_name("left")
-        }
-        "update_expression" => node.child_by_field_name("argument"),
+        "assignment_expression" | "augmented_assignment_expression" => node.field("left"),
+        "update_expression" => node.field("argument"),
         "unary_expression" if node.child(0).is_some_and(|op| op.kind_name() == "delete") => {
-            node.child_by_field_name("argument")
+            node.field("argument")
         }
         "call_expression" => mutated_by_call(node, source),
         _ => None,
@@ -157,11 +154,11 @@ fn local_function<'t>(
     let declaration = declared
         .into_iter()
         .find(|d| text(*d, source) == identifier)?;
-    let parent = declaration.parent()?;
+    let parent = declaration.parent_node()?;
     let function = match parent.kind_name() {
         "function_declaration" | "generator_function_declaration" => Some(parent),
         "variable_declarator" => parent
-            .child_by_field_name("value")
+            .field("value")
             .map(unwrap_expression)
             .filter(|v| super::is_function(*v)),
         _ => None,
@@ -172,14 +169,14 @@ fn local_function<'t>(
 
 /// The object a call mutates: `x.push(…)`, `x.y.set(…)`, `Object.assign(x, …)`.
 fn mutated_by_call<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     if function.kind_name() != "member_expression" {
         return None;
     }
-    let object = function.child_by_field_name("object")?;
-    let method = text(function.child_by_field_name("property")?, source);
+    let object = function.field("object")?;
+    let method = text(function.field("property")?, source);
     if text(object, source) == "Object" && method == "assign" {
-        return code_children(call.child_by_field_name("arguments")?).next();
+        return code_children(call.field("arguments")?).next();
     }
     MUTATING_METHODS.contains(&method).then_some(object)
 }
@@ -191,7 +188,7 @@ fn root_identifier(mut node: Node) -> Option<Node> {
         match node.kind_name() {
             "identifier" => return Some(node),
             "member_expression" | "subscript_expression" => {
-                node = node.child_by_field_name("object")?;
+                node = node.field("object")?;
             }
             _ => return None,
         }

@@ -6,6 +6,7 @@
 //! a problem: the rules decide that.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Node;
 
 use super::mutations::StepBodyWrite;
@@ -85,7 +86,7 @@ pub fn of_name(
     };
     // Climb from the name through its binding pattern to what declares it.
     let mut holder = declaration;
-    while let Some(parent) = holder.parent() {
+    while let Some(parent) = holder.parent_node() {
         holder = parent;
         let kind = parent.kind_name();
         if kind == "variable_declarator"
@@ -102,13 +103,13 @@ pub fn of_name(
     match holder.kind_name() {
         "variable_declarator" => {
             let in_loop_head = holder
-                .parent()
-                .and_then(|d| d.parent())
+                .parent_node()
+                .and_then(|d| d.parent_node())
                 .is_some_and(|p| p.kind_name() == "for_statement");
             if in_loop_head {
                 return Provenance::LoopVariable;
             }
-            let Some(value) = holder.child_by_field_name("value") else {
+            let Some(value) = holder.field("value") else {
                 return Provenance::ComputedOutsideSteps { from: Vec::new() };
             };
             match of_value(value, handler, steps, source) {
@@ -158,8 +159,8 @@ fn of_value(value: Node, handler: Node, steps: &HandlerSteps, source: &str) -> P
         "call_expression" | "new_expression" => {
             // Named callees only (`Date.now`, `db.user.find`): not `(…).toISOString`.
             let callee = node
-                .child_by_field_name("function")
-                .or_else(|| node.child_by_field_name("constructor"))
+                .field("function")
+                .or_else(|| node.field("constructor"))
                 .map(|f| text(f, source))
                 .filter(|f| {
                     f.chars()
@@ -176,10 +177,9 @@ fn of_value(value: Node, handler: Node, steps: &HandlerSteps, source: &str) -> P
             }
         }
         "identifier" | "shorthand_property_identifier" => {
-            let is_callee = node.parent().is_some_and(|p| {
-                p.child_by_field_name("function")
-                    .is_some_and(|f| f.id() == node.id())
-            });
+            let is_callee = node
+                .parent_node()
+                .is_some_and(|p| p.field("function").is_some_and(|f| f.id() == node.id()));
             let name = text(node, source).to_string();
             if !is_callee
                 && !names.contains(&name)
@@ -202,7 +202,7 @@ fn of_value(value: Node, handler: Node, steps: &HandlerSteps, source: &str) -> P
 fn is_promise_all_of_steps(call: Node, steps: &HandlerSteps, source: &str) -> bool {
     call.kind_name() == "call_expression"
         && call
-            .child_by_field_name("function")
+            .field("function")
             .is_some_and(|f| matches!(text(f, source), "Promise.all" | "Promise.allSettled"))
         && steps.any_within(call)
 }
@@ -210,10 +210,10 @@ fn is_promise_all_of_steps(call: Node, steps: &HandlerSteps, source: &str) -> bo
 /// Whether `name` is bound by one of the handler's parameters.
 fn is_parameter(handler: Node, name: &str, source: &str) -> bool {
     let mut bound = Vec::new();
-    if let Some(single) = handler.child_by_field_name("parameter") {
+    if let Some(single) = handler.field("parameter") {
         pattern_names(single, &mut bound);
     }
-    if let Some(parameters) = handler.child_by_field_name("parameters") {
+    if let Some(parameters) = handler.field("parameters") {
         for parameter in code_children(parameters) {
             pattern_names(parameter, &mut bound);
         }

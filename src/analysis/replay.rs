@@ -16,6 +16,7 @@
 //! judging each read. Does not own which expressions are nondeterministic (the rule).
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Node;
 
 use super::scope::resolve;
@@ -155,33 +156,29 @@ fn holding_names<'t>(
 ) -> (Option<Node<'t>>, Vec<Node<'t>>) {
     let _ = source;
     let mut node = expression;
-    while let Some(parent) = node.parent() {
+    while let Some(parent) = node.parent_node() {
         match parent.kind_name() {
             "variable_declarator" => {
-                let is_value = parent
-                    .child_by_field_name("value")
-                    .is_some_and(|v| v.id() == node.id());
+                let is_value = parent.field("value").is_some_and(|v| v.id() == node.id());
                 if !is_value {
                     return (None, Vec::new());
                 }
                 let mut names = Vec::new();
-                if let Some(pattern) = parent.child_by_field_name("name") {
+                if let Some(pattern) = parent.field("name") {
                     super::scope::pattern_names(pattern, &mut names);
                 }
                 return (Some(parent), names);
             }
             "assignment_expression" => {
-                let left = parent.child_by_field_name("left");
-                let is_right = parent
-                    .child_by_field_name("right")
-                    .is_some_and(|r| r.id() == node.id());
+                let left = parent.field("left");
+                let is_right = parent.field("right").is_some_and(|r| r.id() == node.id());
                 return match left.filter(|l| is_right && l.kind_name() == "identifier") {
                     Some(left) => (Some(parent), vec![left]),
                     None => (None, Vec::new()),
                 };
             }
             "arguments" => {
-                let call = parent.parent();
+                let call = parent.parent_node();
                 if call.is_some_and(|c| steps.is_step_call(c)) {
                     return (None, Vec::new());
                 }
@@ -190,11 +187,9 @@ fn holding_names<'t>(
             // An expression-bodied callback (`items.map((i) => `${i}-${Math.random()}`)`):
             // its values flow into the call's result.
             "arrow_function"
-                if parent
-                    .child_by_field_name("body")
-                    .is_some_and(|b| b.id() == node.id())
+                if parent.field("body").is_some_and(|b| b.id() == node.id())
                     && parent
-                        .parent()
+                        .parent_node()
                         .is_some_and(|p| p.kind_name() == "arguments") =>
             {
                 node = parent;
@@ -250,10 +245,9 @@ fn references<'t>(
         {
             return;
         }
-        let is_assigned = node.parent().is_some_and(|p| {
+        let is_assigned = node.parent_node().is_some_and(|p| {
             p.kind_name() == "assignment_expression"
-                && p.child_by_field_name("left")
-                    .is_some_and(|l| l.id() == node.id())
+                && p.field("left").is_some_and(|l| l.id() == node.id())
         });
         if !is_assigned
             && resolve(node, handler, wanted, source).is_some_and(|s| s.id() == scope.id())
@@ -279,7 +273,7 @@ fn in_step_id(node: Node, steps: &HandlerSteps) -> bool {
     steps.calls.iter().any(|c| {
         c.tool.is_some()
             && c.call
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| code_children(a).next())
                 .is_some_and(|id| contains(id, node))
     })
@@ -290,7 +284,7 @@ fn in_step_id(node: Node, steps: &HandlerSteps) -> bool {
 fn in_step_tool_arguments(node: Node, steps: &HandlerSteps) -> bool {
     steps.calls.iter().any(|c| {
         c.tool.is_some()
-            && c.call.child_by_field_name("arguments").is_some_and(|a| {
+            && c.call.field("arguments").is_some_and(|a| {
                 code_children(a).any(|argument| !is_function(argument) && contains(argument, node))
             })
     })
@@ -299,19 +293,17 @@ fn in_step_tool_arguments(node: Node, steps: &HandlerSteps) -> bool {
 /// Whether `node` is in the arguments of a logging call (`logger.info(…)`, `console.log(…)`).
 fn in_log_call(node: Node, source: &str) -> bool {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = current.parent_node() {
         if is_function(parent) {
             return false;
         }
         if parent.kind_name() == "arguments" {
             let callee = parent
-                .parent()
-                .and_then(|c| c.child_by_field_name("function"))
+                .parent_node()
+                .and_then(|c| c.field("function"))
                 .filter(|f| f.kind_name() == "member_expression");
             if let Some(callee) = callee {
-                let object = callee
-                    .child_by_field_name("object")
-                    .map_or("", |o| text(o, source));
+                let object = callee.field("object").map_or("", |o| text(o, source));
                 let last = object
                     .rsplit('.')
                     .next()
@@ -330,11 +322,11 @@ fn in_log_call(node: Node, source: &str) -> bool {
 /// Whether `node` is in the value of a return statement of the handler itself.
 fn in_handler_return(node: Node, handler: Node) -> bool {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = current.parent_node() {
         if parent.id() == handler.id() {
             // An expression-bodied handler returns its body.
             return handler
-                .child_by_field_name("body")
+                .field("body")
                 .is_some_and(|b| b.id() == current.id() && b.kind_name() != "statement_block");
         }
         if is_function(parent) {
@@ -359,7 +351,7 @@ fn read_after_step(computed_at: Node, read: Node, handler: Node, steps: &Handler
         return true;
     }
     let mut current = read;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = current.parent_node() {
         if parent.id() == handler.id() {
             return false;
         }
@@ -381,15 +373,11 @@ fn read_after_step(computed_at: Node, read: Node, handler: Node, steps: &Handler
 /// calls a step. Step bodies and nested functions are not climbed out of.
 fn decides_steps(node: Node, handler: Node, steps: &HandlerSteps) -> bool {
     let mut child = node;
-    while let Some(parent) = child.parent() {
+    while let Some(parent) = child.parent_node() {
         if parent.id() == handler.id() || is_function(parent) {
             return false;
         }
-        let is_field = |field: &str| {
-            parent
-                .child_by_field_name(field)
-                .is_some_and(|f| f.id() == child.id())
-        };
+        let is_field = |field: &str| parent.field(field).is_some_and(|f| f.id() == child.id());
         let decides = match parent.kind_name() {
             "if_statement" if is_field("condition") => {
                 steps.any_within(parent) || (exits(parent, true) && step_after(parent, steps))
@@ -404,9 +392,9 @@ fn decides_steps(node: Node, handler: Node, steps: &HandlerSteps) -> bool {
                 steps.any_within(parent)
             }
             "for_in_statement" if is_field("right") => steps.any_within(parent),
-            "binary_expression" if is_field("left") => parent
-                .child_by_field_name("right")
-                .is_some_and(|r| steps.any_within(r)),
+            "binary_expression" if is_field("left") => {
+                parent.field("right").is_some_and(|r| steps.any_within(r))
+            }
             _ => false,
         };
         if decides {

@@ -8,6 +8,7 @@
 //! in tail position.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor};
 
@@ -72,7 +73,7 @@ fn is_last(node: Node, parent: Node) -> bool {
 pub fn is_tail(statement: Node, body: Node) -> bool {
     let mut node = statement;
     loop {
-        let Some(parent) = node.parent() else {
+        let Some(parent) = node.parent_node() else {
             return false;
         };
         match parent.kind_name() {
@@ -85,18 +86,18 @@ pub fn is_tail(statement: Node, body: Node) -> bool {
                 }
             }
             "if_statement" => {
-                if parent.child_by_field_name("condition").map(|c| c.id()) == Some(node.id()) {
+                if parent.field("condition").map(|c| c.id()) == Some(node.id()) {
                     return false;
                 }
             }
             "else_clause" => {}
             "try_statement" => {
-                if parent.child_by_field_name("finalizer").map(|c| c.id()) == Some(node.id()) {
+                if parent.field("finalizer").map(|c| c.id()) == Some(node.id()) {
                     return false;
                 }
             }
             "catch_clause" => {
-                if parent.child_by_field_name("body").map(|c| c.id()) != Some(node.id()) {
+                if parent.field("body").map(|c| c.id()) != Some(node.id()) {
                     return false;
                 }
             }
@@ -105,7 +106,7 @@ pub fn is_tail(statement: Node, body: Node) -> bool {
                     return false;
                 }
                 // switch_case → switch_body → switch_statement
-                match parent.parent().and_then(|b| b.parent()) {
+                match parent.parent_node().and_then(|b| b.parent_node()) {
                     Some(switch) => {
                         node = switch;
                         continue;

@@ -5,6 +5,7 @@
 //! Every walk here is iterative: nesting depth comes from the user's file.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Node;
 
 use super::{code_children, is_function, text};
@@ -46,7 +47,7 @@ fn climb<'t>(node: Node<'t>, stop: Node<'t>) -> Vec<Node<'t>> {
     let mut chain = vec![node];
     let mut current = node;
     while current.id() != stop.id() {
-        match current.parent() {
+        match current.parent_node() {
             Some(parent) => {
                 chain.push(parent);
                 current = parent;
@@ -81,17 +82,17 @@ pub fn declared_names<'t>(scope: Node<'t>, source: &str, out: &mut Vec<Node<'t>>
             }
         }
         "for_statement" => {
-            if let Some(init) = scope.child_by_field_name("initializer") {
+            if let Some(init) = scope.field("initializer") {
                 statement_declarations(init, source, out);
             }
         }
-        "for_in_statement" if scope.child_by_field_name("kind").is_some() => {
-            if let Some(left) = scope.child_by_field_name("left") {
+        "for_in_statement" if scope.field("kind").is_some() => {
+            if let Some(left) = scope.field("left") {
                 pattern_names(left, out);
             }
         }
         "catch_clause" => {
-            if let Some(parameter) = scope.child_by_field_name("parameter") {
+            if let Some(parameter) = scope.field("parameter") {
                 pattern_names(parameter, out);
             }
         }
@@ -99,14 +100,14 @@ pub fn declared_names<'t>(scope: Node<'t>, source: &str, out: &mut Vec<Node<'t>>
             if scope.kind_name() == "function_expression"
                 || scope.kind_name() == "generator_function"
             {
-                if let Some(own_name) = scope.child_by_field_name("name") {
+                if let Some(own_name) = scope.field("name") {
                     out.push(own_name);
                 }
             }
-            if let Some(single) = scope.child_by_field_name("parameter") {
+            if let Some(single) = scope.field("parameter") {
                 pattern_names(single, out);
             }
-            if let Some(parameters) = scope.child_by_field_name("parameters") {
+            if let Some(parameters) = scope.field("parameters") {
                 for parameter in code_children(parameters) {
                     pattern_names(parameter, out);
                 }
@@ -115,7 +116,7 @@ pub fn declared_names<'t>(scope: Node<'t>, source: &str, out: &mut Vec<Node<'t>>
             // whose text has no `var` keyword has none either: the walk of the whole body
             // is skipped (it would be one walk per enclosing function).
             if let Some(body) = scope
-                .child_by_field_name("body")
+                .field("body")
                 .filter(|b| b.kind_name() == "statement_block")
             {
                 if super::keyword_nodes(body, source, "var").next().is_some() {
@@ -132,7 +133,7 @@ fn statement_declarations<'t>(statement: Node<'t>, _source: &str, out: &mut Vec<
     match statement.kind_name() {
         "lexical_declaration" | "variable_declaration" => {
             for declarator in code_children(statement) {
-                if let Some(name) = declarator.child_by_field_name("name") {
+                if let Some(name) = declarator.field("name") {
                     pattern_names(name, out);
                 }
             }
@@ -142,12 +143,12 @@ fn statement_declarations<'t>(statement: Node<'t>, _source: &str, out: &mut Vec<
         | "class_declaration"
         | "abstract_class_declaration"
         | "enum_declaration" => {
-            if let Some(name) = statement.child_by_field_name("name") {
+            if let Some(name) = statement.field("name") {
                 out.push(name);
             }
         }
         "export_statement" => {
-            if let Some(declaration) = statement.child_by_field_name("declaration") {
+            if let Some(declaration) = statement.field("declaration") {
                 statement_declarations(declaration, _source, out);
             }
         }
@@ -167,7 +168,7 @@ fn hoisted_vars<'t>(body: Node<'t>, out: &mut Vec<Node<'t>>) {
         let mut descend = !is_function(node);
         if node.kind_name() == "variable_declaration" {
             for declarator in code_children(node) {
-                if let Some(name) = declarator.child_by_field_name("name") {
+                if let Some(name) = declarator.field("name") {
                     pattern_names(name, out);
                 }
             }
@@ -195,17 +196,17 @@ pub fn pattern_names<'t>(pattern: Node<'t>, out: &mut Vec<Node<'t>>) {
         match node.kind_name() {
             "identifier" | "shorthand_property_identifier_pattern" => out.push(node),
             "required_parameter" | "optional_parameter" => {
-                if let Some(p) = node.child_by_field_name("pattern") {
+                if let Some(p) = node.field("pattern") {
                     stack.push(p);
                 }
             }
             "pair_pattern" => {
-                if let Some(v) = node.child_by_field_name("value") {
+                if let Some(v) = node.field("value") {
                     stack.push(v);
                 }
             }
             "assignment_pattern" | "object_assignment_pattern" => {
-                if let Some(l) = node.child_by_field_name("left") {
+                if let Some(l) = node.field("left") {
                     stack.push(l);
                 }
             }

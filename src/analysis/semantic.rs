@@ -16,6 +16,7 @@
 //! handed to them, and a handed binding is a mention. The README says the same.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -227,15 +228,11 @@ impl<'a, 't> SemanticModel<'a, 't> {
         if entry.holds == Holds::Context {
             // `ctx.event`, `ctx.runId`: reads of other parts of the context.
             if let Some(parent) = node
-                .parent()
+                .parent_node()
                 .filter(|p| p.kind_name() == "member_expression")
             {
-                let is_object = parent
-                    .child_by_field_name("object")
-                    .is_some_and(|o| o.id() == node.id());
-                let property = parent
-                    .child_by_field_name("property")
-                    .map(|p| text(p, self.source));
+                let is_object = parent.field("object").is_some_and(|o| o.id() == node.id());
+                let property = parent.field("property").map(|p| text(p, self.source));
                 if is_object && property != Some("step") {
                     return false;
                 }
@@ -411,10 +408,8 @@ impl<'a, 't> SemanticModel<'a, 't> {
             let line = node.start_position().row + 1;
             match node.kind_name() {
                 "variable_declarator" => {
-                    let (Some(name), Some(value)) = (
-                        node.child_by_field_name("name"),
-                        node.child_by_field_name("value"),
-                    ) else {
+                    let (Some(name), Some(value)) = (node.field("name"), node.field("value"))
+                    else {
                         continue;
                     };
                     // `const { event, step } = ctx`: the binding already knows which of
@@ -437,7 +432,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
                 | "generator_function_declaration"
                 | "class_declaration"
                 | "abstract_class_declaration" => {
-                    if let Some(name) = node.child_by_field_name("name") {
+                    if let Some(name) = node.field("name") {
                         push(
                             Definition {
                                 targets: self.key_of(name).into_iter().collect(),
@@ -451,10 +446,8 @@ impl<'a, 't> SemanticModel<'a, 't> {
                     }
                 }
                 "assignment_expression" | "augmented_assignment_expression" => {
-                    let (Some(left), Some(right)) = (
-                        node.child_by_field_name("left"),
-                        node.child_by_field_name("right"),
-                    ) else {
+                    let (Some(left), Some(right)) = (node.field("left"), node.field("right"))
+                    else {
                         continue;
                     };
                     let mut targets = Vec::new();
@@ -475,10 +468,9 @@ impl<'a, 't> SemanticModel<'a, 't> {
                     );
                 }
                 "call_expression" => {
-                    let (Some(function), Some(arguments)) = (
-                        node.child_by_field_name("function"),
-                        node.child_by_field_name("arguments"),
-                    ) else {
+                    let (Some(function), Some(arguments)) =
+                        (node.field("function"), node.field("arguments"))
+                    else {
                         continue;
                     };
                     let to_this = is_method_of_this(function);
@@ -526,7 +518,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
                     }
                     let targets: Vec<BindingKey> = match function.kind_name() {
                         "member_expression" if !keeps_nothing(function, self.source) => function
-                            .child_by_field_name("object")
+                            .field("object")
                             .and_then(root_name)
                             .and_then(|root| self.key_of(root))
                             .into_iter()
@@ -583,20 +575,20 @@ impl<'a, 't> SemanticModel<'a, 't> {
         let name = text(callee, self.source);
         let scope = self.declaring_scope(callee)?;
         let declaration = self.declared_in(scope, name)?;
-        let parent = declaration.parent()?;
+        let parent = declaration.parent_node()?;
         let function = match parent.kind_name() {
             "function_declaration" | "generator_function_declaration" => parent,
             "variable_declarator" => parent
-                .child_by_field_name("value")
+                .field("value")
                 .map(unwrap_expression)
                 .filter(|v| is_function(*v))?,
             _ => return None,
         };
         let mut names = Vec::new();
-        if let Some(single) = function.child_by_field_name("parameter") {
+        if let Some(single) = function.field("parameter") {
             pattern_names(single, &mut names);
         }
-        if let Some(parameters) = function.child_by_field_name("parameters") {
+        if let Some(parameters) = function.field("parameters") {
             for parameter in code_children(parameters) {
                 pattern_names(parameter, &mut names);
             }
@@ -716,21 +708,19 @@ impl<'t> Traversal<'t> {
             candidates: Vec::new(),
             reads: Vec::new(),
         };
+        // The scopes open at this point, innermost last, each with the position of the
+        // walk where its subtree ends.
         let mut open: Vec<(Node<'t>, HashSet<&str>, usize)> = Vec::new();
-        let mut cursor = root.walk();
-        let mut depth = 0usize;
-        loop {
-            let node = cursor.node();
+        super::syntax::for_each_descendant_ranged(root, |node, at, end| {
+            while open.last().is_some_and(|(_, _, until)| *until <= at) {
+                open.pop();
+            }
             let kind = node.kind_name();
             if is_scope(kind) {
                 let mut names = Vec::new();
                 declared_names(node, source, &mut names);
                 if !names.is_empty() {
-                    open.push((
-                        node,
-                        names.iter().map(|n| text(*n, source)).collect(),
-                        depth,
-                    ));
+                    open.push((node, names.iter().map(|n| text(*n, source)).collect(), end));
                     found.declared.insert(node.id(), (node, names));
                 }
             }
@@ -773,24 +763,8 @@ impl<'t> Traversal<'t> {
                 | "augmented_assignment_expression" => found.candidates.push(node),
                 _ => {}
             }
-            if cursor.goto_first_child() {
-                depth += 1;
-                continue;
-            }
-            loop {
-                // Leaving `cursor.node()`: close its scope.
-                while open.last().is_some_and(|(_, _, d)| *d == depth) {
-                    open.pop();
-                }
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    return found;
-                }
-                depth -= 1;
-            }
-        }
+        });
+        found
     }
 }
 
@@ -806,11 +780,11 @@ fn resolve_in<'t>(open: &[(Node<'t>, HashSet<&str>, usize)], name: &str) -> Opti
 fn is_method_of_this(function: Node) -> bool {
     let mut object = Some(function)
         .filter(|f| f.kind_name() == "member_expression")
-        .and_then(|f| f.child_by_field_name("object"));
+        .and_then(|f| f.field("object"));
     while let Some(node) = object {
         match node.kind_name() {
             "this" => return true,
-            "member_expression" => object = node.child_by_field_name("object"),
+            "member_expression" => object = node.field("object"),
             _ => return false,
         }
     }
@@ -862,7 +836,7 @@ fn keeps_nothing(member: Node, source: &str) -> bool {
         "test",
     ];
     member
-        .child_by_field_name("property")
+        .field("property")
         .is_some_and(|p| CALLERS.contains(&text(p, source)))
 }
 
@@ -873,7 +847,7 @@ fn root_name(mut node: Node) -> Option<Node> {
         match node.kind_name() {
             "identifier" => return Some(node),
             "member_expression" | "subscript_expression" => {
-                node = node.child_by_field_name("object")?;
+                node = node.field("object")?;
             }
             _ => return None,
         }
@@ -893,16 +867,14 @@ fn is_awaited(value: Node) -> bool {
                     .is_some_and(|inner| {
                         inner.kind_name() == "call_expression"
                             && inner
-                                .child_by_field_name("function")
+                                .field("function")
                                 .is_some_and(|f| f.kind_name() == "import")
                     })
             }
-            "member_expression" | "subscript_expression" => {
-                match node.child_by_field_name("object") {
-                    Some(object) => node = unwrap_expression(object),
-                    None => return false,
-                }
-            }
+            "member_expression" | "subscript_expression" => match node.field("object") {
+                Some(object) => node = unwrap_expression(object),
+                None => return false,
+            },
             _ => return false,
         }
     }
@@ -915,13 +887,13 @@ fn required_module(call: Node, source: &str) -> Option<String> {
 
 /// The module a `require("x")` or `import("x")` call loads.
 fn loads_module(call: Node, source: &str) -> Option<String> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     let is_loader = function.kind_name() == "import"
         || (function.kind_name() == "identifier" && text(function, source) == "require");
     if !is_loader {
         return None;
     }
-    let first = code_children(call.child_by_field_name("arguments")?).next()?;
+    let first = code_children(call.field("arguments")?).next()?;
     super::functions::string_literal(first, source)
 }
 
@@ -934,7 +906,7 @@ fn imports(root: Node, source: &str) -> HashMap<String, String> {
             continue;
         }
         let Some(specifier) = statement
-            .child_by_field_name("source")
+            .field("source")
             .and_then(|s| super::functions::string_literal(s, source))
         else {
             continue;
@@ -947,11 +919,10 @@ fn imports(root: Node, source: &str) -> HashMap<String, String> {
         for_each_descendant(clause, |n| {
             if n.kind_name() == "identifier" {
                 // `{ a as b }` binds `b`; `{ a }` binds `a`.
-                let is_imported_name = n.parent().is_some_and(|p| {
+                let is_imported_name = n.parent_node().is_some_and(|p| {
                     p.kind_name() == "import_specifier"
-                        && p.child_by_field_name("alias").is_some()
-                        && p.child_by_field_name("name")
-                            .is_some_and(|m| m.id() == n.id())
+                        && p.field("alias").is_some()
+                        && p.field("name").is_some_and(|m| m.id() == n.id())
                 });
                 if !is_imported_name {
                     names.push(text(n, source).to_string());

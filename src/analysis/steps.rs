@@ -7,6 +7,7 @@
 //! to step tools are step bodies: code in them runs once, its effects are memoized.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor};
 
@@ -100,7 +101,7 @@ pub fn find<'t>(
     let bodies = calls
         .iter()
         .filter(|c| c.tool.is_some())
-        .filter_map(|c| c.call.child_by_field_name("arguments"))
+        .filter_map(|c| c.call.field("arguments"))
         .flat_map(code_children)
         .filter(|arg| is_function(*arg))
         .collect();
@@ -128,17 +129,17 @@ const NAMESPACED_TOOLS: &[&str] = &["infer", "wrap", "publish"];
 fn step_tool<'s>(callee: Node, binding: &'s StepBinding, source: &'s str) -> Option<&'s str> {
     let tool = match callee.kind_name() {
         "identifier" => return binding.bare_tool(text(callee, source)),
-        "member_expression" => text(callee.child_by_field_name("property")?, source),
+        "member_expression" => text(callee.field("property")?, source),
         _ => return None,
     };
-    let object = callee.child_by_field_name("object")?;
+    let object = callee.field("object")?;
     let receiver = if TOOLS.contains(&tool) {
         object
     } else if NAMESPACED_TOOLS.contains(&tool)
         && object.kind_name() == "member_expression"
-        && NAMESPACES.contains(&text(object.child_by_field_name("property")?, source))
+        && NAMESPACES.contains(&text(object.field("property")?, source))
     {
-        object.child_by_field_name("object")?
+        object.field("object")?
     } else {
         return None;
     };
@@ -154,7 +155,7 @@ fn hands_binding(arguments: Node, binding: &StepBinding, source: &str) -> bool {
         "identifier" | "member_expression" => binding.is_handed(argument, source),
         "object" => code_children(argument).any(|member| match member.kind_name() {
             "shorthand_property_identifier" => binding.is_handed(member, source),
-            "pair" => member.child_by_field_name("value").is_some_and(|value| {
+            "pair" => member.field("value").is_some_and(|value| {
                 matches!(value.kind_name(), "identifier" | "member_expression")
                     && binding.is_handed(value, source)
             }),
@@ -175,17 +176,16 @@ pub fn step_id_literal(first: Node, source: &str) -> Option<String> {
         if member.kind_name() != "pair" {
             return None;
         }
-        let key = text(member.child_by_field_name("key")?, source);
+        let key = text(member.field("key")?, source);
         (key.trim_matches(|c| c == '"' || c == '\'') == "id")
-            .then(|| string_literal(member.child_by_field_name("value")?, source))?
+            .then(|| string_literal(member.field("value")?, source))?
     })
 }
 
 /// The node holding a tool call's step ID literal: the string, or the `id` value of
 /// the object form.
 pub fn step_id_node<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
-    let first =
-        super::unwrap_expression(code_children(call.child_by_field_name("arguments")?).next()?);
+    let first = super::unwrap_expression(code_children(call.field("arguments")?).next()?);
     if first.kind_name() != "object" {
         return Some(first);
     }
@@ -193,8 +193,7 @@ pub fn step_id_node<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
         if member.kind_name() != "pair" {
             return None;
         }
-        let key = text(member.child_by_field_name("key")?, source);
-        (key.trim_matches(|c| c == '"' || c == '\'') == "id")
-            .then(|| member.child_by_field_name("value"))?
+        let key = text(member.field("key")?, source);
+        (key.trim_matches(|c| c == '"' || c == '\'') == "id").then(|| member.field("value"))?
     })
 }

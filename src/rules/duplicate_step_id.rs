@@ -30,6 +30,7 @@
 //! under its old ID in runs that are in flight. Every finding is left for manual review.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use super::{callee_text, function_statement_start, Diagnostic, HandlerContext, Remedy};
@@ -82,7 +83,7 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
 
 /// Whether `node` sits in a loop inside `handler`.
 fn in_loop(node: Node, handler: Node) -> bool {
-    let mut current = node.parent();
+    let mut current = node.parent_node();
     while let Some(n) = current {
         if n.id() == handler.id() || is_function(n) {
             return false;
@@ -93,7 +94,7 @@ fn in_loop(node: Node, handler: Node) -> bool {
         ) {
             return true;
         }
-        current = n.parent();
+        current = n.parent_node();
     }
     false
 }
@@ -102,14 +103,14 @@ fn in_loop(node: Node, handler: Node) -> bool {
 /// in branches that exclude each other, or `earlier`'s block returns or throws after it.
 fn exclusive(earlier: Node, later: Node) -> bool {
     let mut ancestors = Vec::new();
-    let mut current = earlier.parent();
+    let mut current = earlier.parent_node();
     while let Some(n) = current {
         ancestors.push(n);
-        current = n.parent();
+        current = n.parent_node();
     }
     // The lowest common ancestor, and the children of it that lead to each call.
     let mut later_child = later;
-    let mut current = later.parent();
+    let mut current = later.parent_node();
     let mut common = None;
     while let Some(n) = current {
         if ancestors.iter().any(|a| a.id() == n.id()) {
@@ -117,7 +118,7 @@ fn exclusive(earlier: Node, later: Node) -> bool {
             break;
         }
         later_child = n;
-        current = n.parent();
+        current = n.parent_node();
     }
     let Some(common) = common else {
         return false;
@@ -134,14 +135,14 @@ fn exclusive(earlier: Node, later: Node) -> bool {
     );
     let is_condition = |child: Node| {
         common
-            .child_by_field_name("condition")
+            .field("condition")
             .is_some_and(|c| c.id() == child.id())
     };
     if branches
         && earlier_child.id() != later_child.id()
         && !is_condition(earlier_child)
         && !is_condition(later_child)
-        && common.child_by_field_name("finalizer").map_or(true, |f| {
+        && common.field("finalizer").map_or(true, |f| {
             f.id() != earlier_child.id() && f.id() != later_child.id()
         })
     {

@@ -20,6 +20,7 @@ pub mod unsafe_trailing_return;
 pub mod unused_suppression;
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use std::cell::OnceCell;
@@ -61,7 +62,7 @@ impl<'a, 't> HandlerContext<'a, 't> {
     pub fn classes(&self) -> &'a Classes<'t> {
         self.classes.get_or_init(|| {
             let mut root = self.handler.function;
-            while let Some(parent) = root.parent() {
+            while let Some(parent) = root.parent_node() {
                 root = parent;
             }
             Classes::of(root, self.source)
@@ -72,7 +73,7 @@ impl<'a, 't> HandlerContext<'a, 't> {
     pub fn semantic(&self) -> &'a SemanticModel<'t, 't> {
         self.semantic.get_or_init(|| {
             let mut root = self.handler.function;
-            while let Some(parent) = root.parent() {
+            while let Some(parent) = root.parent_node() {
                 root = parent;
             }
             SemanticModel::build(
@@ -95,6 +96,8 @@ pub fn check_tree<'t>(
     lang: Lang,
     options: &RuleOptions,
 ) -> Checked {
+    // The rules walk the tree many times: serve the walks from a table of its nodes.
+    let _table = crate::analysis::syntax::install(tree);
     let functions = functions::find_with(tree, source, lang, options.wrappers);
     let mut diagnostics = Vec::new();
     let style = StyleCache::default();
@@ -187,7 +190,7 @@ type HandlerRule = fn(&HandlerContext, &Tree, Lang, &mut Vec<Diagnostic>);
 /// call, the whole function).
 pub fn function_statement_start(node: Node) -> usize {
     let mut node = node;
-    while let Some(parent) = node.parent() {
+    while let Some(parent) = node.parent_node() {
         if parent.kind_name() == "program"
             || parent.kind_name() == "class_body"
             || parent.kind_name() == "statement_block"
@@ -206,20 +209,17 @@ pub fn function_statement_start(node: Node) -> usize {
 pub fn dropped_promise<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
     let mut node = call;
     loop {
-        let parent = node.parent()?;
+        let parent = node.parent_node()?;
         match parent.kind_name() {
             "parenthesized_expression" => node = parent,
             "member_expression" => {
-                let on_node = parent
-                    .child_by_field_name("object")
-                    .is_some_and(|o| o.id() == node.id());
+                let on_node = parent.field("object").is_some_and(|o| o.id() == node.id());
                 let chain_method = parent
-                    .child_by_field_name("property")
+                    .field("property")
                     .is_some_and(|p| matches!(text(p, source), "then" | "catch" | "finally"));
-                let chained = parent.parent().filter(|c| {
+                let chained = parent.parent_node().filter(|c| {
                     c.kind_name() == "call_expression"
-                        && c.child_by_field_name("function")
-                            .is_some_and(|f| f.id() == parent.id())
+                        && c.field("function").is_some_and(|f| f.id() == parent.id())
                 });
                 match chained {
                     Some(chained) if on_node && chain_method => node = chained,
@@ -254,8 +254,7 @@ pub fn await_fix(call: Node, dropped: Node) -> Result<Fix, String> {
 
 /// The callee of a call as written (`step.run`, `ctx.step.sleep`, `inngest.send`), for messages.
 pub fn callee_text<'s>(call: Node, source: &'s str) -> &'s str {
-    call.child_by_field_name("function")
-        .map_or("", |f| text(f, source))
+    call.field("function").map_or("", |f| text(f, source))
 }
 
 /// The rules' verdict on one file.

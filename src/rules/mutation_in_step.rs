@@ -45,6 +45,7 @@
 //! to fix a return that reads such a variable.)
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
@@ -183,12 +184,12 @@ fn sorts_for_its_value(write: Node, source: &str) -> bool {
         return false;
     }
     let method = write
-        .child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("property"))
+        .field("function")
+        .and_then(|f| f.field("property"))
         .map_or("", |p| text(p, source));
     matches!(method, "sort" | "reverse")
         && write
-            .parent()
+            .parent_node()
             .is_some_and(|p| p.kind_name() != "expression_statement")
 }
 
@@ -208,9 +209,9 @@ fn is_read(node: Node, source: &str) -> bool {
         // `rows.push(x)` writes `rows`; `rows.push(rows.length)` also reads it.
         "call_expression" | "assignment_expression" | "unary_expression" => {
             let target = match at.kind_name() {
-                "call_expression" => at.child_by_field_name("function"),
-                "unary_expression" => at.child_by_field_name("argument"),
-                _ => at.child_by_field_name("left"),
+                "call_expression" => at.field("function"),
+                "unary_expression" => at.field("argument"),
+                _ => at.field("left"),
             };
             let is_write_target = target.is_some_and(|t| contains(t, node))
                 && written_name(at, source).is_some_and(|w| w.id() == node.id());
@@ -224,12 +225,10 @@ fn is_read(node: Node, source: &str) -> bool {
 /// `rows.push(x)` for `rows`), or `target` itself when it is not written.
 fn write_expression(target: Node) -> Node {
     let mut node = target;
-    while let Some(parent) = node.parent() {
+    while let Some(parent) = node.parent_node() {
         match parent.kind_name() {
             "member_expression" | "subscript_expression" => {
-                let is_object = parent
-                    .child_by_field_name("object")
-                    .is_some_and(|o| o.id() == node.id());
+                let is_object = parent.field("object").is_some_and(|o| o.id() == node.id());
                 if !is_object {
                     return target;
                 }
@@ -237,10 +236,7 @@ fn write_expression(target: Node) -> Node {
             }
             "parenthesized_expression" | "non_null_expression" | "as_expression" => node = parent,
             "assignment_expression" | "augmented_assignment_expression" => {
-                return if parent
-                    .child_by_field_name("left")
-                    .is_some_and(|l| l.id() == node.id())
-                {
+                return if parent.field("left").is_some_and(|l| l.id() == node.id()) {
                     parent
                 } else {
                     target
@@ -252,7 +248,7 @@ fn write_expression(target: Node) -> Node {
             }
             "call_expression" => {
                 return if parent
-                    .child_by_field_name("function")
+                    .field("function")
                     .is_some_and(|f| f.id() == node.id())
                     && node.kind_name() == "member_expression"
                 {
@@ -274,7 +270,7 @@ fn written_name<'t>(write: Node<'t>, source: &str) -> Option<Node<'t>> {
 
 /// The innermost loop within `handler` around `node`.
 fn enclosing_loop<'t>(node: Node<'t>, handler: Node<'t>) -> Option<Node<'t>> {
-    let mut current = node.parent();
+    let mut current = node.parent_node();
     while let Some(n) = current {
         if n.id() == handler.id() {
             return None;
@@ -285,7 +281,7 @@ fn enclosing_loop<'t>(node: Node<'t>, handler: Node<'t>) -> Option<Node<'t>> {
         ) {
             return Some(n);
         }
-        current = n.parent();
+        current = n.parent_node();
     }
     None
 }
@@ -313,10 +309,10 @@ fn reassigned_between(
 
 /// `x` in `x = …`: a plain assignment overwrites the variable without reading it.
 fn is_assignment_target(node: Node) -> bool {
-    node.parent().is_some_and(|parent| {
+    node.parent_node().is_some_and(|parent| {
         parent.kind_name() == "assignment_expression"
             && parent
-                .child_by_field_name("left")
+                .field("left")
                 .is_some_and(|left| left.id() == node.id())
     })
 }

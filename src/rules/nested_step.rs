@@ -32,6 +32,7 @@
 //! outer step's body sees. Every finding is left for manual review.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Tree;
 
 use super::{callee_text, function_statement_start, Diagnostic, HandlerContext, Remedy};
@@ -51,13 +52,13 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
         };
         // body → arguments → the outer step call.
         let outer = body
-            .parent()
-            .and_then(|arguments| arguments.parent())
+            .parent_node()
+            .and_then(|arguments| arguments.parent_node())
             .filter(|c| c.kind_name() == "call_expression");
         let outer_name = match outer {
             Some(outer) => {
                 let id = outer
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .and_then(|a| code_children(a).next())
                     .and_then(|first| string_literal(first, source));
                 match id {

@@ -38,6 +38,7 @@
 //! left for manual review.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
@@ -58,7 +59,7 @@ pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<
         }
         let Some(body) = call
             .call
-            .child_by_field_name("arguments")
+            .field("arguments")
             .and_then(|a| code_children(a).filter(|c| is_function(*c)).last())
         else {
             continue;
@@ -113,7 +114,7 @@ fn result_misuses<'t>(
 ) -> Vec<Misuse<'t>> {
     let source = context.source;
     let mut value = call;
-    while let Some(parent) = value.parent() {
+    while let Some(parent) = value.parent_node() {
         if matches!(
             parent.kind_name(),
             "await_expression"
@@ -130,16 +131,13 @@ fn result_misuses<'t>(
         return vec![found];
     }
     let Some(declarator) = value
-        .parent()
+        .parent_node()
         .filter(|d| d.kind_name() == "variable_declarator")
-        .filter(|d| {
-            d.child_by_field_name("value")
-                .is_some_and(|v| v.id() == value.id())
-        })
+        .filter(|d| d.field("value").is_some_and(|v| v.id() == value.id()))
     else {
         return Vec::new();
     };
-    let Some(pattern) = declarator.child_by_field_name("name") else {
+    let Some(pattern) = declarator.field("name") else {
         return Vec::new();
     };
     // Each bound name with the part of the shape it holds.
@@ -154,10 +152,8 @@ fn result_misuses<'t>(
                 let (key, local) = match member.kind_name() {
                     "shorthand_property_identifier_pattern" => (text(member, source), member),
                     "pair_pattern" => {
-                        let (Some(key), Some(local)) = (
-                            member.child_by_field_name("key"),
-                            member.child_by_field_name("value"),
-                        ) else {
+                        let (Some(key), Some(local)) = (member.field("key"), member.field("value"))
+                        else {
                             continue;
                         };
                         if local.kind_name() != "identifier" {

@@ -57,6 +57,7 @@
 //! parameters. Elsewhere the finding is left for manual review.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
@@ -123,7 +124,7 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
         .filter_map(|c| c.id.clone())
         .collect();
     let quote = context.steps.calls.iter().find_map(|c| {
-        let first = code_children(c.call.child_by_field_name("arguments")?).next()?;
+        let first = code_children(c.call.field("arguments")?).next()?;
         (first.kind_name() == "string").then(|| text(first, source).chars().next())?
     });
     let style = context.style.style(source, quote);
@@ -174,9 +175,7 @@ fn holder_name<'s>(node: Node, context: &HandlerContext<'s, '_>) -> Option<&'s s
         context.source,
     );
     let holder = value_flow.holder?;
-    let name = holder
-        .child_by_field_name("name")
-        .or_else(|| holder.child_by_field_name("left"))?;
+    let name = holder.field("name").or_else(|| holder.field("left"))?;
     (name.kind_name() == "identifier").then(|| text(name, context.source))
 }
 
@@ -250,7 +249,7 @@ impl Imports {
         for statement in code_children(program) {
             match statement.kind_name() {
                 "import_statement" => {
-                    let Some(module) = statement.child_by_field_name("source").map(unquote) else {
+                    let Some(module) = statement.field("source").map(unquote) else {
                         continue;
                     };
                     let Some(clause) =
@@ -278,12 +277,10 @@ impl Imports {
                             }
                             "named_imports" => {
                                 for specifier in code_children(part) {
-                                    let Some(imported) = specifier.child_by_field_name("name")
-                                    else {
+                                    let Some(imported) = specifier.field("name") else {
                                         continue;
                                     };
-                                    let local =
-                                        specifier.child_by_field_name("alias").unwrap_or(imported);
+                                    let local = specifier.field("alias").unwrap_or(imported);
                                     names.push((
                                         text(local, source).to_string(),
                                         module.clone(),
@@ -298,16 +295,15 @@ impl Imports {
                 "lexical_declaration" | "variable_declaration" => {
                     for declarator in code_children(statement) {
                         let required = declarator
-                            .child_by_field_name("value")
+                            .field("value")
                             .filter(|v| v.kind_name() == "call_expression")
                             .filter(|v| {
-                                v.child_by_field_name("function")
+                                v.field("function")
                                     .is_some_and(|f| text(f, source) == "require")
                             })
-                            .and_then(|v| code_children(v.child_by_field_name("arguments")?).next())
+                            .and_then(|v| code_children(v.field("arguments")?).next())
                             .map(unquote);
-                        let (Some(module), Some(pattern)) =
-                            (required, declarator.child_by_field_name("name"))
+                        let (Some(module), Some(pattern)) = (required, declarator.field("name"))
                         else {
                             continue;
                         };
@@ -325,10 +321,9 @@ impl Imports {
                                             names.push((name.clone(), module.clone(), name));
                                         }
                                         "pair_pattern" => {
-                                            if let (Some(key), Some(value)) = (
-                                                member.child_by_field_name("key"),
-                                                member.child_by_field_name("value"),
-                                            ) {
+                                            if let (Some(key), Some(value)) =
+                                                (member.field("key"), member.field("value"))
+                                            {
                                                 names.push((
                                                     text(value, source).to_string(),
                                                     module.clone(),
@@ -400,8 +395,8 @@ fn classify<'t>(
     };
     match node.kind_name() {
         "call_expression" => {
-            let function = node.child_by_field_name("function")?;
-            let arguments = node.child_by_field_name("arguments")?;
+            let function = node.field("function")?;
+            let arguments = node.field("arguments")?;
             if arguments.kind_name() != "arguments" {
                 return None; // a tagged template
             }
@@ -418,8 +413,8 @@ fn classify<'t>(
                     hit(id_base, false)
                 }
                 "member_expression" => {
-                    let object = function.child_by_field_name("object")?;
-                    let property = function.child_by_field_name("property")?;
+                    let object = function.field("object")?;
+                    let property = function.field("property")?;
                     // Names first: resolving a name climbs the tree, which costs more
                     // than comparing text, and almost every call is not one of these.
                     let id_base = match (text(object, source), text(property, source)) {
@@ -444,9 +439,9 @@ fn classify<'t>(
             }
         }
         "new_expression" => {
-            let constructor = node.child_by_field_name("constructor")?;
+            let constructor = node.field("constructor")?;
             let no_arguments = node
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .map_or(true, |a| code_children(a).next().is_none());
             (text(constructor, source) == "Date" && global(constructor) && no_arguments)
                 .then_some(())
@@ -466,7 +461,7 @@ fn why_no_fix(context: &HandlerContext, hit: &Nondeterministic) -> Option<String
                 .to_string(),
         );
     }
-    if node.has_error() || node.parent().is_some_and(|p| p.is_error()) {
+    if node.has_error() || node.parent_node().is_some_and(|p| p.is_error()) {
         return Some("no automatic fix: the code around it did not parse cleanly".to_string());
     }
     if context.binding.run_callee().is_none() {
@@ -482,11 +477,9 @@ fn why_no_fix(context: &HandlerContext, hit: &Nondeterministic) -> Option<String
                 .to_string(),
         );
     }
-    let in_parameters = ["parameters", "parameter"].iter().any(|field| {
-        function
-            .child_by_field_name(field)
-            .is_some_and(|p| contains(p, node))
-    });
+    let in_parameters = ["parameters", "parameter"]
+        .iter()
+        .any(|field| function.field(field).is_some_and(|p| contains(p, node)));
     if in_parameters {
         return Some("no automatic fix: `await` is not allowed in parameters".to_string());
     }
@@ -525,7 +518,7 @@ fn wrap(context: &HandlerContext, hit: &Nondeterministic, id: &str, quote: char)
 /// the operand of a unary operator, and so on. Parentheses are added unless the
 /// place is known to take any unary expression as is.
 fn needs_parentheses(node: Node, source: &str) -> bool {
-    let Some(parent) = node.parent() else {
+    let Some(parent) = node.parent_node() else {
         return true;
     };
     match parent.kind_name() {
@@ -541,7 +534,7 @@ fn needs_parentheses(node: Node, source: &str) -> bool {
         | "assignment_expression"
         | "augmented_assignment_expression" => false,
         "binary_expression" => parent
-            .child_by_field_name("operator")
+            .field("operator")
             .map_or(true, |op| text(op, source) == "**"),
         _ => true,
     }

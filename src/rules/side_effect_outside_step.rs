@@ -54,6 +54,7 @@
 //! not wrapped: use `step.sendEvent` instead. Everything else is left for manual review.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
@@ -94,7 +95,7 @@ pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<D
         .filter_map(|c| c.id.clone())
         .collect();
     let quote = context.steps.calls.iter().find_map(|c| {
-        let first = code_children(c.call.child_by_field_name("arguments")?).next()?;
+        let first = code_children(c.call.field("arguments")?).next()?;
         (first.kind_name() == "string").then(|| text(first, source).chars().next())?
     });
     for (await_node, in_callback) in awaited {
@@ -175,30 +176,30 @@ fn runs_during_handler(context: &HandlerContext, function: Node) -> bool {
     let mut function = function;
     loop {
         let Some(call) = function
-            .parent()
+            .parent_node()
             .filter(|a| a.kind_name() == "arguments")
-            .and_then(|a| a.parent())
+            .and_then(|a| a.parent_node())
             .filter(|c| c.kind_name() == "call_expression")
         else {
             return false;
         };
         let method = call
-            .child_by_field_name("function")
+            .field("function")
             .filter(|f| f.kind_name() == "member_expression")
-            .and_then(|f| f.child_by_field_name("property"))
+            .and_then(|f| f.field("property"))
             .map_or("", |p| text(p, source));
         if !EAGER_ARRAY_METHODS.contains(&method) {
             return false;
         }
         // Inside an awaited `Promise.all(…)` without steps: that await is the finding.
         let mut up = call;
-        while let Some(parent) = up.parent() {
+        while let Some(parent) = up.parent_node() {
             if crate::analysis::is_function(parent) {
                 break;
             }
             if parent.kind_name() == "call_expression"
                 && parent
-                    .child_by_field_name("function")
+                    .field("function")
                     .is_some_and(|f| text(f, source).starts_with("Promise."))
                 && !context.steps.any_within(parent)
             {
@@ -221,12 +222,12 @@ const BODY_READERS: &[&str] = &["json", "text", "arrayBuffer", "blob", "formData
 const WAITS: &[&str] = &["sleep", "delay", "wait", "setTimeout", "setImmediate"];
 /// The call that `call` chains `.then`/`.catch`/`.finally` on, if it does.
 fn chained_call<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
-    let function = unwrap_expression(call.child_by_field_name("function")?);
+    let function = unwrap_expression(call.field("function")?);
     if function.kind_name() != "member_expression" {
         return None;
     }
-    let property = text(function.child_by_field_name("property")?, source);
-    let inner = unwrap_expression(function.child_by_field_name("object")?);
+    let property = text(function.field("property")?, source);
+    let inner = unwrap_expression(function.field("object")?);
     (matches!(property, "then" | "catch" | "finally") && inner.kind_name() == "call_expression")
         .then_some(inner)
 }
@@ -236,17 +237,15 @@ fn chained_call<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
 fn effective_name<'s>(call: Node, source: &'s str) -> &'s str {
     let mut call = call;
     loop {
-        let Some(function) = call.child_by_field_name("function").map(unwrap_expression) else {
+        let Some(function) = call.field("function").map(unwrap_expression) else {
             return "";
         };
         match function.kind_name() {
             "identifier" => return text(function, source),
             "member_expression" => {
-                let property = function
-                    .child_by_field_name("property")
-                    .map_or("", |p| text(p, source));
+                let property = function.field("property").map_or("", |p| text(p, source));
                 let inner = function
-                    .child_by_field_name("object")
+                    .field("object")
                     .map(unwrap_expression)
                     .filter(|o| o.kind_name() == "call_expression");
                 match inner {
@@ -293,17 +292,15 @@ fn is_pure_name(name: &str) -> bool {
 fn hands_handler_publish(context: &HandlerContext, call: Node) -> bool {
     let source = context.source;
     let handler = context.handler.function;
-    call.child_by_field_name("arguments")
-        .is_some_and(|arguments| {
-            any_descendant(arguments, |n| {
-                matches!(
-                    n.kind_name(),
-                    "identifier" | "shorthand_property_identifier"
-                ) && text(n, source) == "publish"
-                    && resolve(n, handler, "publish", source)
-                        .is_some_and(|s| s.id() == handler.id())
-            })
+    call.field("arguments").is_some_and(|arguments| {
+        any_descendant(arguments, |n| {
+            matches!(
+                n.kind_name(),
+                "identifier" | "shorthand_property_identifier"
+            ) && text(n, source) == "publish"
+                && resolve(n, handler, "publish", source).is_some_and(|s| s.id() == handler.id())
         })
+    })
 }
 
 /// Logging methods: a log line written again on replay is noise, not a lost effect.
@@ -321,7 +318,7 @@ fn is_logger_name(receiver: &str) -> bool {
 fn imports_agent_kit(program: Node, source: &str) -> bool {
     code_children(program).any(|statement| {
         statement.kind_name() == "import_statement"
-            && statement.child_by_field_name("source").is_some_and(|s| {
+            && statement.field("source").is_some_and(|s| {
                 text(s, source)
                     .trim_matches(|c| c == '"' || c == '\'')
                     .starts_with("@inngest/agent-kit")
@@ -343,7 +340,7 @@ fn is_harmless(context: &HandlerContext, tree: &Tree, call: Node) -> bool {
     if let Some(inner) = chained_call(call, source) {
         return is_harmless(context, tree, inner);
     }
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return true;
     };
     let function = unwrap_expression(function);
@@ -380,22 +377,17 @@ fn is_harmless(context: &HandlerContext, tree: &Tree, call: Node) -> bool {
             }
         }
         "member_expression" => {
-            let Some(object) = function
-                .child_by_field_name("object")
-                .map(unwrap_expression)
-            else {
+            let Some(object) = function.field("object").map(unwrap_expression) else {
                 return true;
             };
-            let property = function
-                .child_by_field_name("property")
-                .map_or("", |p| text(p, source));
+            let property = function.field("property").map_or("", |p| text(p, source));
             let object_text = text(object, source);
             if object_text == "Promise" {
                 // `Promise.resolve(…)`, a combinator over steps, or over promises made
                 // earlier (`Promise.all([a, b])`: no call of its own).
                 return !PROMISE_COMBINATORS.contains(&property)
                     || context.steps.any_within(call)
-                    || call.child_by_field_name("arguments").is_some_and(|a| {
+                    || call.field("arguments").is_some_and(|a| {
                         !any_descendant(a, |n| {
                             matches!(n.kind_name(), "call_expression" | "new_expression")
                         })
@@ -447,9 +439,9 @@ fn is_handler_logger(context: &HandlerContext, object: Node) -> bool {
         }
         "member_expression" => {
             let is_logger = object
-                .child_by_field_name("property")
+                .field("property")
                 .is_some_and(|p| text(p, source) == "logger");
-            let on_context = object.child_by_field_name("object").is_some_and(|o| {
+            let on_context = object.field("object").is_some_and(|o| {
                 o.kind_name() == "identifier"
                     && resolve(o, handler, text(o, source), source)
                         .is_some_and(|s| s.id() == handler.id())
@@ -466,11 +458,11 @@ fn declared_function<'t>(scope: Node<'t>, name: &str, source: &str) -> Option<No
     let mut declared = Vec::new();
     crate::analysis::scope::declared_names(scope, source, &mut declared);
     let name_node = declared.into_iter().find(|n| text(*n, source) == name)?;
-    let parent = name_node.parent()?;
+    let parent = name_node.parent_node()?;
     match parent.kind_name() {
         "function_declaration" | "generator_function_declaration" => Some(parent),
         "variable_declarator" => parent
-            .child_by_field_name("value")
+            .field("value")
             .map(unwrap_expression)
             .filter(|v| crate::analysis::is_function(*v)),
         _ => None,
@@ -490,9 +482,9 @@ fn reaches_step(function: Node, binding: &StepBinding, source: &str) -> bool {
     any_descendant(function, |node| {
         node.kind_name() == "member_expression"
             && node
-                .child_by_field_name("object")
+                .field("object")
                 .is_some_and(|o| o.kind_name() == "identifier" && is_step_name(text(o, source)))
-            && node.child_by_field_name("property").is_some_and(|p| {
+            && node.field("property").is_some_and(|p| {
                 matches!(
                     text(p, source),
                     "run"
@@ -532,7 +524,7 @@ fn module_function_reaches_step(
 fn imported_from_relative(program: Node, name: &str, source: &str) -> bool {
     code_children(program).any(|statement| {
         statement.kind_name() == "import_statement"
-            && statement.child_by_field_name("source").is_some_and(|s| {
+            && statement.field("source").is_some_and(|s| {
                 text(s, source)
                     .trim_matches(|c| c == '"' || c == '\'')
                     .starts_with('.')
@@ -545,18 +537,14 @@ fn imported_from_relative(program: Node, name: &str, source: &str) -> bool {
 
 /// `inngest.send(…)`, `client.send(…)`: a `send` method on a receiver named like a client.
 fn is_inngest_send(call: Node, source: &str) -> bool {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return false;
     };
     if function.kind_name() != "member_expression" {
         return false;
     }
-    let property = function
-        .child_by_field_name("property")
-        .map(|p| text(p, source));
-    let object = function
-        .child_by_field_name("object")
-        .map(|o| text(o, source));
+    let property = function.field("property").map(|p| text(p, source));
+    let object = function.field("object").map(|o| text(o, source));
     property == Some("send")
         && object.is_some_and(|o| {
             let last = o.rsplit('.').next().unwrap_or(o).to_ascii_lowercase();
@@ -571,9 +559,7 @@ fn callee_name(call: Node, source: &str) -> String {
     while let Some(inner) = chained_call(call, source) {
         call = inner;
     }
-    let callee = call
-        .child_by_field_name("function")
-        .map_or("", |f| text(f, source));
+    let callee = call.field("function").map_or("", |f| text(f, source));
     let one_line: String = callee.split_whitespace().collect::<Vec<_>>().join("");
     if one_line.chars().count() <= 40 {
         one_line
@@ -585,7 +571,7 @@ fn callee_name(call: Node, source: &str) -> String {
 
 /// Why the call cannot be wrapped in a step, if it cannot.
 fn why_no_fix(context: &HandlerContext, await_node: Node, call: Node) -> Option<String> {
-    if await_node.has_error() || await_node.parent().is_some_and(|p| p.is_error()) {
+    if await_node.has_error() || await_node.parent_node().is_some_and(|p| p.is_error()) {
         return Some("no automatic fix: the code around it did not parse cleanly".to_string());
     }
     if context.binding.run_callee().is_none() {
@@ -648,35 +634,27 @@ fn relies_on_narrowing(context: &HandlerContext, await_node: Node, call: Node) -
         })
     };
     let mut child = await_node;
-    while let Some(parent) = child.parent() {
+    while let Some(parent) = child.parent_node() {
         if parent.id() == handler.id() {
             return false;
         }
-        let is_condition = |field: &str| {
-            parent
-                .child_by_field_name(field)
-                .is_some_and(|c| c.id() == child.id())
-        };
+        let is_condition = |field: &str| parent.field(field).is_some_and(|c| c.id() == child.id());
         let governed = match parent.kind_name() {
             "if_statement" | "ternary_expression" => {
-                !is_condition("condition") && narrows(parent.child_by_field_name("condition"))
+                !is_condition("condition") && narrows(parent.field("condition"))
             }
             "binary_expression" => {
-                parent
-                    .child_by_field_name("right")
-                    .is_some_and(|r| r.id() == child.id())
-                    && narrows(parent.child_by_field_name("left"))
+                parent.field("right").is_some_and(|r| r.id() == child.id())
+                    && narrows(parent.field("left"))
             }
-            "switch_statement" => {
-                !is_condition("value") && narrows(parent.child_by_field_name("value"))
-            }
+            "switch_statement" => !is_condition("value") && narrows(parent.field("value")),
             "statement_block" => {
                 // A guard clause before the statement holding the await.
                 code_children(parent)
                     .take_while(|s| s.start_byte() < child.start_byte())
                     .any(|s| {
                         s.kind_name() == "if_statement"
-                            && narrows(s.child_by_field_name("condition"))
+                            && narrows(s.field("condition"))
                             && any_descendant(s, |n| {
                                 matches!(
                                     n.kind_name(),
@@ -708,7 +686,7 @@ fn paths<'t>(node: Node<'t>, source: &str) -> Vec<(String, Node<'t>)> {
         }
         let mut root = n;
         while root.kind_name() == "member_expression" {
-            match root.child_by_field_name("object") {
+            match root.field("object") {
                 Some(object) => root = unwrap_expression(object),
                 None => return,
             }
@@ -749,7 +727,7 @@ fn is_reassignable(context: &HandlerContext, identifier: Node) -> bool {
         return true;
     };
     let mut node = declaration;
-    while let Some(parent) = node.parent() {
+    while let Some(parent) = node.parent_node() {
         if matches!(
             parent.kind_name(),
             "lexical_declaration" | "variable_declaration"
@@ -768,30 +746,23 @@ fn is_reassignable(context: &HandlerContext, identifier: Node) -> bool {
 /// returned, or a `const` read only through properties and in JSON-safe places.
 fn result_survives_json(context: &HandlerContext, await_node: Node) -> bool {
     let source = context.source;
-    let Some(parent) = await_node.parent() else {
+    let Some(parent) = await_node.parent_node() else {
         return false;
     };
     match parent.kind_name() {
         "expression_statement" => true,
         // Returned: the run's output is JSON anyway, unless the handler declares its
         // return type (the step's JSON type may not match it).
-        "return_statement" => context
-            .handler
-            .function
-            .child_by_field_name("return_type")
-            .is_none(),
+        "return_statement" => context.handler.function.field("return_type").is_none(),
         "variable_declarator" => {
-            let Some(name) = parent.child_by_field_name("name") else {
+            let Some(name) = parent.field("name") else {
                 return false;
             };
             let is_const = parent
-                .parent()
+                .parent_node()
                 .and_then(|d| d.child(0))
                 .is_some_and(|k| k.kind_name() == "const");
-            if name.kind_name() != "identifier"
-                || !is_const
-                || parent.child_by_field_name("type").is_some()
-            {
+            if name.kind_name() != "identifier" || !is_const || parent.field("type").is_some() {
                 return false;
             }
             let handler = context.handler.function;
@@ -859,22 +830,22 @@ const JSON_SAFE_METHODS: &[&str] = &[
 /// Whether the parameters of the functions passed to `call` (`rows.map((row) => …)`)
 /// are only used in ways their JSON form supports.
 fn callbacks_use_json_safely(call: Node, source: &str) -> bool {
-    let Some(arguments) = call.child_by_field_name("arguments") else {
+    let Some(arguments) = call.field("arguments") else {
         return true;
     };
     code_children(arguments)
         .filter(|a| crate::analysis::is_function(*a))
         .all(|callback| {
             let mut parameters = Vec::new();
-            if let Some(single) = callback.child_by_field_name("parameter") {
+            if let Some(single) = callback.field("parameter") {
                 crate::analysis::scope::pattern_names(single, &mut parameters);
             }
-            if let Some(list) = callback.child_by_field_name("parameters") {
+            if let Some(list) = callback.field("parameters") {
                 for parameter in code_children(list) {
                     crate::analysis::scope::pattern_names(parameter, &mut parameters);
                 }
             }
-            let Some(body) = callback.child_by_field_name("body") else {
+            let Some(body) = callback.field("body") else {
                 return true;
             };
             let mut safe = true;
@@ -899,10 +870,10 @@ fn callbacks_use_json_safely(call: Node, source: &str) -> bool {
 /// argument of one of its `return`s.
 fn is_returned_by(node: Node, callback: Node) -> bool {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = current.parent_node() {
         if parent.id() == callback.id() {
             return callback
-                .child_by_field_name("body")
+                .field("body")
                 .is_some_and(|b| b.id() == current.id());
         }
         match parent.kind_name() {
@@ -921,23 +892,16 @@ fn json_safe_use(reference: Node, source: &str) -> bool {
     // Climb the property chain: `user.profile.email`.
     let mut node = reference;
     let mut through_property = false;
-    while let Some(parent) = node.parent() {
+    while let Some(parent) = node.parent_node() {
         match parent.kind_name() {
-            "member_expression"
-                if parent
-                    .child_by_field_name("object")
-                    .is_some_and(|o| o.id() == node.id()) =>
-            {
-                let property = parent
-                    .child_by_field_name("property")
-                    .map_or("", |p| text(p, source));
+            "member_expression" if parent.field("object").is_some_and(|o| o.id() == node.id()) => {
+                let property = parent.field("property").map_or("", |p| text(p, source));
                 if property == "size" {
                     return false;
                 }
-                let called = parent.parent().is_some_and(|c| {
+                let called = parent.parent_node().is_some_and(|c| {
                     c.kind_name() == "call_expression"
-                        && c.child_by_field_name("function")
-                            .is_some_and(|f| f.id() == parent.id())
+                        && c.field("function").is_some_and(|f| f.id() == parent.id())
                 });
                 if called {
                     if !JSON_SAFE_METHODS.contains(&property) {
@@ -946,7 +910,7 @@ fn json_safe_use(reference: Node, source: &str) -> bool {
                     // The method's result, and what its callbacks get, are JSON too:
                     // judge their uses the same way (`rows.at(-1)?.createdAt` assigned to
                     // a `Date` variable is not safe).
-                    let Some(call) = parent.parent() else {
+                    let Some(call) = parent.parent_node() else {
                         return false;
                     };
                     if !callbacks_use_json_safely(call, source) {
@@ -967,7 +931,7 @@ fn json_safe_use(reference: Node, source: &str) -> bool {
             _ => break,
         }
     }
-    let Some(parent) = node.parent() else {
+    let Some(parent) = node.parent_node() else {
         return false;
     };
     match parent.kind_name() {
@@ -985,17 +949,15 @@ fn json_safe_use(reference: Node, source: &str) -> bool {
         | "for_in_statement"
         | "switch_statement" => true,
         "binary_expression" => {
-            let operator = parent
-                .child_by_field_name("operator")
-                .map(|o| text(o, source));
+            let operator = parent.field("operator").map(|o| text(o, source));
             !matches!(operator, Some("instanceof" | "-" | "*" | "/"))
         }
         "arguments" => {
             // Passed on: fine to logging, JSON and the value converters; a property
             // (`user.email`) to anything.
             let callee = parent
-                .parent()
-                .and_then(|c| c.child_by_field_name("function"))
+                .parent_node()
+                .and_then(|c| c.field("function"))
                 .map_or("", |f| text(f, source));
             through_property
                 || matches!(
@@ -1014,7 +976,7 @@ fn json_safe_use(reference: Node, source: &str) -> bool {
 /// (`getUser` → `get-user`, `prisma.user.findMany` → `user-find-many`).
 fn step_id_for(call: Node, source: &str) -> String {
     let mut names = Vec::new();
-    let mut node = call.child_by_field_name("function");
+    let mut node = call.field("function");
     while let Some(current) = node.map(unwrap_expression) {
         match current.kind_name() {
             "identifier" => {
@@ -1022,12 +984,12 @@ fn step_id_for(call: Node, source: &str) -> String {
                 break;
             }
             "member_expression" => {
-                if let Some(p) = current.child_by_field_name("property") {
+                if let Some(p) = current.field("property") {
                     names.push(text(p, source));
                 }
-                node = current.child_by_field_name("object");
+                node = current.field("object");
             }
-            "call_expression" => node = current.child_by_field_name("function"),
+            "call_expression" => node = current.field("function"),
             _ => break,
         }
     }

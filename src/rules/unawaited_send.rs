@@ -33,6 +33,7 @@
 //! elsewhere the finding is left for manual review.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use super::{
@@ -82,17 +83,17 @@ pub fn check(functions: &[InngestFunction], tree: &Tree, source: &str, out: &mut
 
 /// `X.send(…)` where `X` is one of `clients`.
 fn is_client_send(call: Node, clients: &[String], source: &str) -> bool {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return false;
     };
     if function.kind_name() != "member_expression" {
         return false;
     }
     let is_send = function
-        .child_by_field_name("property")
+        .field("property")
         .is_some_and(|p| text(p, source) == "send");
     let receiver = function
-        .child_by_field_name("object")
+        .field("object")
         .map(|o| text(unwrap_expression(o), source));
     is_send && receiver.is_some_and(|r| clients.iter().any(|c| c == r))
 }
@@ -106,11 +107,11 @@ fn send_calls<'t>(tree: &'t Tree, source: &str) -> Vec<Node<'t>> {
             if property.kind_name() != "property_identifier" || text(property, source) != "send" {
                 return None;
             }
-            let member = property.parent()?;
-            let call = member.parent()?;
+            let member = property.parent_node()?;
+            let call = member.parent_node()?;
             let is_callee = call.kind_name() == "call_expression"
                 && call
-                    .child_by_field_name("function")
+                    .field("function")
                     .is_some_and(|f| f.id() == member.id());
             is_callee.then_some(call)
         })
@@ -129,15 +130,15 @@ fn client_names(functions: &[InngestFunction], tree: &Tree, source: &str) -> Vec
     for function in functions {
         let receiver = function
             .call
-            .child_by_field_name("function")
-            .and_then(|f| f.child_by_field_name("object"));
+            .field("function")
+            .and_then(|f| f.field("object"));
         if let Some(receiver) = receiver {
             add(text(unwrap_expression(receiver), source));
         }
     }
     let top_level = code_children(tree.root_node()).flat_map(|statement| {
         let declaration = (statement.kind_name() == "export_statement")
-            .then(|| statement.child_by_field_name("declaration"))
+            .then(|| statement.field("declaration"))
             .flatten();
         let declarators: Vec<Node> = match declaration.unwrap_or(statement) {
             d if matches!(
@@ -154,13 +155,13 @@ fn client_names(functions: &[InngestFunction], tree: &Tree, source: &str) -> Vec
     top_level.for_each(|node| match node.kind_name() {
         // `const client = new Inngest({ id: "shop" })`
         "variable_declarator" => {
-            let value = node.child_by_field_name("value").map(unwrap_expression);
+            let value = node.field("value").map(unwrap_expression);
             let is_client = value.is_some_and(|v| {
                 v.kind_name() == "new_expression"
-                    && v.child_by_field_name("constructor")
+                    && v.field("constructor")
                         .is_some_and(|c| text(c, source) == "Inngest")
             });
-            let name = node.child_by_field_name("name");
+            let name = node.field("name");
             if let Some(name) = name.filter(|n| is_client && n.kind_name() == "identifier") {
                 add(text(name, source));
             }
@@ -168,7 +169,7 @@ fn client_names(functions: &[InngestFunction], tree: &Tree, source: &str) -> Vec
         // `import { client } from "@/inngest/client"`, not the SDK's own exports.
         "import_statement" => {
             let from = node
-                .child_by_field_name("source")
+                .field("source")
                 .map(|s| text(s, source).trim_matches(|c| c == '"' || c == '\''))
                 .unwrap_or("");
             let is_sdk =
@@ -183,9 +184,8 @@ fn client_names(functions: &[InngestFunction], tree: &Tree, source: &str) -> Vec
                         "identifier" => imported.push(part),
                         "named_imports" => {
                             for specifier in code_children(part) {
-                                let local = specifier
-                                    .child_by_field_name("alias")
-                                    .or_else(|| specifier.child_by_field_name("name"));
+                                let local =
+                                    specifier.field("alias").or_else(|| specifier.field("name"));
                                 imported.extend(local);
                             }
                         }

@@ -35,6 +35,7 @@
 //! `Promise.all([...])`, which this rule accepts.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use super::{
@@ -50,7 +51,7 @@ use crate::language::Lang;
 fn dropped_by_for_each<'t>(call: Node<'t>, handler: Node<'t>, source: &str) -> Option<Node<'t>> {
     let mut node = call;
     let callback = loop {
-        let parent = node.parent()?;
+        let parent = node.parent_node()?;
         if parent.id() == handler.id() {
             return None;
         }
@@ -59,19 +60,21 @@ fn dropped_by_for_each<'t>(call: Node<'t>, handler: Node<'t>, source: &str) -> O
         }
         node = parent;
     };
-    let arguments = callback.parent().filter(|a| a.kind_name() == "arguments")?;
+    let arguments = callback
+        .parent_node()
+        .filter(|a| a.kind_name() == "arguments")?;
     let for_each = arguments
-        .parent()
+        .parent_node()
         .filter(|c| c.kind_name() == "call_expression")?;
     let is_for_each = for_each
-        .child_by_field_name("function")
+        .field("function")
         .filter(|f| f.kind_name() == "member_expression")
-        .and_then(|f| f.child_by_field_name("property"))
+        .and_then(|f| f.field("property"))
         .is_some_and(|p| text(p, source) == "forEach");
     if !is_for_each {
         return None;
     }
-    let body = callback.child_by_field_name("body")?;
+    let body = callback.field("body")?;
     let returned = |expression: Node| {
         let mut value = unwrap_expression(expression);
         if value.kind_name() == "await_expression" {

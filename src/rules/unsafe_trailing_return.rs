@@ -53,6 +53,7 @@
 //! returns after steps and returns inside loops.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
@@ -195,12 +196,12 @@ fn returns_step_result(context: &HandlerContext, statement: Node, expression: No
     let Some(declarator) = declared
         .iter()
         .find(|n| text(**n, source) == name)
-        .and_then(|n| n.parent())
+        .and_then(|n| n.parent_node())
         .filter(|d| d.kind_name() == "variable_declarator")
     else {
         return false;
     };
-    let Some(initial) = declarator.child_by_field_name("value") else {
+    let Some(initial) = declarator.field("value") else {
         return false;
     };
     let mut initial = unwrap_expression(initial);
@@ -214,7 +215,7 @@ fn returns_step_result(context: &HandlerContext, statement: Node, expression: No
         return false;
     }
     let is_const = declarator
-        .parent()
+        .parent_node()
         .and_then(|d| d.child(0))
         .is_some_and(|keyword| keyword.kind_name() == "const");
     is_const || !is_reassigned(context.handler.function, name, source)
@@ -237,16 +238,14 @@ fn is_fan_out_of_steps(context: &HandlerContext, value: Node) -> bool {
     if value.kind_name() != "call_expression" {
         return false;
     }
-    let callee = value
-        .child_by_field_name("function")
-        .map(|f| text(f, source));
+    let callee = value.field("function").map(|f| text(f, source));
     if !matches!(
         callee,
         Some("Promise.all" | "Promise.allSettled" | "Promise.race" | "Promise.any")
     ) {
         return false;
     }
-    let Some(arguments) = value.child_by_field_name("arguments") else {
+    let Some(arguments) = value.field("arguments") else {
         return false;
     };
     let mut arguments = code_children(arguments);
@@ -259,19 +258,19 @@ fn is_fan_out_of_steps(context: &HandlerContext, value: Node) -> bool {
         "call_expression" => {
             // `xs.map(cb)` where `cb` returns a step call and nothing else.
             let maps = only
-                .child_by_field_name("function")
+                .field("function")
                 .filter(|f| f.kind_name() == "member_expression")
-                .and_then(|f| f.child_by_field_name("property"))
+                .and_then(|f| f.field("property"))
                 .is_some_and(|p| text(p, source) == "map");
             let callback = only
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| code_children(a).next())
                 .map(unwrap_expression);
             let Some(callback) = callback.filter(|c| maps && c.kind_name() == "arrow_function")
             else {
                 return false;
             };
-            let Some(body) = callback.child_by_field_name("body") else {
+            let Some(body) = callback.field("body") else {
                 return false;
             };
             if body.kind_name() != "statement_block" {
@@ -293,10 +292,10 @@ fn is_fan_out_of_steps(context: &HandlerContext, value: Node) -> bool {
 fn is_reassigned(scope: Node, name: &str, source: &str) -> bool {
     any_descendant(scope, |node| match node.kind_name() {
         "assignment_expression" | "augmented_assignment_expression" => node
-            .child_by_field_name("left")
+            .field("left")
             .is_some_and(|l| l.kind_name() == "identifier" && text(l, source) == name),
         "update_expression" => node
-            .child_by_field_name("argument")
+            .field("argument")
             .is_some_and(|a| a.kind_name() == "identifier" && text(a, source) == name),
         _ => false,
     })
@@ -363,9 +362,9 @@ fn is_step_binding(context: &HandlerContext, node: Node) -> bool {
     let name = text(node, source);
     // `ctx` is data (`ctx.event`) unless it is used as `ctx.step`.
     let as_step = node
-        .parent()
+        .parent_node()
         .filter(|p| p.kind_name() == "member_expression")
-        .and_then(|p| p.child_by_field_name("property"))
+        .and_then(|p| p.field("property"))
         .is_some_and(|p| text(p, source) == "step");
     context.binding.names.iter().any(|entry| {
         entry.name == name
@@ -381,7 +380,7 @@ fn reads_handler_arguments(context: &HandlerContext, node: Node) -> bool {
     if handler.kind_name() == "arrow_function" {
         return false;
     }
-    let mut current = node.parent();
+    let mut current = node.parent_node();
     while let Some(n) = current {
         if n.id() == handler.id() {
             return true;
@@ -389,7 +388,7 @@ fn reads_handler_arguments(context: &HandlerContext, node: Node) -> bool {
         if crate::analysis::is_function(n) && n.kind_name() != "arrow_function" {
             return false;
         }
-        current = n.parent();
+        current = n.parent_node();
     }
     false
 }
@@ -490,12 +489,7 @@ fn manual_reason(
     if any_descendant(expression, |n| n.kind_name() == "yield_expression") {
         return Some("the return expression contains `yield`".to_string());
     }
-    if context
-        .handler
-        .function
-        .child_by_field_name("return_type")
-        .is_some()
-    {
+    if context.handler.function.field("return_type").is_some() {
         return Some(
             "the handler declares its return type, and `step.run` returns the JSON-serialized \
              type: `return finalReturn` may no longer type-check (a `Date` becomes a string)"
@@ -530,12 +524,12 @@ fn manual_reason(
 }
 
 fn has_error_ancestor(node: Node) -> bool {
-    let mut current = node.parent();
+    let mut current = node.parent_node();
     while let Some(n) = current {
         if n.is_error() {
             return true;
         }
-        current = n.parent();
+        current = n.parent_node();
     }
     false
 }
@@ -602,7 +596,7 @@ impl Names {
             .filter_map(|c| c.id.clone())
             .collect();
         let quote = context.steps.calls.iter().find_map(|c| {
-            let first = code_children(c.call.child_by_field_name("arguments")?).next()?;
+            let first = code_children(c.call.field("arguments")?).next()?;
             (first.kind_name() == "string").then(|| text(first, source).chars().next())?
         });
         Names {
@@ -678,7 +672,7 @@ fn plan_fix(
         .max(expression.end_byte());
     let unit = style.indent_unit.as_str();
     let quote = style.quote;
-    let parent = statement.parent()?;
+    let parent = statement.parent_node()?;
     let needs_block = parent.kind_name() != "statement_block";
     let original_indent = line_indent(source, statement.start_byte());
 

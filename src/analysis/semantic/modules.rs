@@ -9,6 +9,7 @@
 //! shared by all threads.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -157,7 +158,7 @@ fn scan(path: &Path) -> Option<Scan> {
         }
         "import_statement" | "export_statement" => {
             if let Some(specifier) = node
-                .child_by_field_name("source")
+                .field("source")
                 .and_then(|s| string_literal(s, &source))
                 .filter(|s| is_relative(s))
             {
@@ -165,12 +166,12 @@ fn scan(path: &Path) -> Option<Scan> {
             }
         }
         "call_expression" => {
-            let loads = node.child_by_field_name("function").is_some_and(|f| {
+            let loads = node.field("function").is_some_and(|f| {
                 f.kind_name() == "import"
                     || (f.kind_name() == "identifier" && text(f, &source) == "require")
             });
             if let Some(specifier) = loads
-                .then(|| node.child_by_field_name("arguments"))
+                .then(|| node.field("arguments"))
                 .flatten()
                 .and_then(|a| code_children(a).next())
                 .and_then(|s| string_literal(s, &source))

@@ -18,6 +18,7 @@ pub mod v4_serve_streaming;
 pub mod v4_step_invoke_string;
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use super::{Diagnostic, Remedy};
@@ -109,7 +110,7 @@ impl InngestImports {
             if statement.kind_name() != "import_statement" {
                 continue;
             }
-            let Some(module) = statement.child_by_field_name("source") else {
+            let Some(module) = statement.field("source") else {
                 continue;
             };
             if !is_inngest_module(text(module, source)) {
@@ -119,8 +120,8 @@ impl InngestImports {
             let mut stack = vec![statement];
             while let Some(node) = stack.pop() {
                 if node.kind_name() == "import_specifier" {
-                    let name = node.child_by_field_name("name").map(|n| text(n, source));
-                    let alias = node.child_by_field_name("alias").map(|n| text(n, source));
+                    let name = node.field("name").map(|n| text(n, source));
+                    let alias = node.field("alias").map(|n| text(n, source));
                     if let Some(name) = name {
                         let local = alias.unwrap_or(name);
                         imports.names.push((local.to_string(), name.to_string()));
@@ -157,7 +158,7 @@ pub fn pair<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
     code_children(object).find(|member| {
         member.kind_name() == "pair"
             && member
-                .child_by_field_name("key")
+                .field("key")
                 .is_some_and(|k| text(k, source).trim_matches(|c| c == '"' || c == '\'') == key)
     })
 }
@@ -167,12 +168,10 @@ pub fn pair<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
 pub fn has_member(object: Node, key: &str, source: &str) -> bool {
     code_children(object).any(|member| match member.kind_name() {
         "pair" => member
-            .child_by_field_name("key")
+            .field("key")
             .is_some_and(|k| text(k, source).trim_matches(|c| c == '"' || c == '\'') == key),
         "shorthand_property_identifier" => text(member, source) == key,
-        "method_definition" => member
-            .child_by_field_name("name")
-            .is_some_and(|n| text(n, source) == key),
+        "method_definition" => member.field("name").is_some_and(|n| text(n, source) == key),
         _ => false,
     })
 }
@@ -190,7 +189,7 @@ fn serve_calls<'t>(tree: &'t Tree, source: &str, imports: &InngestImports) -> Ve
         if node.kind_name() != "call_expression" {
             return;
         }
-        let callee = node.child_by_field_name("function");
+        let callee = node.field("function");
         if callee.is_some_and(|c| c.kind_name() == "identifier" && names.contains(&text(c, source)))
         {
             calls.push(node);
@@ -201,7 +200,7 @@ fn serve_calls<'t>(tree: &'t Tree, source: &str, imports: &InngestImports) -> Ve
 
 /// The first argument of a call, when it is an object literal.
 pub fn options_object(call: Node) -> Option<Node> {
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.field("arguments")?;
     let first = code_children(arguments).next()?;
     let first = crate::analysis::unwrap_expression(first);
     (first.kind_name() == "object").then_some(first)

@@ -49,6 +49,7 @@
 //! is not a trigger) and v4 calls are not reported.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use super::{has_member, pair, InngestImports};
@@ -78,10 +79,7 @@ pub fn check(
             continue;
         };
         let remedy = Remedy::from_result(plan(&call, tree, source).map(Fix::safe));
-        let callee = function
-            .call
-            .child_by_field_name("function")
-            .unwrap_or(function.call);
+        let callee = function.call.field("function").unwrap_or(function.call);
         out.push(Diagnostic {
             rule: NAME,
             range: callee.byte_range(),
@@ -113,7 +111,7 @@ impl<'t> V3Call<'t> {
         source: &str,
         imports: &InngestImports,
     ) -> Option<V3Call<'t>> {
-        let arguments = call.child_by_field_name("arguments")?;
+        let arguments = call.field("arguments")?;
         let args: Vec<Node> = code_children(arguments).collect();
         let [options, trigger, handler] = args[..] else {
             return None;
@@ -140,8 +138,8 @@ impl<'t> V3Call<'t> {
         let options_have_id =
             options_inner.kind_name() == "object" && has_member(options_inner, "id", source);
         let receiver_is_inngest = call
-            .child_by_field_name("function")
-            .and_then(|f| f.child_by_field_name("object"))
+            .field("function")
+            .and_then(|f| f.field("object"))
             .is_some_and(|o| text(o, source).to_ascii_lowercase().contains("inngest"));
         (shaped || options_have_id || receiver_is_inngest || imports.any).then_some(V3Call {
             options,
@@ -209,7 +207,7 @@ fn is_trigger_object(object: Node, source: &str) -> bool {
     let mut keys = Vec::new();
     for member in code_children(object) {
         let key = match member.kind_name() {
-            "pair" => member.child_by_field_name("key").map(|k| text(k, source)),
+            "pair" => member.field("key").map(|k| text(k, source)),
             "shorthand_property_identifier" => Some(text(member, source)),
             _ => None,
         };
@@ -230,7 +228,7 @@ fn is_spread_trigger_object(object: Node, source: &str) -> bool {
                 spreads += 1;
                 continue;
             }
-            "pair" => member.child_by_field_name("key").map(|k| text(k, source)),
+            "pair" => member.field("key").map(|k| text(k, source)),
             "shorthand_property_identifier" => Some(text(member, source)),
             _ => None,
         };
@@ -246,7 +244,7 @@ fn is_spread_trigger_object(object: Node, source: &str) -> bool {
 fn top_level_const<'t>(tree: &'t Tree, name: &str, source: &str) -> Option<Node<'t>> {
     for statement in code_children(tree.root_node()) {
         let declaration = if statement.kind_name() == "export_statement" {
-            statement.child_by_field_name("declaration")?
+            statement.field("declaration")?
         } else {
             statement
         };
@@ -258,10 +256,10 @@ fn top_level_const<'t>(tree: &'t Tree, name: &str, source: &str) -> Option<Node<
             .is_some_and(|k| k.kind_name() == "const");
         for declarator in code_children(declaration) {
             let named = declarator
-                .child_by_field_name("name")
+                .field("name")
                 .is_some_and(|n| n.kind_name() == "identifier" && text(n, source) == name);
             if named && is_const {
-                return declarator.child_by_field_name("value");
+                return declarator.field("value");
             }
         }
     }
@@ -487,10 +485,10 @@ fn forwards_parameters(call: &V3Call, source: &str) -> bool {
         return false;
     }
     let name = text(trigger, source);
-    let mut current = trigger.parent();
+    let mut current = trigger.parent_node();
     while let Some(node) = current {
         if crate::analysis::is_function(node) {
-            if let Some(parameters) = node.child_by_field_name("parameters") {
+            if let Some(parameters) = node.field("parameters") {
                 let mut found = false;
                 crate::analysis::for_each_descendant(parameters, |n| {
                     found |= n.kind_name() == "identifier" && text(n, source) == name;
@@ -500,7 +498,7 @@ fn forwards_parameters(call: &V3Call, source: &str) -> bool {
                 }
             }
         }
-        current = node.parent();
+        current = node.parent_node();
     }
     false
 }

@@ -31,6 +31,7 @@
 //! have (`staticSchema<T>()` keeps types only). The finding lists the guide's advice.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Tree;
 
 use super::{manual, InngestImports};
@@ -49,7 +50,7 @@ pub fn check(tree: &Tree, source: &str, imports: &InngestImports, out: &mut Vec<
     for_each_descendant(tree.root_node(), |node| {
         let is_schemas = node.kind_name() == "new_expression"
             && node
-                .child_by_field_name("constructor")
+                .field("constructor")
                 .is_some_and(|c| names.contains(&text(c, source)));
         if is_schemas {
             out.push(manual(

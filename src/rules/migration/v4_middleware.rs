@@ -33,6 +33,7 @@
 //! instance per request where v3 ran `init` once per client.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Tree;
 
 use super::{manual, InngestImports};
@@ -51,7 +52,7 @@ pub fn check(tree: &Tree, source: &str, imports: &InngestImports, out: &mut Vec<
     for_each_descendant(tree.root_node(), |node| {
         let is_middleware = node.kind_name() == "new_expression"
             && node
-                .child_by_field_name("constructor")
+                .field("constructor")
                 .is_some_and(|c| names.contains(&text(c, source)));
         if is_middleware {
             out.push(manual(

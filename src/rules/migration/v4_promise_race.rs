@@ -31,6 +31,7 @@
 //! function's intent, and `group.parallel` needs the handler's `group` binding.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Node;
 
 use super::manual;
@@ -88,27 +89,24 @@ fn race(node: Node, source: &str) -> Option<&'static str> {
     if node.kind_name() != "call_expression" {
         return None;
     }
-    let method = match node
-        .child_by_field_name("function")
-        .map(|f| text(f, source))
-    {
+    let method = match node.field("function").map(|f| text(f, source)) {
         Some("Promise.race") => "race",
         Some("Promise.any") => "any",
         _ => return None,
     };
-    let arguments = node.child_by_field_name("arguments")?;
+    let arguments = node.field("arguments")?;
     let over_steps = any_descendant(arguments, |n| {
         let Some(callee) = n
-            .child_by_field_name("function")
+            .field("function")
             .filter(|f| n.kind_name() == "call_expression" && f.kind_name() == "member_expression")
         else {
             return false;
         };
         let tool = callee
-            .child_by_field_name("property")
+            .field("property")
             .is_some_and(|p| STEP_TOOLS.contains(&text(p, source)));
         let on_step = callee
-            .child_by_field_name("object")
+            .field("object")
             .is_some_and(|o| text(o, source).to_ascii_lowercase().contains("step"));
         tool && on_step
     });

@@ -35,6 +35,7 @@
 //! Each finding says where the option goes.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Node;
 
 use super::{manual, options_object};
@@ -51,7 +52,7 @@ pub fn check(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
     };
     for member in code_children(options) {
         let key = match member.kind_name() {
-            "pair" => member.child_by_field_name("key").map(|k| text(k, source)),
+            "pair" => member.field("key").map(|k| text(k, source)),
             "shorthand_property_identifier" => Some(text(member, source)),
             _ => None,
         };

@@ -25,6 +25,7 @@
 //! shorthand `{ serveHost }` becomes `serveOrigin: serveHost`), the value is kept.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::Node;
 
 use super::options_object;
@@ -60,7 +61,7 @@ pub fn check(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
 pub fn rename(member: Node, source: &str) -> Option<Edit> {
     match member.kind_name() {
         "pair" => {
-            let key = member.child_by_field_name("key")?;
+            let key = member.field("key")?;
             let quote = match text(key, source) {
                 "serveHost" => "",
                 "\"serveHost\"" => "\"",

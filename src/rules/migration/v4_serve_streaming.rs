@@ -24,6 +24,7 @@
 //! while v4's `true` throws where the `serve` handler does not support streaming. Keep
 //! `true` only on a platform that streams; otherwise remove the option.
 
+use crate::analysis::Navigate;
 use tree_sitter::Node;
 
 use super::{options_object, pair};
@@ -38,7 +39,7 @@ pub const NAME: &str = "v4-serve-streaming";
 pub fn check(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
     let Some(value) = options_object(call)
         .and_then(|options| pair(options, "streaming", source))
-        .and_then(|p| p.child_by_field_name("value"))
+        .and_then(|p| p.field("value"))
     else {
         return;
     };

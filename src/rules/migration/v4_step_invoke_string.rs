@@ -35,6 +35,7 @@
 //! the app ID cannot be told from the function ID inside one string.
 
 use crate::analysis::kind::KindName;
+use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use super::{manual, pair, InngestImports};
@@ -115,21 +116,18 @@ fn string_function<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
     if node.kind_name() != "call_expression" {
         return None;
     }
-    let callee = node.child_by_field_name("function")?;
+    let callee = node.field("function")?;
     if callee.kind_name() != "member_expression"
-        || callee
-            .child_by_field_name("property")
-            .map(|p| text(p, source))
-            != Some("invoke")
+        || callee.field("property").map(|p| text(p, source)) != Some("invoke")
     {
         return None;
     }
-    let arguments: Vec<Node> = code_children(node.child_by_field_name("arguments")?).collect();
+    let arguments: Vec<Node> = code_children(node.field("arguments")?).collect();
     let options = unwrap_expression(*arguments.get(1)?);
     if options.kind_name() != "object" {
         return None;
     }
-    let value = pair(options, "function", source)?.child_by_field_name("value")?;
+    let value = pair(options, "function", source)?.field("value")?;
     matches!(value.kind_name(), "string" | "template_string").then_some(value)
 }
 
@@ -140,18 +138,18 @@ fn client_ids(tree: &Tree, source: &str, imports: &InngestImports) -> Vec<String
     for_each_descendant(tree.root_node(), |node| {
         if node.kind_name() != "new_expression"
             || !node
-                .child_by_field_name("constructor")
+                .field("constructor")
                 .is_some_and(|c| names.contains(&text(c, source)))
         {
             return;
         }
         let id = node
-            .child_by_field_name("arguments")
+            .field("arguments")
             .and_then(|a| code_children(a).next())
             .map(unwrap_expression)
             .filter(|o| o.kind_name() == "object")
             .and_then(|o| pair(o, "id", source))
-            .and_then(|p| p.child_by_field_name("value"))
+            .and_then(|p| p.field("value"))
             .and_then(|v| string_literal(v, source));
         ids.extend(id);
     });
@@ -171,7 +169,7 @@ fn referenceable_import(tree: &Tree, source: &str, imports: &InngestImports) -> 
         .collect();
     for statement in &statements {
         let from_inngest = statement
-            .child_by_field_name("source")
+            .field("source")
             .is_some_and(|s| matches!(text(s, source), "\"inngest\"" | "'inngest'"));
         let type_only = text(*statement, source).starts_with("import type");
         if !from_inngest || type_only {

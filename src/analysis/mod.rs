@@ -106,18 +106,33 @@ pub fn keyword_nodes<'t, 's>(
 where
     't: 's,
 {
+    word_occurrences(source, root.byte_range(), word)
+        .filter_map(move |at| root.descendant_for_byte_range(at, at + word.len()))
+        .filter(move |node| !node.is_named() && node.kind_name() == word)
+}
+
+/// Where `word` occurs in `source` within `range` as a whole word: not preceded or
+/// followed by a character of a name (`step` in `step.run`, not in `steps` or `mystep`).
+pub fn word_occurrences<'s>(
+    source: &'s str,
+    range: std::ops::Range<usize>,
+    word: &'s str,
+) -> impl Iterator<Item = usize> + 's {
     let bytes = source.as_bytes();
-    let (start, end) = (root.start_byte(), root.end_byte().min(bytes.len()));
+    let end = range.end.min(bytes.len());
+    let start = range.start.min(end);
     let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
-    memchr::memmem::find_iter(&bytes[start.min(end)..end], word.as_bytes())
+    let finder =
+        (!word.is_empty()).then(|| memchr::memmem::find_iter(&bytes[start..end], word.as_bytes()));
+    finder
+        .into_iter()
+        .flatten()
         .map(move |at| start + at)
         .filter(move |&at| {
             let before = at.checked_sub(1).map(|i| bytes[i]);
             let after = bytes.get(at + word.len()).copied();
             !before.is_some_and(is_name_byte) && !after.is_some_and(is_name_byte)
         })
-        .filter_map(move |at| root.descendant_for_byte_range(at, at + word.len()))
-        .filter(move |node| !node.is_named() && node.kind_name() == word)
 }
 
 #[cfg(test)]

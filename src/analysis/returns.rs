@@ -43,10 +43,24 @@ pub fn find<'t>(
     };
     let query = &Queries::get(lang).returns;
     let mut cursor = QueryCursor::new();
-    let mut captures = cursor.captures(query, body, source.as_bytes());
+    // A return statement starts with the keyword: the query runs only around each
+    // occurrence of the word in the body (it matches the statements holding it), not
+    // over every node of the body.
+    let mut statements: Vec<Node<'t>> = Vec::new();
+    for at in super::word_occurrences(source, body.byte_range(), "return") {
+        cursor.set_byte_range(at..at + "return".len());
+        let mut captures = cursor.captures(query, body, source.as_bytes());
+        while let Some((m, index)) = captures.next() {
+            let statement = m.captures[*index].node;
+            if statement.start_byte() == at {
+                statements.push(statement);
+            }
+        }
+    }
+    statements.sort_by_key(|s| s.start_byte());
+    statements.dedup_by_key(|s| s.id());
     let mut found = Vec::new();
-    while let Some((m, index)) = captures.next() {
-        let statement = m.captures[*index].node;
+    for statement in statements {
         if enclosing_function(statement).map(|f| f.id()) != Some(handler.function.id()) {
             continue;
         }

@@ -74,26 +74,44 @@ pub fn find<'t>(
 
     let function = handler.function;
     let mut cursor = QueryCursor::new();
-    // Scoped to the handler's subtree: a query from the root would walk every
-    // top-level statement once per handler (quadratic in big files).
-    let mut matches = cursor.matches(query, function, source.as_bytes());
+    // A step call names the binding: its callee is `step.…`, `ctx.step.…` or a bare
+    // tool, or its arguments hand on `step`, `ctx`, `{ step }`. So the query runs only
+    // around each occurrence of a binding name in the handler (every call holding one
+    // matches there), not over every node of the handler.
+    let mut names: Vec<&str> = binding.names.iter().map(|n| n.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut occurrences: Vec<(usize, usize)> = names
+        .iter()
+        .flat_map(|name| {
+            super::word_occurrences(source, function.byte_range(), name)
+                .map(move |at| (at, at + name.len()))
+        })
+        .collect();
+    occurrences.sort_unstable();
     let mut calls: Vec<StepCall<'t>> = Vec::new();
-    while let Some(m) = matches.next() {
-        let Some((call, callee, arguments)) = queries.call_parts(m) else {
-            continue;
-        };
-        if !contains(function, call) {
-            continue;
+    let mut seen: Vec<usize> = Vec::new();
+    for range in occurrences {
+        cursor.set_byte_range(range.0..range.1);
+        let mut matches = cursor.matches(query, function, source.as_bytes());
+        while let Some(m) = matches.next() {
+            let Some((call, callee, arguments)) = queries.call_parts(m) else {
+                continue;
+            };
+            if !contains(function, call) || seen.contains(&call.id()) {
+                continue;
+            }
+            seen.push(call.id());
+            let tool = match step_tool(callee, binding, source) {
+                Some(tool) => Some(tool.to_string()),
+                None if hands_binding(arguments, binding, source) => None,
+                None => continue,
+            };
+            let id = code_children(arguments)
+                .next()
+                .and_then(|first| step_id_literal(first, source));
+            calls.push(StepCall { call, tool, id });
         }
-        let tool = match step_tool(callee, binding, source) {
-            Some(tool) => Some(tool.to_string()),
-            None if hands_binding(arguments, binding, source) => None,
-            None => continue,
-        };
-        let id = code_children(arguments)
-            .next()
-            .and_then(|first| step_id_literal(first, source));
-        calls.push(StepCall { call, tool, id });
     }
     calls.sort_by_key(|c| (c.call.start_byte(), c.call.id()));
     calls.dedup_by_key(|c| c.call.id());

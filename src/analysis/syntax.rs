@@ -16,7 +16,7 @@
 //! answers exactly what the tree-sitter call it replaces answers (debug builds check
 //! it on every call).
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::marker::PhantomData;
 use std::rc::Rc;
 
@@ -28,7 +28,6 @@ use super::kind;
 #[derive(Clone, Copy)]
 struct Entry {
     raw: ffi::TSNode,
-    start: u32,
     /// The index of the parent (`u32::MAX` for the table's root).
     parent: u32,
     /// The index just past this node's subtree (its next sibling, or an ancestor's).
@@ -41,19 +40,27 @@ struct Entry {
 /// The nodes under one root, in preorder.
 struct Table {
     entries: Vec<Entry>,
+    /// Where each entry starts, apart: a lookup searches 4-byte keys, not entries.
+    starts: Vec<u32>,
+    /// The nodes looked up last (node id, index), by a hash of the id: the rules ask
+    /// about the same node several times in a row (its fields, its parent).
+    recent: [Cell<(usize, u32)>; RECENT],
 }
+
+const RECENT: usize = 256;
 
 impl Table {
     fn build(root: Node) -> Table {
         let mut entries: Vec<Entry> = Vec::new();
+        let mut starts: Vec<u32> = Vec::new();
         let mut open: Vec<u32> = Vec::new();
         let mut cursor = root.walk();
         loop {
             let node = cursor.node();
             let index = entries.len() as u32;
+            starts.push(node.start_byte() as u32);
             entries.push(Entry {
                 raw: node.into_raw(),
-                start: node.start_byte() as u32,
                 parent: open.last().copied().unwrap_or(u32::MAX),
                 next: index + 1,
                 field: cursor.field_id().map_or(0, |f| f.get()),
@@ -68,7 +75,11 @@ impl Table {
                     break;
                 }
                 if !cursor.goto_parent() {
-                    return Table { entries };
+                    return Table {
+                        entries,
+                        starts,
+                        recent: std::array::from_fn(|_| Cell::new((0, 0))),
+                    };
                 }
                 if let Some(parent) = open.pop() {
                     entries[parent as usize].next = entries.len() as u32;
@@ -79,14 +90,22 @@ impl Table {
 
     /// The index of `node`, when it is in the table.
     fn index_of(&self, node: Node) -> Option<usize> {
-        let raw = node.into_raw();
+        let id = node.id();
+        let slot = &self.recent[(id >> 4) % RECENT];
+        let (recent_id, recent_index) = slot.get();
+        if recent_id == id {
+            return Some(recent_index as usize);
+        }
         let start = node.start_byte() as u32;
-        let first = self.entries.partition_point(|e| e.start < start);
-        self.entries[first..]
+        let first = self.starts.partition_point(|&s| s < start);
+        let found = self.starts[first..]
             .iter()
-            .take_while(|e| e.start == start)
-            .position(|e| e.raw.id == raw.id)
-            .map(|at| first + at)
+            .zip(&self.entries[first..])
+            .take_while(|(&s, _)| s == start)
+            .position(|(_, e)| e.raw.id as usize == id)
+            .map(|at| first + at)?;
+        slot.set((id, found as u32));
+        Some(found)
     }
 }
 

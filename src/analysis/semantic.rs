@@ -484,6 +484,15 @@ impl<'a, 't> SemanticModel<'a, 't> {
                             }
                             _ => None,
                         });
+                    // What a call's argument defines: its `targets` hold it.
+                    let argument_definition =
+                        |targets: &[BindingKey<'a>], argument: Node<'t>| Definition {
+                            targets: targets.to_vec(),
+                            value: argument,
+                            line,
+                            handed_module: handed_module.clone(),
+                            handed_to_this: to_this,
+                        };
                     // `list.push(p)`, `cache.set(k, step)`: the receiver may keep what it
                     // is handed; `keep(step)`: the parameters of a local function receive
                     // it. One definition per argument: `list.push(await step.run(…))`
@@ -503,16 +512,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
                             let targets: Vec<BindingKey> =
                                 self.key_of(target).into_iter().collect();
                             for argument in arguments_list {
-                                push(
-                                    Definition {
-                                        targets: targets.clone(),
-                                        value: argument,
-                                        line,
-                                        handed_module: handed_module.clone(),
-                                        handed_to_this: to_this,
-                                    },
-                                    true,
-                                );
+                                push(argument_definition(&targets, argument), true);
                             }
                         }
                     }
@@ -527,16 +527,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
                         _ => Vec::new(),
                     };
                     for argument in code_children(arguments) {
-                        push(
-                            Definition {
-                                targets: targets.clone(),
-                                value: argument,
-                                line,
-                                handed_module: handed_module.clone(),
-                                handed_to_this: to_this,
-                            },
-                            true,
-                        );
+                        push(argument_definition(&targets, argument), true);
                     }
                 }
                 _ => {}

@@ -183,23 +183,26 @@ pub fn for_each_descendant<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) 
                 visit(unsafe { node_of(entry.raw, root) });
             }
         }
-        None => {
-            // A cursor made from `root` cannot leave it: at `root`, `goto_next_sibling`
-            // and `goto_parent` fail.
-            let mut cursor = root.walk();
-            loop {
-                visit(cursor.node());
-                if cursor.goto_first_child() {
-                    continue;
-                }
-                loop {
-                    if cursor.goto_next_sibling() {
-                        break;
-                    }
-                    if !cursor.goto_parent() {
-                        return;
-                    }
-                }
+        None => walk_with_cursor(root, visit),
+    }
+}
+
+/// [`for_each_descendant`] by tree-sitter's cursor: for trees not installed.
+fn walk_with_cursor<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
+    // A cursor made from `root` cannot leave it: at `root`, `goto_next_sibling` and
+    // `goto_parent` fail.
+    let mut cursor = root.walk();
+    loop {
+        visit(cursor.node());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
             }
         }
     }
@@ -396,21 +399,7 @@ mod tests {
                 let mut sub = Vec::new();
                 for_each_descendant(*node, |n| sub.push(n));
                 let mut cursor_sub = Vec::new();
-                let mut cursor = node.walk();
-                'walk: loop {
-                    cursor_sub.push(cursor.node());
-                    if cursor.goto_first_child() {
-                        continue;
-                    }
-                    loop {
-                        if cursor.goto_next_sibling() {
-                            break;
-                        }
-                        if !cursor.goto_parent() {
-                            break 'walk;
-                        }
-                    }
-                }
+                walk_with_cursor(*node, |n| cursor_sub.push(n));
                 assert_eq!(sub, cursor_sub, "{lang:?} {node:?}");
                 let children: Vec<_> = code_children(*node).collect();
                 let mut cursor = node.walk();

@@ -17,7 +17,6 @@
 //! it on every call).
 
 use std::cell::{Cell, OnceCell, RefCell};
-use std::marker::PhantomData;
 use std::rc::Rc;
 
 use tree_sitter::{ffi, Node, Tree};
@@ -121,21 +120,12 @@ thread_local! {
     static INSTALLED: RefCell<Vec<Installed>> = const { RefCell::new(Vec::new()) };
 }
 
-/// While this lives, nodes of its tree are served from the table.
-pub struct Guard<'t> {
-    _tree: PhantomData<&'t Tree>,
-    /// Not `Send`: the table belongs to this thread.
-    _thread: PhantomData<*const ()>,
-}
-
-impl Drop for Guard<'_> {
-    fn drop(&mut self) {
-        INSTALLED.with(|installed| installed.borrow_mut().pop());
-    }
-}
-
-/// Serve the nodes of `tree` from a table (built on first use) until the guard drops.
-pub fn install(tree: &Tree) -> Guard<'_> {
+/// Run `f` with the nodes of `tree` served from a table (built on first use).
+///
+/// A closure rather than a guard the caller holds: a guard could be leaked
+/// (`mem::forget`), leaving the table of a freed tree installed, and a tree allocated
+/// later at the same address would then be served stale nodes.
+pub fn with_table<R>(tree: &Tree, f: impl FnOnce() -> R) -> R {
     let root = tree.root_node().into_raw();
     INSTALLED.with(|installed| {
         installed.borrow_mut().push(Installed {
@@ -144,9 +134,17 @@ pub fn install(tree: &Tree) -> Guard<'_> {
             table: OnceCell::new(),
         })
     });
-    Guard {
-        _tree: PhantomData,
-        _thread: PhantomData,
+    // Uninstalled when `f` returns or unwinds.
+    let _uninstall = Uninstall;
+    f()
+}
+
+/// Uninstalls the innermost table when dropped (see [`with_table`]).
+struct Uninstall;
+
+impl Drop for Uninstall {
+    fn drop(&mut self) {
+        INSTALLED.with(|installed| installed.borrow_mut().pop());
     }
 }
 
@@ -157,7 +155,8 @@ fn installed(node: Node) -> Option<(Rc<Table>, usize)> {
         let installed = installed.borrow();
         let found = installed.iter().rev().find(|i| i.tree == tree)?;
         Some(Rc::clone(found.table.get_or_init(|| {
-            // SAFETY: `found.root` is the root of a tree a live `Guard` borrows.
+            // SAFETY: `found.root` is the root of a tree that `with_table` borrows
+            // for as long as it is installed.
             Rc::new(Table::build(unsafe { Node::from_raw(found.root) }))
         })))
     })?;
@@ -380,13 +379,19 @@ mod tests {
             let tree = parse(SOURCE, lang).unwrap();
             let mut all = Vec::new();
             for_each_descendant(tree.root_node(), |n| all.push(n));
-            let _guard = install(&tree);
+            with_table(&tree, || check_against_tree_sitter(lang, &tree, &all));
+        }
+    }
+
+    fn check_against_tree_sitter(lang: Lang, tree: &Tree, all: &[Node]) {
+        assert!(installed(tree.root_node()).is_some(), "the table serves");
+        {
             let mut from_table = Vec::new();
             for_each_descendant(tree.root_node(), |n| from_table.push(n));
             assert_eq!(all, from_table, "{lang:?}");
             assert!(all.len() > 100);
             let language = tree.language();
-            for node in &all {
+            for node in all {
                 assert_eq!(node.parent_node(), node.parent(), "{lang:?} {node:?}");
                 for id in 1..=language.field_count() as u16 {
                     let name = language.field_name_for_id(id).unwrap();
@@ -416,13 +421,17 @@ mod tests {
     #[test]
     fn other_trees_fall_back() {
         let installed_tree = parse(SOURCE, Lang::TypeScript).unwrap();
-        let _guard = install(&installed_tree);
-        let other = parse("const a = f(b);", Lang::TypeScript).unwrap();
-        let mut count = 0;
-        for_each_descendant(other.root_node(), |n| {
-            assert_eq!(n.parent_node(), n.parent());
-            count += 1;
+        with_table(&installed_tree, || {
+            let other = parse("const a = f(b);", Lang::TypeScript).unwrap();
+            assert!(installed(other.root_node()).is_none());
+            let mut count = 0;
+            for_each_descendant(other.root_node(), |n| {
+                assert_eq!(n.parent_node(), n.parent());
+                count += 1;
+            });
+            assert!(count > 5);
         });
-        assert!(count > 5);
+        // Uninstalled when the closure returns.
+        assert!(installed(installed_tree.root_node()).is_none());
     }
 }

@@ -97,7 +97,16 @@ pub fn check_tree<'t>(
     options: &RuleOptions,
 ) -> Checked {
     // The rules walk the tree many times: serve the walks from a table of its nodes.
-    let _table = crate::analysis::syntax::install(tree);
+    crate::analysis::syntax::with_table(tree, || check_installed(tree, source, lang, options))
+}
+
+/// [`check_tree`], with the tree's table installed.
+fn check_installed<'t>(
+    tree: &'t Tree,
+    source: &'t str,
+    lang: Lang,
+    options: &RuleOptions,
+) -> Checked {
     let functions = functions::find_with(tree, source, lang, options.wrappers);
     let mut diagnostics = Vec::new();
     let style = StyleCache::default();

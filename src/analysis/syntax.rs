@@ -5,11 +5,12 @@
 //! Why: tree-sitter moves between nodes by re-reading its compressed subtrees (a
 //! sibling step, a `parent()` that searches down from the root, a field lookup that
 //! compares the field's name with every field name of the grammar and then scans the
-//! children). The rules make a dozen walks of each handler; a profile of `--check` spent
-//! more time in those moves than in the rules themselves. The table is built by one
-//! walk, on first use, for the tree [`install`]ed on this thread; then a walk of a
-//! subtree is a slice of the table, a parent is an index, and a field is one scan of
-//! the children's field ids.
+//! children). The rules walk each handler many times and ask for parents and fields all
+//! the time; a profile of `--check` spent more time in those moves than in the rules
+//! themselves. The table is built by one walk, on first use, for the tree being analysed
+//! on this thread ([`with_table`]); then a walk of a subtree is a slice of the table, a
+//! parent is an index, and a field is one scan of the children's field ids. Byte offsets
+//! are kept as `u32`, as tree-sitter keeps them.
 //!
 //! Nodes of any other tree (the relative modules the semantic model reads, a tree
 //! parsed to check a fix) are served by tree-sitter as before: every function here

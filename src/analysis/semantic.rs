@@ -8,8 +8,9 @@
 //! a function that calls that closure, `const p = step.run(…)` held unawaited, an
 //! object whose method does, a function's parameters once a call hands it one). A value
 //! built by `await` of a step is data, not a step: `const r = await step.run(…)` does
-//! not reach. Functions imported from relative modules reach a step when their module,
-//! or a relative module it imports, mentions `step` (see [`modules`]).
+//! not reach. Functions imported from modules of the project (relative, or through a
+//! `tsconfig.json` path alias) reach a step when their module, or a module of the project
+//! it imports, mentions `step` (see [`modules`]).
 //!
 //! Calls that cannot be resolved (package imports, globals, methods of values) are
 //! taken not to reach the handler's step: they cannot see its binding unless it is
@@ -27,6 +28,7 @@ use super::scope::{ancestors_within, declared_names, pattern_names};
 use super::{code_children, for_each_descendant, is_function, text, unwrap_expression};
 
 pub mod modules;
+pub mod tsconfig;
 
 /// A binding: the id of the node whose scope declares it, and its name.
 type BindingKey<'a> = (usize, &'a str);
@@ -68,8 +70,10 @@ pub struct SemanticModel<'a, 't> {
     reaching: HashMap<usize, HashMap<&'a str, usize>>,
     /// The step binding (or a value reaching it) was handed to a method of `this`.
     this_handed: bool,
-    /// Relative module specifiers the step binding was handed to.
+    /// Specifiers of modules of the project the step binding was handed to.
     handed_modules: HashSet<String>,
+    /// Whether each non-relative specifier met is a path alias of the project.
+    local: std::cell::RefCell<HashMap<String, bool>>,
 }
 
 /// One way a binding gets its value: `targets` hold what `value` holds.
@@ -77,7 +81,7 @@ struct Definition<'a, 't> {
     targets: Vec<BindingKey<'a>>,
     value: Node<'t>,
     line: usize,
-    /// For an argument of a call: the relative module whose function receives it.
+    /// For an argument of a call: the module of the project whose function receives it.
     handed_module: Option<String>,
     /// For an argument of a call: the call is a method of `this`.
     handed_to_this: bool,
@@ -105,7 +109,7 @@ enum Reach<'a> {
     LoadsInngest,
     /// A binding of the file: reaches when it is found to.
     Binding(usize, &'a str),
-    /// A relative module, by an imported name or a `require`/`import()` call:
+    /// A module of the project, by an imported name or a `require`/`import()` call:
     /// `fixed` says why when the module itself may run steps; otherwise it reaches
     /// once the binding is handed to it.
     Module {
@@ -143,6 +147,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
             reaching: HashMap::new(),
             handed_modules: HashSet::new(),
             this_handed: false,
+            local: Default::default(),
         };
         let definitions = model.definitions(&traversal.candidates);
         model.propagate(&definitions, &traversal.reads);
@@ -270,7 +275,8 @@ impl<'a, 't> SemanticModel<'a, 't> {
                 if loads_module(node, self.source).as_deref() == Some("inngest") {
                     return Reach::LoadsInngest;
                 }
-                let Some(specifier) = required_module(node, self.source) else {
+                let Some(specifier) = loads_module(node, self.source).filter(|s| self.is_local(s))
+                else {
                     return Reach::Never;
                 };
                 let fixed = self.module_verdict(&specifier, modules);
@@ -291,7 +297,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
             Origin::Imported(_) if self.global_step.as_deref() == Some(name) => {
                 Reach::GlobalStep(name)
             }
-            Origin::Imported(specifier) if modules::is_relative(&specifier) => {
+            Origin::Imported(specifier) if self.is_local(&specifier) => {
                 let fixed = self.module_verdict(&specifier, modules);
                 Reach::Module {
                     specifier,
@@ -361,7 +367,24 @@ impl<'a, 't> SemanticModel<'a, 't> {
         }
     }
 
-    /// Why a relative module the file imports may run steps by itself, if it may
+    /// Whether an imported module is one of the project's (relative, or a path alias
+    /// that leads to a file), memoised: the others are packages.
+    fn is_local(&self, specifier: &str) -> bool {
+        if modules::is_relative(specifier) {
+            return true;
+        }
+        let Some(directory) = &self.directory else {
+            return false;
+        };
+        if let Some(known) = self.local.borrow().get(specifier) {
+            return *known;
+        }
+        let local = modules::is_local(directory, specifier);
+        self.local.borrow_mut().insert(specifier.to_string(), local);
+        local
+    }
+
+    /// Why a module of the project the file imports may run steps by itself, if it may
     /// (memoised in `memo` by specifier).
     fn module_verdict(
         &self,
@@ -475,11 +498,11 @@ impl<'a, 't> SemanticModel<'a, 't> {
                     };
                     let to_this = is_method_of_this(function);
                     let function = unwrap_expression(function);
-                    // Handed to a function of a relative module: that module may keep
+                    // Handed to a function of a module of the project: that module may keep
                     // it; handed to a method of `this`: the class may.
                     let handed_module =
                         root_name(function).and_then(|root| match self.origin(root) {
-                            Origin::Imported(specifier) if modules::is_relative(&specifier) => {
+                            Origin::Imported(specifier) if self.is_local(&specifier) => {
                                 Some(specifier)
                             }
                             _ => None,
@@ -869,11 +892,6 @@ fn is_awaited(value: Node) -> bool {
             _ => return false,
         }
     }
-}
-
-/// The relative module a `require("./x")` or `import("./x")` call loads.
-fn required_module(call: Node, source: &str) -> Option<String> {
-    loads_module(call, source).filter(|s| modules::is_relative(s))
 }
 
 /// The module a `require("x")` or `import("x")` call loads.

@@ -1,8 +1,12 @@
-//! Relative modules a handler's file imports: can a function from them run a step?
+//! Modules of the project a handler's file imports (relative, or through a path alias of
+//! the nearest `tsconfig.json`, see [`super::tsconfig`]): can a function from them run a
+//! step?
 //!
 //! A module is taken to reach a step when its code mentions the name `step` anywhere
 //! (a parameter, a property, `import { step } from "inngest"`, `ctx.step.run`), or when
-//! a relative module it imports or re-exports does, transitively. Coarse on purpose: a
+//! a module of the project it imports or re-exports does, transitively. Following path
+//! aliases makes that graph most of an application: on 17 real applications, one run
+//! took 0.86 s instead of 0.49 s, the modules parsed once each. Coarse on purpose: a
 //! module is read once per run, whatever the number of handlers that import it, and
 //! saying "it may" costs only an unneeded manual review. A module that cannot be found
 //! or read is taken to reach a step. Each file is read and scanned at most once per run,
@@ -32,7 +36,8 @@ pub enum Verdict {
 #[derive(Debug, Clone)]
 struct Scan {
     mentions_step: bool,
-    /// Relative specifiers it imports, re-exports or requires.
+    /// Specifiers it imports, re-exports or requires (packages included: whether one is
+    /// a path alias depends on the importing directory).
     imports: Vec<String>,
 }
 
@@ -44,12 +49,33 @@ pub fn is_relative(specifier: &str) -> bool {
         || specifier.starts_with("../")
 }
 
-/// Whether the module `specifier` (relative to `directory`) or any relative module it
-/// reaches mentions `step`.
+/// Whether `specifier`, imported from a file of `directory`, names a module of the
+/// project: a relative path, or a path alias of the nearest `tsconfig.json` that leads
+/// to a file (see [`super::tsconfig`]). Anything else is a package.
+pub fn is_local(directory: &Path, specifier: &str) -> bool {
+    is_relative(specifier) || resolve(directory, specifier).is_some()
+}
+
+/// Whether the module `specifier` (imported from a file of `directory`: relative, or a
+/// path alias) or any module of the project it reaches mentions `step`.
 pub fn reaches_step(directory: &Path, specifier: &str) -> Verdict {
     let Some(start) = resolve(directory, specifier) else {
         return Verdict::Unreadable;
     };
+    static VERDICTS: OnceLock<Mutex<HashMap<PathBuf, Verdict>>> = OnceLock::new();
+    let verdicts = VERDICTS.get_or_init(Default::default);
+    if let Some(known) = verdicts.lock().ok().and_then(|v| v.get(&start).cloned()) {
+        return known;
+    }
+    let verdict = reaches_step_from(start.clone());
+    if let Ok(mut verdicts) = verdicts.lock() {
+        verdicts.insert(start, verdict.clone());
+    }
+    verdict
+}
+
+/// [`reaches_step`] from the file `start`, by a walk of the modules it imports.
+fn reaches_step_from(start: PathBuf) -> Verdict {
     let mut pending = vec![start];
     let mut seen: Vec<PathBuf> = Vec::new();
     while let Some(path) = pending.pop() {
@@ -67,19 +93,49 @@ pub fn reaches_step(directory: &Path, specifier: &str) -> Verdict {
         for specifier in &scan.imports {
             match resolve(directory, specifier) {
                 Some(next) => pending.push(next),
-                None => return Verdict::Unreadable,
+                None if is_relative(specifier) => return Verdict::Unreadable,
+                // A package (or an alias TypeScript would look up in `node_modules`).
+                None => {}
             }
         }
     }
     Verdict::Clean
 }
 
-/// The file a relative specifier names: as written, with a TypeScript or JavaScript
-/// extension added (or swapped for the TypeScript one: `./x.js` is `./x.ts` in
-/// TypeScript's ESM convention), or an `index` file of that directory.
+/// The file a specifier names: a relative one from `directory`, a path alias from each of
+/// its targets in turn (`None`: no alias applies, or none of its targets is a file).
+///
+/// Paths come out lexically normal (`a/b/../c` is `a/c`): a module reached by two
+/// spellings is one module, scanned and walked once.
 fn resolve(directory: &Path, specifier: &str) -> Option<PathBuf> {
+    if is_relative(specifier) {
+        return resolve_path(super::tsconfig::lexically_normal(
+            &directory.join(specifier),
+        ));
+    }
+    // Memoised: every module of an application imports the same packages and aliases.
+    type Memo = Mutex<HashMap<(PathBuf, String), Option<PathBuf>>>;
+    static RESOLVED: OnceLock<Memo> = OnceLock::new();
+    let resolved = RESOLVED.get_or_init(Default::default);
+    let key = (directory.to_path_buf(), specifier.to_string());
+    if let Some(known) = resolved.lock().ok().and_then(|r| r.get(&key).cloned()) {
+        return known;
+    }
+    let found = super::tsconfig::for_directory(directory)
+        .candidates(specifier)
+        .into_iter()
+        .find_map(|candidate| resolve_path(super::tsconfig::lexically_normal(&candidate)));
+    if let Ok(mut resolved) = resolved.lock() {
+        resolved.insert(key, found.clone());
+    }
+    found
+}
+
+/// The file a path names: as written, with a TypeScript or JavaScript extension added
+/// (or swapped for the TypeScript one: `./x.js` is `./x.ts` in TypeScript's ESM
+/// convention), or an `index` file of that directory.
+fn resolve_path(base: PathBuf) -> Option<PathBuf> {
     const EXTENSIONS: [&str; 8] = ["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
-    let base = directory.join(specifier);
     let mut candidates = vec![base.clone()];
     let as_written = base.to_string_lossy().into_owned();
     for (js, ts) in [
@@ -131,14 +187,12 @@ fn scan(path: &Path) -> Option<Scan> {
         return None;
     }
     let source = std::fs::read_to_string(path).ok()?;
-    // A cheap look first: a file that never spells `step` nor imports anything relative
-    // needs no parse.
+    // A cheap look first: a file that never spells `step` nor imports anything needs no
+    // parse.
     let spells_step = memchr::memmem::find(source.as_bytes(), b"step").is_some();
-    let imports_relative = source.contains("'./")
-        || source.contains("\"./")
-        || source.contains("'../")
-        || source.contains("\"../");
-    if !spells_step && !imports_relative {
+    let imports =
+        source.contains("import") || source.contains("require") || source.contains("from");
+    if !spells_step && !imports {
         return Some(Scan {
             mentions_step: false,
             imports: Vec::new(),
@@ -160,7 +214,6 @@ fn scan(path: &Path) -> Option<Scan> {
             if let Some(specifier) = node
                 .field("source")
                 .and_then(|s| string_literal(s, &source))
-                .filter(|s| is_relative(s))
             {
                 imports.push(specifier);
             }
@@ -175,7 +228,6 @@ fn scan(path: &Path) -> Option<Scan> {
                 .flatten()
                 .and_then(|a| code_children(a).next())
                 .and_then(|s| string_literal(s, &source))
-                .filter(|s| is_relative(s))
             {
                 imports.push(specifier);
             }

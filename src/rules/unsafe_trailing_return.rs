@@ -37,8 +37,8 @@
 //! - a step is reachable from it: a step call, an alias of the step binding, a closure
 //!   or function of the file that (transitively) runs one, an unawaited step promise, the
 //!   v4 global `step`, a function from a module of the project (relative, or a
-//!   `tsconfig.json` path alias) that mentions `step` (nested
-//!   steps warn and can hang the run);
+//!   `tsconfig.json` path alias) that mentions `step` (nested steps warn and can hang
+//!   the run);
 //! - at the return, the step binding's name means a local of the same name;
 //! - it sits in a `try` block with a `catch` and may throw (the error would be retried
 //!   and reach the `catch` wrapped as a step error);

@@ -73,6 +73,20 @@ pub fn unwrap_expression(mut node: Node) -> Node {
     }
 }
 
+/// The variable an expression is rooted in: `x` of `x`, `x.a.b`, `x[i]`, `(x as T)!`.
+pub fn root_name(mut node: Node) -> Option<Node> {
+    loop {
+        node = unwrap_expression(node);
+        match node.kind_name() {
+            "identifier" => return Some(node),
+            "member_expression" | "subscript_expression" => {
+                node = node.field("object")?;
+            }
+            _ => return None,
+        }
+    }
+}
+
 /// The nearest function enclosing `node` (not `node` itself).
 pub fn enclosing_function(node: Node) -> Option<Node> {
     let mut current = node.parent_node();

@@ -544,11 +544,22 @@ fn is_assigned<'t>(
     root: Node<'t>,
     source: &str,
 ) -> bool {
-    let wanted = text(name, source);
     let origin = model.origin(name);
-    let mut found = false;
+    first_assignment(text(name, source), &origin, model, root, source).is_some()
+}
+
+/// The first assignment (`=`, `+=`, `++`, a destructuring) in `root` that writes the
+/// binding `name` of `origin`.
+fn first_assignment<'t>(
+    name: &str,
+    origin: &Origin,
+    model: &SemanticModel<'_, 't>,
+    root: Node<'t>,
+    source: &str,
+) -> Option<Node<'t>> {
+    let mut found = None;
     for_each_descendant(root, |n| {
-        if found {
+        if found.is_some() {
             return;
         }
         let target = match n.kind_name() {
@@ -565,9 +576,12 @@ fn is_assigned<'t>(
         } else if matches!(target.kind_name(), "object_pattern" | "array_pattern") {
             super::scope::pattern_names(target, &mut names);
         }
-        found = names
+        if names
             .iter()
-            .any(|t| text(*t, source) == wanted && model.origin(*t) == origin);
+            .any(|t| text(*t, source) == name && model.origin(*t) == *origin)
+        {
+            found = Some(n);
+        }
     });
     found
 }
@@ -668,32 +682,8 @@ pub fn evolving_or_reassigned<'t>(
     if !matters {
         return None;
     }
-    let mut assigned = None;
-    for_each_descendant(handler, |n| {
-        if assigned.is_some() {
-            return;
-        }
-        let target = match n.kind_name() {
-            "assignment_expression" | "augmented_assignment_expression" => n.field("left"),
-            "update_expression" => n.field("argument"),
-            _ => None,
-        };
-        let Some(target) = target.map(unwrap_expression) else {
-            return;
-        };
-        let mut names = Vec::new();
-        if target.kind_name() == "identifier" {
-            names.push(target);
-        } else if matches!(target.kind_name(), "object_pattern" | "array_pattern") {
-            super::scope::pattern_names(target, &mut names);
-        }
-        if names
-            .iter()
-            .any(|t| text(*t, source) == name && model.origin(*t) == origin)
-        {
-            assigned = Some(n.start_position().row + 1);
-        }
-    });
+    let assigned =
+        first_assignment(name, &origin, model, handler, source).map(|n| n.start_position().row + 1);
     assigned.map(|line| {
         format!(
             "`{name}` is assigned on line {line}: TypeScript narrows it by that assignment, which \

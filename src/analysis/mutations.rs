@@ -133,7 +133,7 @@ pub fn written_root<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
         "call_expression" => mutated_by_call(node, source),
         _ => None,
     };
-    target.and_then(root_identifier)
+    target.and_then(super::root_name)
 }
 
 /// The function a name used inside `code` refers to, when it is declared in the handler
@@ -179,18 +179,4 @@ fn mutated_by_call<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
         return code_children(call.field("arguments")?).next();
     }
     MUTATING_METHODS.contains(&method).then_some(object)
-}
-
-/// `x` of `x`, `x.a.b`, `x[i]`, `(x as T)!`.
-fn root_identifier(mut node: Node) -> Option<Node> {
-    loop {
-        node = unwrap_expression(node);
-        match node.kind_name() {
-            "identifier" => return Some(node),
-            "member_expression" | "subscript_expression" => {
-                node = node.field("object")?;
-            }
-            _ => return None,
-        }
-    }
 }

@@ -25,7 +25,7 @@ use tree_sitter::Node;
 
 use super::binding::{Holds, StepBinding};
 use super::scope::{ancestors_within, declared_names, pattern_names};
-use super::{code_children, for_each_descendant, is_function, text, unwrap_expression};
+use super::{code_children, for_each_descendant, is_function, root_name, text, unwrap_expression};
 
 pub mod modules;
 pub mod tsconfig;
@@ -72,8 +72,8 @@ pub struct SemanticModel<'a, 't> {
     this_handed: bool,
     /// Specifiers of modules of the project the step binding was handed to.
     handed_modules: HashSet<String>,
-    /// Whether each non-relative specifier met is a path alias of the project.
-    local: std::cell::RefCell<HashMap<String, bool>>,
+    /// What each module specifier the file imports leads to, found on first use.
+    imported: std::cell::RefCell<HashMap<String, Imported>>,
 }
 
 /// One way a binding gets its value: `targets` hold what `value` holds.
@@ -94,6 +94,15 @@ struct Read<'t> {
     end: usize,
     /// The byte range of the scope declaring the name read, when the file declares it.
     scope: Option<(usize, usize)>,
+}
+
+/// What an imported module specifier leads to.
+#[derive(Clone)]
+enum Imported {
+    /// A package (or a path alias with no file behind it): not followed.
+    Package,
+    /// A module of the project; `fixed` says why it may run steps by itself, if it may.
+    Project { fixed: Option<String> },
 }
 
 /// What makes a read reach a step, decided once per read; what may change while the
@@ -147,7 +156,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
             reaching: HashMap::new(),
             handed_modules: HashSet::new(),
             this_handed: false,
-            local: Default::default(),
+            imported: Default::default(),
         };
         let definitions = model.definitions(&traversal.candidates);
         model.propagate(&definitions, &traversal.reads);
@@ -261,13 +270,12 @@ impl<'a, 't> SemanticModel<'a, 't> {
 
     /// Why one node, a read, reaches a step.
     fn read_reaches(&self, node: Node<'t>) -> Option<String> {
-        let reach = self.classify(node, &mut HashMap::new());
+        let reach = self.classify(node);
         self.why(&reach)
     }
 
-    /// What would make one node, a read, reach a step (`modules` memoises module
-    /// verdicts by specifier).
-    fn classify(&self, node: Node<'t>, modules: &mut HashMap<String, Option<String>>) -> Reach<'a> {
+    /// What would make one node, a read, reach a step.
+    fn classify(&self, node: Node<'t>) -> Reach<'a> {
         match node.kind_name() {
             "identifier" | "shorthand_property_identifier" => {}
             "this" | "super" => return Reach::This,
@@ -275,15 +283,16 @@ impl<'a, 't> SemanticModel<'a, 't> {
                 if loads_module(node, self.source).as_deref() == Some("inngest") {
                     return Reach::LoadsInngest;
                 }
-                let Some(specifier) = loads_module(node, self.source).filter(|s| self.is_local(s))
-                else {
+                let Some(specifier) = loads_module(node, self.source) else {
                     return Reach::Never;
                 };
-                let fixed = self.module_verdict(&specifier, modules);
-                return Reach::Module {
-                    specifier,
-                    name: None,
-                    fixed,
+                return match self.imported(&specifier) {
+                    Imported::Package => Reach::Never,
+                    Imported::Project { fixed } => Reach::Module {
+                        specifier,
+                        name: None,
+                        fixed,
+                    },
                 };
             }
             _ => return Reach::Never,
@@ -297,15 +306,15 @@ impl<'a, 't> SemanticModel<'a, 't> {
             Origin::Imported(_) if self.global_step.as_deref() == Some(name) => {
                 Reach::GlobalStep(name)
             }
-            Origin::Imported(specifier) if self.is_local(&specifier) => {
-                let fixed = self.module_verdict(&specifier, modules);
-                Reach::Module {
+            Origin::Imported(specifier) => match self.imported(&specifier) {
+                Imported::Package => Reach::Never,
+                Imported::Project { fixed } => Reach::Module {
                     specifier,
                     name: Some(name),
                     fixed,
-                }
-            }
-            Origin::Imported(_) | Origin::Global => Reach::Never,
+                },
+            },
+            Origin::Global => Reach::Never,
         }
     }
 
@@ -367,48 +376,38 @@ impl<'a, 't> SemanticModel<'a, 't> {
         }
     }
 
-    /// Whether an imported module is one of the project's (relative, or a path alias
-    /// that leads to a file), memoised: the others are packages.
-    fn is_local(&self, specifier: &str) -> bool {
-        if modules::is_relative(specifier) {
-            return true;
-        }
-        let Some(directory) = &self.directory else {
-            return false;
-        };
-        if let Some(known) = self.local.borrow().get(specifier) {
-            return *known;
-        }
-        let local = modules::is_local(directory, specifier);
-        self.local.borrow_mut().insert(specifier.to_string(), local);
-        local
-    }
-
-    /// Why a module of the project the file imports may run steps by itself, if it may
-    /// (memoised in `memo` by specifier).
-    fn module_verdict(
-        &self,
-        specifier: &str,
-        memo: &mut HashMap<String, Option<String>>,
-    ) -> Option<String> {
-        if let Some(known) = memo.get(specifier) {
+    /// What the module `specifier` the file imports is: a package, or a module of the
+    /// project (relative, or a path alias that leads to a file) with why it may run
+    /// steps by itself, if it may. Memoised by specifier.
+    fn imported(&self, specifier: &str) -> Imported {
+        if let Some(known) = self.imported.borrow().get(specifier) {
             return known.clone();
         }
-        let verdict = match &self.directory {
-            None => Some("which cannot be read (the file's path is unknown)".to_string()),
-            Some(directory) => match modules::reaches_step(directory, specifier) {
-                modules::Verdict::Clean => None,
-                modules::Verdict::Steps(path) => Some(format!(
-                    "which mentions `step` ({})",
-                    path.file_name()
-                        .map(|f| f.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                )),
-                modules::Verdict::Unreadable => Some("which cannot be found or read".to_string()),
+        let found = match &self.directory {
+            None if modules::is_relative(specifier) => Imported::Project {
+                fixed: Some("which cannot be read (the file's path is unknown)".to_string()),
+            },
+            None => Imported::Package,
+            Some(directory) if !modules::is_local(directory, specifier) => Imported::Package,
+            Some(directory) => Imported::Project {
+                fixed: match modules::reaches_step(directory, specifier) {
+                    modules::Verdict::Clean => None,
+                    modules::Verdict::Steps(path) => Some(format!(
+                        "which mentions `step` ({})",
+                        path.file_name()
+                            .map(|f| f.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                    )),
+                    modules::Verdict::Unreadable => {
+                        Some("which cannot be found or read".to_string())
+                    }
+                },
             },
         };
-        memo.insert(specifier.to_string(), verdict.clone());
-        verdict
+        self.imported
+            .borrow_mut()
+            .insert(specifier.to_string(), found.clone());
+        found
     }
 
     /// Every definition of the file (from the traversal's candidates): declarations,
@@ -502,7 +501,12 @@ impl<'a, 't> SemanticModel<'a, 't> {
                     // it; handed to a method of `this`: the class may.
                     let handed_module =
                         root_name(function).and_then(|root| match self.origin(root) {
-                            Origin::Imported(specifier) if self.is_local(&specifier) => {
+                            Origin::Imported(specifier)
+                                if matches!(
+                                    self.imported(&specifier),
+                                    Imported::Project { .. }
+                                ) =>
+                            {
                                 Some(specifier)
                             }
                             _ => None,
@@ -618,11 +622,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
     /// Mark the bindings that reach a step, until nothing changes.
     fn propagate(&mut self, definitions: &[Definition<'a, 't>], reads: &[Read<'t>]) {
         // What each read would need to reach a step, decided once.
-        let mut memo = HashMap::new();
-        let reaches: Vec<Reach<'a>> = reads
-            .iter()
-            .map(|r| self.classify(r.node, &mut memo))
-            .collect();
+        let reaches: Vec<Reach<'a>> = reads.iter().map(|r| self.classify(r.node)).collect();
         // What each definition's value reads: the traversal's reads lie in source
         // order, so a value's reads are one run of them. Names the value declares
         // itself (a function's own parameters, the handler's own `step`) are not what
@@ -852,20 +852,6 @@ fn keeps_nothing(member: Node, source: &str) -> bool {
     member
         .field("property")
         .is_some_and(|p| CALLERS.contains(&text(p, source)))
-}
-
-/// `x` of `x`, `x.a.b`, `x[i]`, `(x as T)!`.
-fn root_name(mut node: Node) -> Option<Node> {
-    loop {
-        node = unwrap_expression(node);
-        match node.kind_name() {
-            "identifier" => return Some(node),
-            "member_expression" | "subscript_expression" => {
-                node = node.field("object")?;
-            }
-            _ => return None,
-        }
-    }
 }
 
 /// `await x`, `(await x).y`, `(await x)[0]`: the value is what the promise resolved to.

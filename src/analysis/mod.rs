@@ -28,7 +28,7 @@ pub mod semantic;
 pub mod steps;
 pub mod syntax;
 
-pub use syntax::{code_children, for_each_descendant, CodeChildren, Navigate};
+pub use syntax::{code_children, for_each_descendant, Navigate};
 
 use crate::analysis::kind::KindName;
 use tree_sitter::Node;

@@ -22,7 +22,7 @@ use std::rc::Rc;
 
 use tree_sitter::{ffi, Node, Tree};
 
-use super::kind;
+use super::kind::{self, KindName};
 
 /// One node of the table.
 #[derive(Clone, Copy)]
@@ -281,7 +281,7 @@ impl<'t> Iterator for CodeChildren<'t> {
                     if entry.named {
                         // SAFETY: the entry is a node of `of`'s tree.
                         let node = unsafe { node_of(entry.raw, *of) };
-                        if kind::KindName::kind_name(&node) != "comment" {
+                        if node.kind_name() != "comment" {
                             return Some(node);
                         }
                     }
@@ -292,7 +292,7 @@ impl<'t> Iterator for CodeChildren<'t> {
                 while *pending {
                     let node = cursor.node();
                     *pending = cursor.goto_next_sibling();
-                    if node.is_named() && kind::KindName::kind_name(&node) != "comment" {
+                    if node.is_named() && node.kind_name() != "comment" {
                         return Some(node);
                     }
                 }

@@ -10,8 +10,12 @@
 # Run from the repository root:   bash tests/e2e/run.sh
 # Environment:
 #   INNGEST_FIX   the binary to test (default target/debug/inngest-fix)
-#   E2E_LEGS      legs to run (default "v4 v3 v3-to-v4"; v3-to-v4 migrates the v3
-#                 fixtures with --select v4 and runs them on inngest 4)
+#   E2E_LEGS      legs to run (default "v4 v3 v3-to-v4 engine"; v3-to-v4 migrates the v3
+#                 fixtures with --select v4 and runs them on inngest 4; engine runs them
+#                 on the real Inngest dev server, both SDKs at once)
+#   INNGEST_DEV_SERVER  the Inngest dev server binary (`inngest`) for the engine leg;
+#                 without it (or an `inngest-cli` on PATH) the leg says it skipped
+#   E2E_ENGINE_SHARDS   dev servers per fixture tree in the engine leg (default 2)
 #   E2E_KEEP=1    keep the temp dir even when everything passed
 #   E2E_GAPS=1    also run fixtures-gaps/ (known gaps of the tool; they fail today)
 set -euo pipefail
@@ -23,7 +27,7 @@ fi
 ROOT=$PWD
 E2E=$ROOT/tests/e2e
 TOOL_ARG=${INNGEST_FIX:-target/debug/inngest-fix}
-LEGS=${E2E_LEGS:-v4 v3 v3-to-v4}
+LEGS=${E2E_LEGS:-v4 v3 v3-to-v4 engine}
 START=$(date +%s)
 
 TOOL=""
@@ -59,8 +63,10 @@ ensure_deps() { # $1 = leg dir
 stage() { # $1 = leg dir, $2 = dest
   mkdir -p "$2"
   cp -R "$1/fixtures" "$1/fixtures-all-returns" "$1/proofs" "$1/tsconfig.json" "$1/package.json" "$2/"
-  if [[ -d $1/fixtures-unsafe ]]; then cp -R "$1/fixtures-unsafe" "$2/"; fi
-  if [[ -d $1/proofs-types ]]; then cp -R "$1/proofs-types" "$2/"; fi
+  local opt
+  for opt in fixtures-unsafe proofs-types fixtures-engine proofs-engine; do
+    if [[ -d $1/$opt ]]; then cp -R "$1/$opt" "$2/"; fi
+  done
   cp -R "$E2E/harness" "$2/harness"
   # known gaps (documented failures of the current tool) only on request
   if [[ ${E2E_GAPS:-0} == 1 && -d $1/fixtures-gaps ]]; then cp "$1"/fixtures-gaps/*.ts "$2/fixtures/"; fi
@@ -242,8 +248,96 @@ run_migration() {
   echo "== leg $leg: $((SECONDS - t0)) s; rewrite diff: $w/rewrite.diff"
 }
 
+
+# The real engine: every fixture (and the --all-returns and --unsafe-fixes ones, and the
+# seed scenario of fixtures-engine/) served with the SDK's serve handler to the Inngest dev
+# server, before and after the rewrite, each run's status, output and steps read through
+# its GraphQL API (harness/engine_runner.ts); then the harms the rules claim, shown on the
+# engine (harness/engine_proofs.ts). v4 and v3 at once, each tree split over
+# E2E_ENGINE_SHARDS servers. Results of each SDK go to their own file, printed in order.
+engine_sdk() { # $1 = v4|v3, $2 = dev server binary, $3 = results file
+  local sdk=$1 bin=$2 out=$3 dir=$E2E/$1 w=$WORK/engine-$1 t0=$SECONDS
+  local shards=${E2E_ENGINE_SHARDS:-2} i t dirs="fixtures fixtures-all-returns"
+  : >"$out"
+  if ! ensure_deps "$dir" >/dev/null; then
+    echo "FAIL engine-$sdk npm ci: see $WORK/npm-$sdk.log" >>"$out"
+    return
+  fi
+  [[ -d $dir/fixtures-unsafe ]] && dirs="$dirs fixtures-unsafe"
+  [[ -d $dir/fixtures-engine ]] && dirs="$dirs fixtures-engine"
+  stage "$dir" "$w/before"
+  stage "$dir" "$w/after"
+  if [[ -z $TOOL ]]; then
+    echo "FAIL engine-$sdk inngest-fix binary not found or not executable: $TOOL_ARG (set INNGEST_FIX)" >>"$out"
+    return
+  fi
+  (
+    cd "$w/after"
+    "$TOOL" --write fixtures || true
+    "$TOOL" --write --all-returns fixtures-all-returns || true
+    if [[ -d fixtures-unsafe ]]; then "$TOOL" --write --unsafe-fixes --select side-effect-outside-step fixtures-unsafe || true; fi
+    if [[ -d fixtures-engine ]]; then "$TOOL" --write fixtures-engine || true; fi
+  ) >"$w/tool.log" 2>&1
+  (cd "$w" && for d in $dirs; do diff -ru "before/$d" "after/$d"; done) >"$w/rewrite.diff" || true
+  local TSX=$w/before/node_modules/.bin/tsx pids=()
+  for t in before after; do
+    for ((i = 0; i < shards; i++)); do
+      (cd "$w/$t" && E2E_ENGINE_SHARD=$i/$shards INNGEST_DEV_SERVER=$bin "$TSX" harness/engine_runner.ts "$w/$t-$i.json" $dirs) \
+        2>"$w/runner-$t-$i.log" &
+      pids+=($!)
+    done
+  done
+  if [[ -f $w/before/harness/engine_proofs.ts ]]; then
+    (cd "$w/before" && INNGEST_DEV_SERVER=$bin "$TSX" harness/engine_proofs.ts "engine-$sdk") >"$w/proofs.txt" 2>"$w/proofs.log" &
+    pids+=($!)
+  fi
+  local crashed=0
+  for i in "${pids[@]}"; do wait "$i" || crashed=1; done
+  for t in before after; do
+    for ((i = 0; i < shards; i++)); do
+      if [[ ! -s $w/$t-$i.json ]]; then
+        tail -n 5 "$w/runner-$t-$i.log" | sed 's/^/   | /' >&2
+        echo "FAIL engine-$sdk runner ($t, shard $i) crashed: see $w/runner-$t-$i.log" >>"$out"
+        return
+      fi
+    done
+    node -e 'const fs=require("fs");const [o,...f]=process.argv.slice(1);const ds=f.map(p=>JSON.parse(fs.readFileSync(p,"utf8")));
+      fs.writeFileSync(o,JSON.stringify({cases:ds.flatMap(d=>d.cases),retried:ds.flatMap(d=>d.retried),ms:Math.max(...ds.map(d=>d.ms))}))' \
+      "$w/$t.json" "$w/$t"-[0-9]*.json
+  done
+  (cd "$w/before" && E2E_MODE=engine "$TSX" harness/compare.ts "engine-$sdk" "$w/before" "$w/after" "$w/before.json" "$w/after.json" \
+    /dev/null /dev/null $dirs) >>"$out" || true
+  [[ -f $w/proofs.txt ]] && cat "$w/proofs.txt" >>"$out"
+  node -e 'const fs=require("fs");for(const t of ["before","after"]){const d=JSON.parse(fs.readFileSync(process.argv[1]+"/"+t+".json","utf8"));
+      console.log(`   ${t}: ${d.cases.length} runs in ${(d.ms/1000).toFixed(1)} s`+(d.retried.length?`; sent again once (the server dropped a write): ${d.retried.join("; ")}`:""))}' "$w" >"$w/summary.txt"
+  echo "   engine-$sdk: $((SECONDS - t0)) s (crashed process: $crashed); rewrite diff: $w/rewrite.diff" >>"$w/summary.txt"
+}
+
+run_engine() {
+  echo
+  echo "== leg engine (the Inngest dev server)"
+  local bin=${INNGEST_DEV_SERVER:-} t0=$SECONDS
+  if [[ -z $bin ]] && command -v inngest-cli >/dev/null; then bin=$(command -v inngest-cli); fi
+  if [[ -z $bin || ! -x $bin ]]; then
+    echo "   skipped: no Inngest dev server (set INNGEST_DEV_SERVER to the \`inngest\` binary; .ci/run does when ../shared/inngest-dev exists)"
+    return
+  fi
+  local sdk
+  for sdk in v4 v3; do engine_sdk "$sdk" "$bin" "$WORK/engine-$sdk.txt" & done
+  wait
+  for sdk in v4 v3; do
+    tee -a "$RESULTS" <"$WORK/engine-$sdk.txt"
+    cat "$WORK/engine-$sdk/summary.txt" 2>/dev/null || true
+  done
+  echo "== leg engine: $((SECONDS - t0)) s"
+}
+
 for leg in $LEGS; do
-  if [[ $leg == v3-to-v4 ]]; then run_migration; else run_leg "$leg"; fi
+  case $leg in
+    v3-to-v4) run_migration ;;
+    engine) run_engine ;;
+    *) run_leg "$leg" ;;
+  esac
 done
 
 PASSED=$(grep -c '^PASS ' "$RESULTS" || true)

@@ -48,7 +48,10 @@ const short = (v: unknown) => { const s = canon(v); return s.length > 300 ? s.sl
 // E2E_MODE=migrate: the tool ran the v4 migration rules alone (`--select v4`) and the
 // "after" run is on inngest 4: no step may be added or lost, and every fixture file
 // with a v3 `createFunction` call must change.
+// E2E_MODE=engine: both runs were read from the Inngest dev server (engine_runner.ts); only
+// the behaviour is checked (the files and tsc are the SDK legs' checks).
 const DEFAULT_MODE = process.env.E2E_MODE === "default";
+const ENGINE_MODE = process.env.E2E_MODE === "engine";
 const MIGRATE_MODE = process.env.E2E_MODE === "migrate";
 const load = (p: string): RunRecord[] =>
   (JSON.parse(readFileSync(p, "utf8")).cases as Array<RunRecord & { expectDefault: RunRecord["expect"] }>)
@@ -112,7 +115,8 @@ for (const [caseKey, runs] of byCase) {
       } else {
         notes.push(`${b.label}: ${b.steps.length}->${a.steps.length} steps +${added[0]}${b.expectError ? `, same error ${JSON.stringify(a.error).slice(0, 60)}` : ""}`);
       }
-      // a finalize step that throws is attempted but never fulfilled
+      // a finalize step that throws is attempted but never fulfilled (on the engine, a
+      // failed run's steps did not all complete either)
       if (!b.expectError && a.stateCount !== b.stateCount + 1) problems.push(`${where} run state should hold ${b.stateCount + 1} steps, holds ${a.stateCount}`);
     }
   }
@@ -121,9 +125,12 @@ for (const [caseKey, runs] of byCase) {
   const claim = runs.some((r) => r.expect !== null)
     ? "same result after the rewrite, with one finalize step more"
     : "left alone: same result, same steps";
+  const on = ENGINE_MODE ? " on the real engine (status, output and steps read from the dev server)" : "";
   if (problems.length) fail(check, problems);
-  else pass(`${check}: ${claim}`, notes.length ? notes.join("; ") : `${runs.length} run(s)`);
+  else pass(`${check}: ${claim}${on}`, notes.length ? notes.join("; ") : `${runs.length} run(s)`);
 }
+
+if (ENGINE_MODE) process.exit(failed ? 1 : 0);
 
 // ---- 2. the tool changed exactly the files it should ----
 for (const sub of subdirs) {

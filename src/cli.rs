@@ -386,7 +386,7 @@ pub enum Subcommand {
     /// Run as a language server on stdin/stdout, for editors.
     ///
     /// Publishes the findings of open TypeScript and JavaScript documents as you type, and
-    /// offers their fixes and suppressions as code actions; see the README for VS Code,
+    /// offers their fixes and suppressions as code actions; see docs/editors.md for VS Code,
     /// Neovim, Zed and Helix. To check a directory named `server`, write `./server`.
     Server,
 }

@@ -13,7 +13,7 @@ pub fn explain(rule: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
         writeln!(out, "# {rule} (preset)\n")?;
         writeln!(
             out,
-            "The rules that migrate Inngest v3 code to v4 (README.md, \"Migrating to v4\"). \
+            "The rules that migrate Inngest v3 code to v4 (docs/migrating-to-v4.md). \
              They are opt-in: no default run and no `--select ALL` checks them; \
              `--select {rule}` selects them all.\n"
         )?;

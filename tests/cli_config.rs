@@ -1,7 +1,7 @@
 //! Fitting the tool into where it runs, from the outside: configuration files
 //! (discovery, package.json fallback, flags winning, --show-config), rule selection,
-//! --explain and --list-rules, stdin mode, --interactive driven through stdin, and the
-//! README's command-line reference, which is rendered from clap so it cannot drift.
+//! --explain and --list-rules, stdin mode, --interactive driven through stdin. (The
+//! command-line reference of docs/cli.md is checked by tests/docs.rs.)
 
 use std::fs;
 use std::path::Path;
@@ -421,46 +421,6 @@ fn interactive_asks_fix_by_fix_and_writes_only_the_accepted_ones() {
     assert_eq!(rest.status.code(), Some(0));
     let done = fs::read_to_string(root.join("two.ts")).unwrap();
     assert_eq!(done.matches("finalize-and-return").count(), 2, "{done}");
-}
-
-// ---------------------------------------------------------------- README
-
-const START: &str = "<!-- cli-reference:start -->";
-const END: &str = "<!-- cli-reference:end -->";
-
-/// The README's reference section is `inngest-fix --help` as clap renders it;
-/// `UPDATE_README=1 cargo test --test cli_config` rewrites it.
-#[test]
-fn readme_reference_matches_help() {
-    let mut command = inngest_fix::cli::Args::command().term_width(100);
-    let help = command.render_long_help().to_string();
-    let help: String = help
-        .lines()
-        .map(|l| format!("{}\n", l.trim_end()))
-        .collect();
-    let reference = format!("{START}\n```text\n$ inngest-fix --help\n{help}```\n{END}");
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let readme = fs::read_to_string(&path).unwrap();
-    let (Some(start), Some(end)) = (readme.find(START), readme.find(END)) else {
-        panic!("README.md has no {START} … {END} section");
-    };
-    let current = &readme[start..end + END.len()];
-    if current == reference {
-        return;
-    }
-    if std::env::var_os("UPDATE_README").is_some() {
-        let updated = format!(
-            "{}{reference}{}",
-            &readme[..start],
-            &readme[end + END.len()..]
-        );
-        fs::write(&path, updated).unwrap();
-        return;
-    }
-    panic!(
-        "README.md's command-line reference is out of date: run \
-         `UPDATE_README=1 cargo test --test cli_config readme` and commit README.md"
-    );
 }
 
 // ---------------------------------------------------------------- colour

@@ -1,7 +1,7 @@
 //! What a ruff, eslint or biome user expects from a linter's command line: the flags
 //! they type from habit, quiet modes, `ALL` in rule lists, "did you mean" for misspelt
 //! names, configuration errors that say where, counts written one way, and a `--help`
-//! and README that say what the tool is and how to install it.
+//! and README (and docs/install.md) that say what the tool is and how to install it.
 
 use std::fs;
 use std::path::Path;
@@ -294,8 +294,8 @@ fn help_says_what_the_tool_is_and_lists_its_rules() {
 
 #[test]
 fn readme_says_how_to_install_without_placeholders() {
-    let readme =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
     let install = readme
         .split("\n## Install\n")
         .nth(1)
@@ -305,18 +305,45 @@ fn readme_says_how_to_install_without_placeholders() {
         install.contains("cargo install --locked --path ."),
         "{install}"
     );
+    // Nothing is published: the README says so rather than promising `npx inngest-fix`.
+    assert!(install.contains("no published release"), "{install}");
+    assert!(!install.contains("npm install -D inngest-fix"), "{install}");
+    let rust_version = fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("rust-version = \"")?
+                .strip_suffix('"')
+                .map(String::from)
+        })
+        .expect("Cargo.toml states a rust-version");
     assert!(
-        install.contains("cargo install --locked --git URL"),
-        "{install}"
+        readme.contains(&format!("Rust {rust_version} or later")),
+        "README.md states the minimum Rust version {rust_version}"
     );
+    let docs_install = fs::read_to_string(root.join("docs/install.md")).unwrap();
+    for said in [
+        "cargo install --locked --path .",
+        "cargo install --locked --git URL",
+        "node npm/build.js",
+        &format!("Rust {rust_version} or later"),
+    ] {
+        assert!(docs_install.contains(said), "docs/install.md says {said}");
+    }
     // Every code block can be pasted: no `<this repository>`-style placeholders.
-    for (i, block) in readme.split("```").enumerate().filter(|(i, _)| i % 2 == 1) {
-        if block.starts_with("text\n$ inngest-fix --help") {
-            continue; // the generated reference shows clap's `<ARG>` value names
-        }
-        for line in block.lines() {
-            let placeholder = line.contains("<this") || line.contains("<a tag");
-            assert!(!placeholder, "code block {i}: {line}");
+    let mut pages = vec![readme.clone()];
+    for entry in fs::read_dir(root.join("docs")).unwrap() {
+        pages.push(fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    for page in &pages {
+        for (i, block) in page.split("```").enumerate().filter(|(i, _)| i % 2 == 1) {
+            if block.starts_with("text\n$ inngest-fix --help") {
+                continue; // the generated reference shows clap's `<ARG>` value names
+            }
+            for line in block.lines() {
+                let placeholder = line.contains("<this") || line.contains("<a tag");
+                assert!(!placeholder, "code block {i}: {line}");
+            }
         }
     }
     for flag in [
@@ -327,7 +354,7 @@ fn readme_says_how_to_install_without_placeholders() {
         "--select ALL",
         "--statistics",
     ] {
-        assert!(readme.contains(flag), "the README's usage shows {flag}");
+        assert!(readme.contains(flag), "the README's tour shows {flag}");
     }
 }
 

@@ -4,7 +4,7 @@
 //!
 //! The test reads every `crate::…` path in the sources (comments left out), including
 //! `use crate::{a, b::c}` groups, and checks it against [`LAYERS`]. A new module must be
-//! placed in a layer here, and the README's architecture table should say where.
+//! placed in a layer here, and docs/architecture.md's table should say where.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -14,7 +14,7 @@
 //!
 //! Calls that cannot be resolved (package imports, globals, methods of values) are
 //! taken not to reach the handler's step: they cannot see its binding unless it is
-//! handed to them, and a handed binding is a mention. The README says the same.
+//! handed to them, and a handed binding is a mention. docs/fixes.md says the same.
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;

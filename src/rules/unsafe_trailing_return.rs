@@ -394,7 +394,7 @@ fn reads_handler_arguments(context: &HandlerContext, node: Node) -> bool {
     false
 }
 
-/// The proofs that the expression can move (see README, "What is reported, what is
+/// The proofs that the expression can move (see docs/fixes.md, "What is reported, what is
 /// fixed"): no step reachable from it, the handler's step binding callable at the
 /// return, the same error path, and in TypeScript the same types. `Ok` gives the callee
 /// of the finalize step; `Err` the reason for manual review.

@@ -52,7 +52,7 @@ pub fn run_stdio() -> anyhow::Result<End> {
         // A person typed it, perhaps meaning a directory named `server`.
         eprintln!(
             "inngest-fix server: a language server, waiting for an editor to speak the \
-             Language Server Protocol on stdin (see the README for editor set-ups).\n\
+             Language Server Protocol on stdin (see docs/editors.md for editor set-ups).\n\
              To check a directory named server, run `inngest-fix ./server`."
         );
     }

@@ -67,12 +67,12 @@ for file in "${files[@]}"; do
   rm -rf "$work/editor" "$work/cli"
 done
 
-# The README's set-up for Neovim 0.11 and later, extracted from README.md, run as written
+# The documented set-up for Neovim 0.11 and later, extracted from docs/editors.md, run as written
 # (with the binary first on the PATH, as `cargo install` puts it).
 if nvim --headless --clean -u NONE -c 'lua io.stdout:write(vim.lsp.config and "yes" or "no")' -c 'qall!' 2>/dev/null |
   grep -q yes; then
-  awk '/^\*\*Neovim\*\* 0.11 and later/{f=1} f&&/^```lua/{p=1;next} p&&/^```/{exit} p' README.md >"$work/init.lua"
-  grep -q 'vim.lsp.enable' "$work/init.lua" || { echo "tests/editor: FAIL: no Neovim 0.11 set-up found in README.md"; exit 1; }
+  awk '/^\*\*Neovim\*\* 0.11 and later/{f=1} f&&/^```lua/{p=1;next} p&&/^```/{exit} p' docs/editors.md >"$work/init.lua"
+  grep -q 'vim.lsp.enable' "$work/init.lua" || { echo "tests/editor: FAIL: no Neovim 0.11 set-up found in docs/editors.md"; exit 1; }
   mkdir -p "$work/editor" "$work/cli" "$work/bin"
   ln -sf "$binary" "$work/bin/inngest-fix"
   cp tests/editor/greeting.ts "$work/editor/"
@@ -85,13 +85,13 @@ if nvim --headless --clean -u NONE -c 'lua io.stdout:write(vim.lsp.config and "y
       -c "luafile $root/tests/editor/nvim_readme.lua" greeting.ts
   ) >"$work/nvim.log" 2>&1 || status=$?
   if [[ $status != 0 ]] || ! cmp -s "$work/editor/greeting.ts" "$work/cli/greeting.ts"; then
-    echo "tests/editor: FAIL the README's Neovim set-up (exit $status):"
+    echo "tests/editor: FAIL the documented Neovim set-up (exit $status):"
     sed 's/^/  /' "$work/nvim.log"
     failed=1
   else
-    echo "tests/editor: PASS the README's Neovim 0.11 set-up and fix-all call: the file equals --write's"
+    echo "tests/editor: PASS the documented Neovim 0.11 set-up (docs/editors.md) and fix-all call: the file equals --write's"
   fi
 else
-  echo "tests/editor: this Neovim has no vim.lsp.config (0.11): the README's 0.11 set-up is not run"
+  echo "tests/editor: this Neovim has no vim.lsp.config (0.11): the documented 0.11 set-up is not run"
 fi
 exit $failed

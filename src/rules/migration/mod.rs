@@ -1,7 +1,7 @@
 //! Migration rules: the changes from version 3 to version 4 of the Inngest TypeScript
 //! SDK (`inngest` on npm), one rule a file. They are opt-in: no default run and no
 //! `ALL` selects them, only their own names or the preset `v4` (`--select v4`), so
-//! nobody's v3 code is flagged unasked. README.md, "Migrating to v4", says what each
+//! nobody's v3 code is flagged unasked. docs/migrating-to-v4.md says what each
 //! rewrites and what it leaves for a person.
 //!
 //! Owns: which rules form the preset, running them over one file, and the small syntax

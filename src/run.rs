@@ -210,7 +210,7 @@ fn check_files(
             .then_with(|| a.path.cmp(&b.path))
     });
     let mut seen = HashSet::new();
-    checked.retain(|c| c.identity.map_or(true, |identity| seen.insert(identity)));
+    checked.retain(|c| c.identity.is_none_or(|identity| seen.insert(identity)));
     Ok(CheckedFiles {
         reports: checked.into_iter().map(|c| c.report).collect(),
         files_scanned: scanned.into_inner(),
@@ -358,7 +358,7 @@ pub fn human_size(bytes: u64) -> String {
     for (size, unit) in UNITS {
         if bytes >= size {
             let value = bytes as f64 / size as f64;
-            return if bytes % size == 0 {
+            return if bytes.is_multiple_of(size) {
                 format!("{} {unit}", bytes / size)
             } else {
                 format!("{value:.1} {unit}")

@@ -105,7 +105,7 @@ impl RuleSet<'_> {
         } else if is_migration_rule(rule) || has(self.ignore, "ALL") {
             false
         } else {
-            self.select.map_or(true, |s| has(s, "ALL"))
+            self.select.is_none_or(|s| has(s, "ALL"))
         }
     }
 }

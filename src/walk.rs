@@ -131,7 +131,7 @@ fn classify_error(err: &ignore::Error) -> Option<Visit> {
         });
     }
     let path = find_path(err).map(Path::to_path_buf).unwrap_or_default();
-    let explicit = err.depth().map_or(true, |depth| depth == 0);
+    let explicit = err.depth().is_none_or(|depth| depth == 0);
     let io_error = err.io_error();
     let not_found = io_error.is_some_and(|e| e.kind() == io::ErrorKind::NotFound);
     if !explicit && not_found && Lang::from_path(&path).is_none() {

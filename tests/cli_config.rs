@@ -7,7 +7,6 @@ use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
-use clap::CommandFactory;
 use serde_json::Value;
 
 mod common;

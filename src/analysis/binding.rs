@@ -370,7 +370,7 @@ fn holds_of_value(binding: &StepBinding, value: Node, source: &str) -> Option<Ho
             if function.kind_name() != "member_expression"
                 || function
                     .field("property")
-                    .map_or(true, |p| text(p, source) != "bind")
+                    .is_none_or(|p| text(p, source) != "bind")
             {
                 return None;
             }

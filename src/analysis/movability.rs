@@ -503,9 +503,9 @@ fn used_where_type_matters(node: Node, source: &str) -> bool {
                 return !matches!(operator, Some("!" | "typeof" | "void"));
             }
             "spread_element" => {
-                return !parent
+                return parent
                     .parent_node()
-                    .is_some_and(|p| p.kind_name() == "object");
+                    .is_none_or(|p| p.kind_name() != "object");
             }
             "for_in_statement" | "augmented_assignment_expression" | "update_expression" => {
                 return true

@@ -142,9 +142,9 @@ fn exclusive(earlier: Node, later: Node) -> bool {
         && earlier_child.id() != later_child.id()
         && !is_condition(earlier_child)
         && !is_condition(later_child)
-        && common.field("finalizer").map_or(true, |f| {
-            f.id() != earlier_child.id() && f.id() != later_child.id()
-        })
+        && common
+            .field("finalizer")
+            .is_none_or(|f| f.id() != earlier_child.id() && f.id() != later_child.id())
     {
         return true;
     }

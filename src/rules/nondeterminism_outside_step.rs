@@ -442,7 +442,7 @@ fn classify<'t>(
             let constructor = node.field("constructor")?;
             let no_arguments = node
                 .field("arguments")
-                .map_or(true, |a| code_children(a).next().is_none());
+                .is_none_or(|a| code_children(a).next().is_none());
             (text(constructor, source) == "Date" && global(constructor) && no_arguments)
                 .then_some(())
                 .and_then(|()| hit("new-date", true))
@@ -535,7 +535,7 @@ fn needs_parentheses(node: Node, source: &str) -> bool {
         | "augmented_assignment_expression" => false,
         "binary_expression" => parent
             .field("operator")
-            .map_or(true, |op| text(op, source) == "**"),
+            .is_none_or(|op| text(op, source) == "**"),
         _ => true,
     }
 }

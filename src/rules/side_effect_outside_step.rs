@@ -424,7 +424,7 @@ fn is_step_alias(context: &HandlerContext, scope: Node, name: &str) -> bool {
         .binding
         .names
         .iter()
-        .any(|n| n.name == name && n.scope.map_or(true, |id| id == scope.id()))
+        .any(|n| n.name == name && n.scope.is_none_or(|id| id == scope.id()))
 }
 
 /// Whether `object` is the handler's own `logger` (`logger.info`, `ctx.logger.info`).
@@ -732,7 +732,7 @@ fn is_reassignable(context: &HandlerContext, identifier: Node) -> bool {
             parent.kind_name(),
             "lexical_declaration" | "variable_declaration"
         ) {
-            return parent.child(0).map_or(true, |k| k.kind_name() != "const");
+            return parent.child(0).is_none_or(|k| k.kind_name() != "const");
         }
         if parent.id() == scope.id() {
             break;

@@ -108,7 +108,7 @@ pub fn code_actions(
 /// Whether a request limited to `only` (`None`: anything) wants actions of `kind`:
 /// `source` and `source.fixAll` both take `source.fixAll.inngest-fix`.
 fn wants(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
-    only.map_or(true, |kinds| {
+    only.is_none_or(|kinds| {
         kinds.iter().any(|k| {
             let k = k.as_str();
             kind.as_str() == k || kind.as_str().starts_with(&format!("{k}."))

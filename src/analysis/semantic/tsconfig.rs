@@ -45,7 +45,7 @@ impl Aliases {
                 }),
             };
             if let Some((rank, star)) = matched {
-                if best.map_or(true, |(r, _, _)| rank > r) {
+                if best.is_none_or(|(r, _, _)| rank > r) {
                     best = Some((rank, star, targets));
                 }
             }

@@ -196,7 +196,7 @@ fn referenceable_import(tree: &Tree, source: &str, imports: &InngestImports) -> 
     let quote = if source.contains("from '") { '\'' } else { '"' };
     let semicolon = if statements
         .last()
-        .map_or(true, |s| text(*s, source).ends_with(';'))
+        .is_none_or(|s| text(*s, source).ends_with(';'))
     {
         ";"
     } else {

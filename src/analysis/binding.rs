@@ -49,15 +49,32 @@ impl StepBinding {
         let mut binding = StepBinding::default();
         from_first_parameter(function, source, &mut binding);
         aliases_in_body(function, source, &mut binding);
-        if let Some(name) = imported_step(tree, source) {
+        let imports = super::imports::Imports::of(tree.root_node(), source, None);
+        if let Some(name) = imports.global_step() {
             if !binding.names.iter().any(|n| n.name == name) {
                 binding.names.push(StepName {
-                    name,
+                    name: name.to_string(),
                     holds: Holds::Object,
                     scope: None,
                     declared_at: 0,
                 });
             }
+        }
+        // `import * as sdk from "inngest"`: `sdk.step` is the global step, as `ctx.step`
+        // is the context's.
+        for name in imports.inngest_namespaces() {
+            if !binding.names.iter().any(|n| n.name == name) {
+                binding.names.push(StepName {
+                    name: name.to_string(),
+                    holds: Holds::Context,
+                    scope: None,
+                    declared_at: 0,
+                });
+            }
+        }
+        if binding.names.iter().any(|n| n.scope.is_none()) {
+            // Aliases of the imported step (`const tools = sdk.step`).
+            aliases_in_body(function, source, &mut binding);
         }
         (!binding.names.is_empty()).then_some(binding)
     }
@@ -388,29 +405,7 @@ pub fn imported_step(tree: &Tree, source: &str) -> Option<String> {
 
 /// [`imported_step`] from the root node of a file.
 pub fn imported_step_of_root(root: Node, source: &str) -> Option<String> {
-    for statement in code_children(root) {
-        if statement.kind_name() != "import_statement" {
-            continue;
-        }
-        let Some(from) = statement.field("source") else {
-            continue;
-        };
-        if text(from, source).trim_matches(|c| c == '"' || c == '\'') != "inngest" {
-            continue;
-        }
-        let Some(clause) = code_children(statement).find(|c| c.kind_name() == "import_clause")
-        else {
-            continue;
-        };
-        for named in code_children(clause).filter(|c| c.kind_name() == "named_imports") {
-            for specifier in code_children(named) {
-                let name = specifier.field("name");
-                if name.is_some_and(|n| text(n, source) == "step") {
-                    let local = specifier.field("alias").or(name)?;
-                    return Some(text(local, source).to_string());
-                }
-            }
-        }
-    }
-    None
+    super::imports::Imports::of(root, source, None)
+        .global_step()
+        .map(str::to_string)
 }

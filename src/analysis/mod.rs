@@ -15,8 +15,10 @@
 pub mod binding;
 pub mod flow;
 pub mod functions;
+pub mod imports;
 pub mod json;
 pub mod kind;
+pub mod model;
 pub mod movability;
 pub mod mutations;
 pub mod provenance;
@@ -26,6 +28,7 @@ pub mod returns;
 pub mod scope;
 pub mod semantic;
 pub mod steps;
+pub mod symbols;
 pub mod syntax;
 
 pub use syntax::{code_children, for_each_descendant, Navigate};

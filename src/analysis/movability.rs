@@ -14,6 +14,7 @@ use tree_sitter::Node;
 
 use super::scope::ancestors_within;
 use super::semantic::{Origin, SemanticModel};
+use super::symbols::{Access, Symbols};
 use super::{code_children, contains, for_each_descendant, is_function, text, unwrap_expression};
 
 /// How a name is declared.
@@ -698,7 +699,7 @@ pub fn evolving_or_reassigned<'t>(
 pub fn return_type_fixed<'t>(
     handler: Node<'t>,
     create_call: Node<'t>,
-    root: Node<'t>,
+    symbols: &Symbols<'t>,
     source: &str,
 ) -> Option<String> {
     if handler.field("return_type").is_some() {
@@ -747,20 +748,17 @@ pub fn return_type_fixed<'t>(
     };
     let name = name.filter(|n| n.kind_name() == "identifier")?;
     let handler_name = text(name, source);
-    let mut used_elsewhere = None;
-    for_each_descendant(root, |n| {
-        if used_elsewhere.is_some() || n.id() == name.id() {
-            return;
-        }
-        let is_use = matches!(
-            n.kind_name(),
-            "identifier" | "shorthand_property_identifier"
-        ) && text(n, source) == handler_name
-            && !contains(handler, n)
-            && !contains(create_call, n);
-        if is_use {
-            used_elsewhere = Some(n.start_position().row + 1);
-        }
+    // The uses of the handler's own symbol, by scope: a same-named local of another
+    // function is another symbol, and a registration (`createFunction(…, handler)`)
+    // does not use the handler's return type.
+    let used_elsewhere = symbols.symbol(name).and_then(|symbol| {
+        symbols
+            .references(symbol)
+            .iter()
+            .filter(|r| r.access != Access::Declaration && r.node.id() != name.id())
+            .filter(|r| !contains(handler, r.node) && !contains(create_call, r.node))
+            .find(|r| !is_registration(r.node, source))
+            .map(|r| r.node.start_position().row + 1)
     });
     let exported = {
         let mut node = name;
@@ -789,4 +787,26 @@ pub fn return_type_fixed<'t>(
              and `step.run` returns the JSON-serialized type"
         )
     })
+}
+
+/// Whether `identifier` is the handler argument of a `createFunction` call (the last
+/// argument of `X.createFunction(…)`): registering a handler does not use its result.
+fn is_registration(identifier: Node, source: &str) -> bool {
+    let Some(arguments) = identifier
+        .parent_node()
+        .filter(|p| p.kind_name() == "arguments")
+    else {
+        return false;
+    };
+    let is_last = code_children(arguments)
+        .last()
+        .is_some_and(|last| last.id() == identifier.id());
+    let is_create_function = arguments
+        .parent_node()
+        .filter(|c| c.kind_name() == "call_expression")
+        .and_then(|c| c.field("function"))
+        .filter(|f| f.kind_name() == "member_expression")
+        .and_then(|f| f.field("property"))
+        .is_some_and(|p| text(p, source) == "createFunction");
+    is_last && is_create_function
 }

@@ -24,11 +24,17 @@ use std::path::{Path, PathBuf};
 use tree_sitter::Node;
 
 use super::binding::{Holds, StepBinding};
-use super::scope::{ancestors_within, declared_names, pattern_names};
+use super::imports::Imports;
+use super::scope::{declared_names, pattern_names};
+use super::symbols::{Occurrence, Symbols};
 use super::{code_children, for_each_descendant, is_function, root_name, text, unwrap_expression};
+use std::rc::Rc;
 
 pub mod modules;
 pub mod tsconfig;
+pub mod workspace;
+
+use super::imports::Resolution;
 
 /// A binding: the id of the node whose scope declares it, and its name.
 type BindingKey<'a> = (usize, &'a str);
@@ -47,21 +53,13 @@ pub enum Origin {
 /// The names of one file, seen from one handler.
 pub struct SemanticModel<'a, 't> {
     source: &'a str,
-    root: Node<'t>,
     /// The step names of every handler of the file (a value one handler keeps in a
     /// module variable is there for the others too).
     binding: StepBinding,
-    /// Names each scope node declares, filled on first use (for nodes the traversal
-    /// did not resolve).
-    scopes: std::cell::RefCell<HashMap<usize, Vec<String>>>,
-    /// Every scope node of the file that declares names, with the identifiers it
-    /// declares, by node id (from the traversal).
-    declared: HashMap<usize, (Node<'t>, Vec<Node<'t>>)>,
-    /// The scope each identifier of the file resolves to (`None`: not declared in the
-    /// file), from the traversal.
-    resolved: HashMap<usize, Option<Node<'t>>>,
-    /// Top-level imports: local name → module specifier.
-    imports: HashMap<String, String>,
+    /// The file's scopes and symbols (shared with the file model).
+    symbols: Rc<Symbols<'t>>,
+    /// The file's imports table (shared with the file model).
+    imports: Rc<Imports>,
     /// The local name of `import { step } from "inngest"`.
     global_step: Option<String>,
     /// The file's directory, for relative imports.
@@ -85,15 +83,6 @@ struct Definition<'a, 't> {
     handed_module: Option<String>,
     /// For an argument of a call: the call is a method of `this`.
     handed_to_this: bool,
-}
-
-/// A read (an identifier, `this`, `super`, a call) found by the traversal.
-struct Read<'t> {
-    node: Node<'t>,
-    start: usize,
-    end: usize,
-    /// The byte range of the scope declaring the name read, when the file declares it.
-    scope: Option<(usize, usize)>,
 }
 
 /// What an imported module specifier leads to.
@@ -133,8 +122,9 @@ enum Reach<'a> {
 impl<'a, 't> SemanticModel<'a, 't> {
     /// Build the model of `root` (the file) with the step bindings of its handlers.
     pub fn build(
-        root: Node<'t>,
         source: &'a str,
+        symbols: Rc<Symbols<'t>>,
+        imports: Rc<Imports>,
         bindings: &[StepBinding],
         file: Option<&Path>,
     ) -> SemanticModel<'a, 't> {
@@ -142,24 +132,24 @@ impl<'a, 't> SemanticModel<'a, 't> {
         for b in bindings {
             binding.names.extend(b.names.iter().cloned());
         }
-        let traversal = Traversal::of(root, source);
+        let global_step = imports
+            .global_step()
+            .or(imports.inngest_namespaces().next())
+            .map(str::to_string);
         let mut model = SemanticModel {
             source,
-            root,
             binding,
-            scopes: Default::default(),
-            declared: traversal.declared,
-            resolved: traversal.resolved,
-            imports: imports(root, source),
-            global_step: super::binding::imported_step_of_root(root, source),
+            symbols: Rc::clone(&symbols),
+            global_step,
+            imports,
             directory: file.and_then(Path::parent).map(Path::to_path_buf),
             reaching: HashMap::new(),
             handed_modules: HashSet::new(),
             this_handed: false,
             imported: Default::default(),
         };
-        let definitions = model.definitions(&traversal.candidates);
-        model.propagate(&definitions, &traversal.reads);
+        let definitions = model.definitions(&symbols.candidates);
+        model.propagate(&definitions, &symbols.reads);
         model
     }
 
@@ -170,21 +160,19 @@ impl<'a, 't> SemanticModel<'a, 't> {
             return Origin::Declared(scope.id());
         }
         match self.imports.get(name) {
-            Some(specifier) => Origin::Imported(specifier.clone()),
+            Some(import) => Origin::Imported(import.specifier.clone()),
             None => Origin::Global,
         }
     }
 
     /// The scope node declaring the name `node` reads, when the file declares it.
     pub fn declaring_scope(&self, node: Node<'t>) -> Option<Node<'t>> {
-        if let Some(found) = self.resolved.get(&node.id()) {
-            return *found;
-        }
-        let name = text(node, self.source);
-        ancestors_within(node, self.root)
-            .into_iter()
-            .rev()
-            .find(|scope| self.declares(*scope, name))
+        self.symbols.declaring_scope(node)
+    }
+
+    /// The file's scopes and symbols.
+    pub fn symbols(&self) -> &Symbols<'t> {
+        &self.symbols
     }
 
     /// The identifier that declares the name `node` reads, when the file declares it.
@@ -196,7 +184,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
 
     /// The identifier `scope` declares `name` with.
     fn declared_in(&self, scope: Node<'t>, name: &str) -> Option<Node<'t>> {
-        if let Some((_, names)) = self.declared.get(&scope.id()) {
+        if let Some((_, names)) = self.symbols.declared.get(&scope.id()) {
             return names
                 .iter()
                 .copied()
@@ -205,19 +193,6 @@ impl<'a, 't> SemanticModel<'a, 't> {
         let mut declared = Vec::new();
         declared_names(scope, self.source, &mut declared);
         declared.into_iter().find(|d| text(*d, self.source) == name)
-    }
-
-    fn declares(&self, scope: Node<'t>, name: &str) -> bool {
-        let mut cache = self.scopes.borrow_mut();
-        let names = cache.entry(scope.id()).or_insert_with(|| {
-            let mut nodes = Vec::new();
-            declared_names(scope, self.source, &mut nodes);
-            nodes
-                .iter()
-                .map(|n| text(*n, self.source).to_string())
-                .collect()
-        });
-        names.iter().any(|n| n == name)
     }
 
     /// Whether `node` (an identifier read) is the handler's step binding or one of its
@@ -303,7 +278,10 @@ impl<'a, 't> SemanticModel<'a, 't> {
         }
         match self.origin(node) {
             Origin::Declared(scope) => Reach::Binding(scope, name),
-            Origin::Imported(_) if self.global_step.as_deref() == Some(name) => {
+            Origin::Imported(_)
+                if self.global_step.as_deref() == Some(name)
+                    && self.imports.global_step() == Some(name) =>
+            {
                 Reach::GlobalStep(name)
             }
             Origin::Imported(specifier) => match self.imported(&specifier) {
@@ -387,20 +365,32 @@ impl<'a, 't> SemanticModel<'a, 't> {
             None if modules::is_relative(specifier) => Imported::Project {
                 fixed: Some("which cannot be read (the file's path is unknown)".to_string()),
             },
-            None => Imported::Package,
-            Some(directory) if !modules::is_local(directory, specifier) => Imported::Package,
-            Some(directory) => Imported::Project {
-                fixed: match modules::reaches_step(directory, specifier) {
-                    modules::Verdict::Clean => None,
-                    modules::Verdict::Steps(path) => Some(format!(
-                        "which mentions `step` ({})",
-                        path.file_name()
-                            .map(|f| f.to_string_lossy().into_owned())
-                            .unwrap_or_default()
-                    )),
-                    modules::Verdict::Unreadable => {
-                        Some("which cannot be found or read".to_string())
-                    }
+            None if modules::is_package_name(specifier) => Imported::Package,
+            None => Imported::Project {
+                fixed: Some("which cannot be resolved (the file's path is unknown)".to_string()),
+            },
+            Some(directory) => match modules::resolution(directory, specifier) {
+                Resolution::Package => Imported::Package,
+                Resolution::Unresolved if !modules::is_relative(specifier) => Imported::Project {
+                    fixed: Some(
+                        "which no rule of module resolution leads to (not a file of the \
+                         project, not a package)"
+                            .to_string(),
+                    ),
+                },
+                _ => Imported::Project {
+                    fixed: match modules::reaches_step(directory, specifier) {
+                        modules::Verdict::Clean => None,
+                        modules::Verdict::Steps(path) => Some(format!(
+                            "which mentions `step` ({})",
+                            path.file_name()
+                                .map(|f| f.to_string_lossy().into_owned())
+                                .unwrap_or_default()
+                        )),
+                        modules::Verdict::Unreadable => {
+                            Some("which cannot be found or read".to_string())
+                        }
+                    },
                 },
             },
         };
@@ -620,7 +610,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
     }
 
     /// Mark the bindings that reach a step, until nothing changes.
-    fn propagate(&mut self, definitions: &[Definition<'a, 't>], reads: &[Read<'t>]) {
+    fn propagate(&mut self, definitions: &[Definition<'a, 't>], reads: &[Occurrence<'t>]) {
         // What each read would need to reach a step, decided once.
         let reaches: Vec<Reach<'a>> = reads.iter().map(|r| self.classify(r.node)).collect();
         // What each definition's value reads: the traversal's reads lie in source
@@ -678,116 +668,6 @@ impl<'a, 't> SemanticModel<'a, 't> {
             }
         }
     }
-}
-
-/// Node kinds whose scope may declare names (see [`declared_names`]).
-fn is_scope(kind: &str) -> bool {
-    matches!(
-        kind,
-        "statement_block"
-            | "program"
-            | "switch_body"
-            | "class_body"
-            | "for_statement"
-            | "for_in_statement"
-            | "catch_clause"
-            | "arrow_function"
-            | "function_expression"
-            | "function_declaration"
-            | "generator_function"
-            | "generator_function_declaration"
-            | "method_definition"
-    )
-}
-
-/// What one traversal of the file finds for the model.
-struct Traversal<'t> {
-    /// The scope every identifier resolves to.
-    resolved: HashMap<usize, Option<Node<'t>>>,
-    /// The scopes that declare names, with the names.
-    declared: HashMap<usize, (Node<'t>, Vec<Node<'t>>)>,
-    /// Nodes that may define a binding, in source order.
-    candidates: Vec<Node<'t>>,
-    /// Reads, in source order.
-    reads: Vec<Read<'t>>,
-}
-
-impl<'t> Traversal<'t> {
-    /// One walk with a stack of the scopes open at each point (each scope's names
-    /// listed once).
-    fn of(root: Node<'t>, source: &str) -> Traversal<'t> {
-        let mut found = Traversal {
-            resolved: HashMap::new(),
-            declared: HashMap::new(),
-            candidates: Vec::new(),
-            reads: Vec::new(),
-        };
-        // The scopes open at this point, innermost last, each with the position of the
-        // walk where its subtree ends.
-        let mut open: Vec<(Node<'t>, HashSet<&str>, usize)> = Vec::new();
-        super::syntax::for_each_descendant_ranged(root, |node, at, end| {
-            while open.last().is_some_and(|(_, _, until)| *until <= at) {
-                open.pop();
-            }
-            let kind = node.kind_name();
-            if is_scope(kind) {
-                let mut names = Vec::new();
-                declared_names(node, source, &mut names);
-                if !names.is_empty() {
-                    open.push((node, names.iter().map(|n| text(*n, source)).collect(), end));
-                    found.declared.insert(node.id(), (node, names));
-                }
-            }
-            match kind {
-                "identifier" | "shorthand_property_identifier" => {
-                    let scope = resolve_in(&open, text(node, source));
-                    found.resolved.insert(node.id(), scope);
-                    found.reads.push(Read {
-                        node,
-                        start: node.start_byte(),
-                        end: node.end_byte(),
-                        scope: scope.map(|s| (s.start_byte(), s.end_byte())),
-                    });
-                }
-                "shorthand_property_identifier_pattern" => {
-                    let scope = resolve_in(&open, text(node, source));
-                    found.resolved.insert(node.id(), scope);
-                }
-                "this" | "super" => found.reads.push(Read {
-                    node,
-                    start: node.start_byte(),
-                    end: node.end_byte(),
-                    scope: None,
-                }),
-                "call_expression" => {
-                    found.reads.push(Read {
-                        node,
-                        start: node.start_byte(),
-                        end: node.end_byte(),
-                        scope: None,
-                    });
-                    found.candidates.push(node);
-                }
-                "variable_declarator"
-                | "function_declaration"
-                | "generator_function_declaration"
-                | "class_declaration"
-                | "abstract_class_declaration"
-                | "assignment_expression"
-                | "augmented_assignment_expression" => found.candidates.push(node),
-                _ => {}
-            }
-        });
-        found
-    }
-}
-
-/// The innermost open scope declaring `name`.
-fn resolve_in<'t>(open: &[(Node<'t>, HashSet<&str>, usize)], name: &str) -> Option<Node<'t>> {
-    open.iter()
-        .rev()
-        .find(|(_, names, _)| names.contains(name))
-        .map(|(scope, _, _)| *scope)
 }
 
 /// Whether `function` (a callee) is a method of `this` (`this.keep`, `this.a.keep`).
@@ -890,43 +770,4 @@ fn loads_module(call: Node, source: &str) -> Option<String> {
     }
     let first = code_children(call.field("arguments")?).next()?;
     super::functions::string_literal(first, source)
-}
-
-/// Top-level imports: local name → module specifier (`import a, { b as c } from "./m"`,
-/// `import * as m from "./m"`, `const x = require("./m")` is a definition instead).
-fn imports(root: Node, source: &str) -> HashMap<String, String> {
-    let mut found = HashMap::new();
-    for statement in code_children(root) {
-        if statement.kind_name() != "import_statement" {
-            continue;
-        }
-        let Some(specifier) = statement
-            .field("source")
-            .and_then(|s| super::functions::string_literal(s, source))
-        else {
-            continue;
-        };
-        let Some(clause) = code_children(statement).find(|c| c.kind_name() == "import_clause")
-        else {
-            continue;
-        };
-        let mut names = Vec::new();
-        for_each_descendant(clause, |n| {
-            if n.kind_name() == "identifier" {
-                // `{ a as b }` binds `b`; `{ a }` binds `a`.
-                let is_imported_name = n.parent_node().is_some_and(|p| {
-                    p.kind_name() == "import_specifier"
-                        && p.field("alias").is_some()
-                        && p.field("name").is_some_and(|m| m.id() == n.id())
-                });
-                if !is_imported_name {
-                    names.push(text(n, source).to_string());
-                }
-            }
-        });
-        for name in names {
-            found.insert(name, specifier.clone());
-        }
-    }
-    found
 }

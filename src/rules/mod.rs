@@ -23,11 +23,10 @@ use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
-use std::cell::OnceCell;
-
 use crate::analysis::binding::StepBinding;
 use crate::analysis::functions::{self, Handler, InngestFunction};
 use crate::analysis::json::Classes;
+use crate::analysis::model::FileModel;
 use crate::analysis::semantic::SemanticModel;
 use crate::analysis::{enclosing_function, is_async_function, returns, steps, text};
 pub use crate::diagnostic::{Diagnostic, Related, Remedy};
@@ -48,41 +47,26 @@ pub struct HandlerContext<'a, 't> {
     pub returns: &'a [returns::HandlerReturn<'t>],
     /// The file's style, detected on first use and shared by every handler.
     pub style: &'a StyleCache,
-    /// The step bindings of every handler of the file.
-    pub file_bindings: &'a [StepBinding],
-    /// The file's semantic model, built on first use and shared by every handler.
-    pub semantic: &'a OnceCell<SemanticModel<'t, 't>>,
-    /// The file's classes, types and typed functions, collected on first use.
-    pub classes: &'a OnceCell<Classes<'t>>,
+    /// The model of the file: symbols, imports, reachability, classes; each part
+    /// built on first use and shared by every handler.
+    pub model: &'a FileModel<'t>,
 }
 
 impl<'a, 't> HandlerContext<'a, 't> {
+    /// The model of the file.
+    pub fn model(&self) -> &'a FileModel<'t> {
+        self.model
+    }
+
     /// The classes, types and typed functions of the file (collected by the first
     /// handler that asks: one walk of the file, not one per step body).
     pub fn classes(&self) -> &'a Classes<'t> {
-        self.classes.get_or_init(|| {
-            let mut root = self.handler.function;
-            while let Some(parent) = root.parent_node() {
-                root = parent;
-            }
-            Classes::of(root, self.source)
-        })
+        self.model.classes()
     }
 
     /// The file's semantic model (built by the first handler that asks).
     pub fn semantic(&self) -> &'a SemanticModel<'t, 't> {
-        self.semantic.get_or_init(|| {
-            let mut root = self.handler.function;
-            while let Some(parent) = root.parent_node() {
-                root = parent;
-            }
-            SemanticModel::build(
-                root,
-                self.source,
-                self.file_bindings,
-                self.options.source_path,
-            )
-        })
+        self.model.semantic()
     }
 }
 
@@ -120,8 +104,13 @@ fn check_installed<'t>(
         })
         .collect();
     let file_bindings: Vec<StepBinding> = bindings.iter().flatten().flatten().cloned().collect();
-    let semantic = OnceCell::new();
-    let classes = OnceCell::new();
+    let model = FileModel::new(
+        tree.root_node(),
+        source,
+        lang,
+        options.source_path,
+        file_bindings,
+    );
     // A rule left out of this run is skipped, unless the file holds a suppression
     // comment: one that names the rule must still count as used.
     let every_rule =
@@ -146,9 +135,7 @@ fn check_installed<'t>(
                 steps: &steps,
                 returns: &returns,
                 style: &style,
-                file_bindings: &file_bindings,
-                semantic: &semantic,
-                classes: &classes,
+                model: &model,
             };
             let rules: [(&str, HandlerRule); 8] = [
                 (unsafe_trailing_return::NAME, unsafe_trailing_return::check),

@@ -108,15 +108,7 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
         let mut callee = None;
         if manual_reason.is_none() {
             let model = context.semantic();
-            match movability(
-                context,
-                handler_return,
-                expression,
-                &reads,
-                model,
-                tree,
-                lang,
-            ) {
+            match movability(context, handler_return, expression, &reads, model, lang) {
                 Ok(found) => callee = Some(found),
                 Err(reason) => manual_reason = Some(reason),
             }
@@ -404,7 +396,6 @@ fn movability<'t>(
     expression: Node<'t>,
     reads: &[Read<'t>],
     model: &SemanticModel<'_, 't>,
-    tree: &Tree,
     lang: Lang,
 ) -> Result<String, String> {
     let source = context.source;
@@ -435,15 +426,22 @@ fn movability<'t>(
         }
     }
     if is_typescript(context, lang) {
-        if let Some(why) =
-            movability::return_type_fixed(handler, context.function.call, tree.root_node(), source)
-        {
+        if let Some(why) = movability::return_type_fixed(
+            handler,
+            context.function.call,
+            context.model().symbols(),
+            source,
+        ) {
             return Err(why);
         }
         let conditions = movability::narrowing_conditions(statement, body, source);
-        if let Some(why) =
-            movability::lost_narrowing(expression, &conditions, model, tree.root_node(), source)
-        {
+        if let Some(why) = movability::lost_narrowing(
+            expression,
+            &conditions,
+            model,
+            context.model().root(),
+            source,
+        ) {
             return Err(why);
         }
         for read in reads {

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use crate::analysis::imports::Resolution;
 use crate::analysis::{code_children, for_each_descendant, functions::string_literal, text};
 use crate::language::Lang;
 
@@ -49,15 +50,53 @@ pub fn is_relative(specifier: &str) -> bool {
         || specifier.starts_with("../")
 }
 
-/// Whether `specifier`, imported from a file of `directory`, names a module of the
-/// project: a relative path, or a path alias of the nearest `tsconfig.json` that leads
-/// to a file (see [`super::tsconfig`]). Anything else is a package.
-pub fn is_local(directory: &Path, specifier: &str) -> bool {
-    is_relative(specifier) || resolve(directory, specifier).is_some()
+/// Whether a bare specifier can name a package by npm's rules: `name` or `@scope/name`
+/// (optionally followed by `/subpath`), lowercase, with no character npm refuses in a
+/// new name (`~`, `'`, `!`, `(`, `)`, `*`) and not starting with `.` or `_`. `@/lib/x`
+/// (an empty scope), `~/x` and `#x` (package imports) are not package names: with no
+/// alias behind them they are unresolved, never a package. `node:fs` is a built-in.
+pub fn is_package_name(specifier: &str) -> bool {
+    if specifier.starts_with("node:") {
+        return true;
+    }
+    let (name, _) = super::workspace::split_specifier(specifier);
+    let part_ok = |part: &str| {
+        !part.is_empty()
+            && !part.starts_with(['.', '_'])
+            && part.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_')
+            })
+    };
+    match name.strip_prefix('@') {
+        Some(scoped) => match scoped.split_once('/') {
+            Some((scope, package)) => part_ok(scope) && part_ok(package),
+            None => false,
+        },
+        None => part_ok(name),
+    }
 }
 
-/// Whether the module `specifier` (imported from a file of `directory`: relative, or a
-/// path alias) or any module of the project it reaches mentions `step`.
+/// Where `specifier`, imported from a file of `directory`, leads: a file of the project
+/// (relative, a path alias or `baseUrl` of the nearest `tsconfig.json`, a workspace
+/// package), a package, or unresolved (see [`Resolution`]).
+pub fn resolution(directory: &Path, specifier: &str) -> Resolution {
+    match resolve(directory, specifier) {
+        Some(file) => Resolution::Project(file),
+        None if is_relative(specifier) || specifier.starts_with('/') => Resolution::Unresolved,
+        None if super::workspace::for_directory(directory)
+            .package(super::workspace::split_specifier(specifier).0)
+            .is_some() =>
+        {
+            // A workspace package whose entry is not found.
+            Resolution::Unresolved
+        }
+        None if is_package_name(specifier) => Resolution::Package,
+        None => Resolution::Unresolved,
+    }
+}
+
+/// Whether the module `specifier` (imported from a file of `directory`: relative, a path
+/// alias or a workspace package) or any module of the project it reaches mentions `step`.
 pub fn reaches_step(directory: &Path, specifier: &str) -> Verdict {
     let Some(start) = resolve(directory, specifier) else {
         return Verdict::Unreadable;
@@ -91,11 +130,10 @@ fn reaches_step_from(start: PathBuf) -> Verdict {
         }
         let directory = path.parent().unwrap_or(Path::new("."));
         for specifier in &scan.imports {
-            match resolve(directory, specifier) {
-                Some(next) => pending.push(next),
-                None if is_relative(specifier) => return Verdict::Unreadable,
-                // A package (or an alias TypeScript would look up in `node_modules`).
-                None => {}
+            match resolution(directory, specifier) {
+                Resolution::Project(next) => pending.push(next),
+                Resolution::Unresolved => return Verdict::Unreadable,
+                Resolution::Package => {}
             }
         }
     }
@@ -124,11 +162,31 @@ fn resolve(directory: &Path, specifier: &str) -> Option<PathBuf> {
     let found = super::tsconfig::for_directory(directory)
         .candidates(specifier)
         .into_iter()
-        .find_map(|candidate| resolve_path(super::tsconfig::lexically_normal(&candidate)));
+        .find_map(|candidate| resolve_path(super::tsconfig::lexically_normal(&candidate)))
+        .or_else(|| workspace_entry(directory, specifier));
     if let Ok(mut resolved) = resolved.lock() {
         resolved.insert(key, found.clone());
     }
     found
+}
+
+/// The entry file of a workspace package a bare specifier names (see
+/// [`super::workspace`]): a source file first, a declaration file only when no source is
+/// found.
+fn workspace_entry(directory: &Path, specifier: &str) -> Option<PathBuf> {
+    let (name, subpath) = super::workspace::split_specifier(specifier);
+    let workspace = super::workspace::for_directory(directory);
+    let package = workspace.package(name)?;
+    let files: Vec<PathBuf> = super::workspace::entry_candidates(package, subpath)
+        .into_iter()
+        .filter_map(|c| resolve_path(super::tsconfig::lexically_normal(&c)))
+        .collect();
+    let is_declaration = |p: &PathBuf| p.to_string_lossy().ends_with(".d.ts");
+    files
+        .iter()
+        .find(|p| !is_declaration(p))
+        .or(files.first())
+        .cloned()
 }
 
 /// The file a path names: as written, with a TypeScript or JavaScript extension added

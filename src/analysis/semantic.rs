@@ -68,8 +68,17 @@ pub struct SemanticModel<'a, 't> {
     reaching: HashMap<usize, HashMap<&'a str, usize>>,
     /// The step binding (or a value reaching it) was handed to a method of `this`.
     this_handed: bool,
-    /// Specifiers of modules of the project the step binding was handed to.
+    /// Specifiers of modules (of the project, or packages) the step binding was handed to.
     handed_modules: HashSet<String>,
+    /// Bindings whose reach comes from a handler's own step binding (a parameter or an
+    /// alias of one), not only from the global `step` that any module may import: only
+    /// those can escape.
+    scoped: HashSet<BindingKey<'a>>,
+    /// Imported or global names the handler's binding escaped into, with the line.
+    escaped_names: HashMap<String, usize>,
+    /// The line where the handler's binding escaped to where any function of the project
+    /// may read it.
+    escaped: Option<usize>,
     /// What each module specifier the file imports leads to, found on first use.
     imported: std::cell::RefCell<HashMap<String, Imported>>,
 }
@@ -81,8 +90,36 @@ struct Definition<'a, 't> {
     line: usize,
     /// For an argument of a call: the module of the project whose function receives it.
     handed_module: Option<String>,
-    /// For an argument of a call: the call is a method of `this`.
+    /// For an argument of a call: the call is a method of `this`; for an assignment:
+    /// the place is a property of `this`.
     handed_to_this: bool,
+    /// The value goes where the file does not own it (see [`Escape`]).
+    escapes: Option<Escape>,
+}
+
+impl<'a, 't> Definition<'a, 't> {
+    fn new(targets: Vec<BindingKey<'a>>, value: Node<'t>, line: usize) -> Definition<'a, 't> {
+        Definition {
+            targets,
+            value,
+            line,
+            handed_module: None,
+            handed_to_this: false,
+            escapes: None,
+        }
+    }
+}
+
+/// Where a value goes that no binding of the file holds.
+#[derive(Clone)]
+enum Escape {
+    /// Into (a property of, a method of) a name the file does not declare: an import or
+    /// a global. Reads of that name may then reach it; when the import is a module of
+    /// the project, so may any function of the project.
+    Into { name: String, project: bool },
+    /// Into a place the model cannot follow (`target().tools = step`): any code that
+    /// cannot be seen may reach it.
+    Unknown,
 }
 
 /// What an imported module specifier leads to.
@@ -99,8 +136,8 @@ enum Imported {
 /// binding) is looked up when asked.
 enum Reach<'a> {
     Never,
-    /// The step binding, or an alias of it.
-    StepName(&'a str),
+    /// The step binding, or an alias of it (`scoped`: a handler's own, not the global).
+    StepName(&'a str, bool),
     /// The v4 global `step` imported from `inngest`.
     GlobalStep(&'a str),
     /// `require("inngest")`, `import("inngest")`.
@@ -115,6 +152,14 @@ enum Reach<'a> {
         name: Option<&'a str>,
         fixed: Option<String>,
     },
+    /// A name imported from a package: reaches once the binding is handed to the
+    /// package or escapes into the name.
+    Package {
+        specifier: String,
+        name: &'a str,
+    },
+    /// A global: reaches once the binding escapes into it (`globalThis.tools = step`).
+    Global(&'a str),
     /// `this`, `super`.
     This,
 }
@@ -145,6 +190,9 @@ impl<'a, 't> SemanticModel<'a, 't> {
             directory: file.and_then(Path::parent).map(Path::to_path_buf),
             reaching: HashMap::new(),
             handed_modules: HashSet::new(),
+            scoped: HashSet::new(),
+            escaped_names: HashMap::new(),
+            escaped: None,
             this_handed: false,
             imported: Default::default(),
         };
@@ -274,7 +322,8 @@ impl<'a, 't> SemanticModel<'a, 't> {
         }
         let name = text(node, self.source);
         if self.is_step_name(node) {
-            return Reach::StepName(name);
+            let scoped = matches!(self.origin(node), Origin::Declared(_));
+            return Reach::StepName(name, scoped);
         }
         match self.origin(node) {
             Origin::Declared(scope) => Reach::Binding(scope, name),
@@ -285,14 +334,14 @@ impl<'a, 't> SemanticModel<'a, 't> {
                 Reach::GlobalStep(name)
             }
             Origin::Imported(specifier) => match self.imported(&specifier) {
-                Imported::Package => Reach::Never,
+                Imported::Package => Reach::Package { specifier, name },
                 Imported::Project { fixed } => Reach::Module {
                     specifier,
                     name: Some(name),
                     fixed,
                 },
             },
-            Origin::Global => Reach::Never,
+            Origin::Global => Reach::Global(name),
         }
     }
 
@@ -300,7 +349,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
     fn why(&self, reach: &Reach<'a>) -> Option<String> {
         match reach {
             Reach::Never => None,
-            Reach::StepName(name) => Some(format!("`{name}` is the step binding")),
+            Reach::StepName(name, _) => Some(format!("`{name}` is the step binding")),
             Reach::GlobalStep(name) => Some(format!("`{name}` is the global step of `inngest`")),
             Reach::LoadsInngest => {
                 Some("it loads `inngest`, whose `step` is the global step".to_string())
@@ -320,20 +369,57 @@ impl<'a, 't> SemanticModel<'a, 't> {
                     None if self.handed_modules.contains(specifier) => {
                         "which is handed the step binding".to_string()
                     }
-                    None => return None,
+                    None => match (self.escaped_into(*name), self.escaped) {
+                        (Some(line), _) => {
+                            format!("which holds the step binding since line {line}")
+                        }
+                        (None, Some(line)) => format!(
+                            "a module of the project, and the step binding was stored where \
+                             any module may read it (line {line})"
+                        ),
+                        (None, None) => return None,
+                    },
                 };
                 Some(match name {
                     Some(name) => format!("`{name}` comes from `{specifier}`, {why}"),
                     None => format!("it loads `{specifier}`, {why}"),
                 })
             }
+            Reach::Package { specifier, name } => {
+                if self.handed_modules.contains(specifier) {
+                    Some(format!(
+                        "`{name}` comes from `{specifier}`, which is handed the step binding"
+                    ))
+                } else {
+                    self.escaped_into(Some(name))
+                        .map(|line| format!("`{name}` holds the step binding since line {line}"))
+                }
+            }
+            Reach::Global(name) => self
+                .escaped_into(Some(name))
+                .map(|line| format!("`{name}` holds the step binding since line {line}")),
             // Methods of `this` are not followed: with the v4 global `step` in the file, or
-            // the binding handed to one of them, they may run steps.
+            // the binding handed to one of them or stored in `this`, they may run steps.
             Reach::This => (self.global_step.is_some() || self.this_handed).then(|| {
                 "`this` may hold functions that run steps (the file uses the global \
-                 `step`, or hands the binding to a method)"
+                 `step`, or hands the binding to a method or stores it in `this`)"
                     .to_string()
             }),
+        }
+    }
+
+    /// The line where the handler's binding escaped into the name, if it did.
+    fn escaped_into(&self, name: Option<&str>) -> Option<usize> {
+        self.escaped_names.get(name?).copied()
+    }
+
+    /// Whether a read classified as `reach` reaches a handler's own step binding (not
+    /// only the global `step`).
+    fn holds_scoped(&self, reach: &Reach<'a>) -> bool {
+        match reach {
+            Reach::StepName(_, scoped) => *scoped,
+            Reach::Binding(scope, name) => self.scoped.contains(&(*scope, *name)),
+            _ => false,
         }
     }
 
@@ -342,14 +428,25 @@ impl<'a, 't> SemanticModel<'a, 't> {
     fn holds(&self, reach: &Reach<'a>) -> bool {
         match reach {
             Reach::Never => false,
-            Reach::StepName(_) | Reach::GlobalStep(_) | Reach::LoadsInngest => true,
+            Reach::StepName(..) | Reach::GlobalStep(_) | Reach::LoadsInngest => true,
             Reach::Binding(scope, name) => self
                 .reaching
                 .get(scope)
                 .is_some_and(|names| names.contains_key(name)),
             Reach::Module {
-                specifier, fixed, ..
-            } => fixed.is_some() || self.handed_modules.contains(specifier),
+                specifier,
+                fixed,
+                name,
+            } => {
+                fixed.is_some()
+                    || self.handed_modules.contains(specifier)
+                    || self.escaped.is_some()
+                    || self.escaped_into(*name).is_some()
+            }
+            Reach::Package { specifier, name } => {
+                self.handed_modules.contains(specifier) || self.escaped_into(Some(name)).is_some()
+            }
+            Reach::Global(name) => self.escaped_into(Some(name)).is_some(),
             Reach::This => self.global_step.is_some() || self.this_handed,
         }
     }
@@ -410,7 +507,8 @@ impl<'a, 't> SemanticModel<'a, 't> {
         let mut push = |definition: Definition<'a, 't>, is_value: bool| {
             let inert = definition.targets.is_empty()
                 && definition.handed_module.is_none()
-                && !definition.handed_to_this;
+                && !definition.handed_to_this
+                && definition.escapes.is_none();
             let data = is_value && is_awaited(definition.value);
             if !inert && !data {
                 found.push(definition);
@@ -430,13 +528,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
                         continue;
                     }
                     push(
-                        Definition {
-                            targets: self.keys_of_pattern(name),
-                            value,
-                            line,
-                            handed_module: None,
-                            handed_to_this: false,
-                        },
+                        Definition::new(self.keys_of_pattern(name), value, line),
                         true,
                     );
                 }
@@ -445,16 +537,8 @@ impl<'a, 't> SemanticModel<'a, 't> {
                 | "class_declaration"
                 | "abstract_class_declaration" => {
                     if let Some(name) = node.field("name") {
-                        push(
-                            Definition {
-                                targets: self.key_of(name).into_iter().collect(),
-                                value: node,
-                                line,
-                                handed_module: None,
-                                handed_to_this: false,
-                            },
-                            false,
-                        );
+                        let targets = self.key_of(name).into_iter().collect();
+                        push(Definition::new(targets, node, line), false);
                     }
                 }
                 "assignment_expression" | "augmented_assignment_expression" => {
@@ -462,95 +546,166 @@ impl<'a, 't> SemanticModel<'a, 't> {
                     else {
                         continue;
                     };
-                    let mut targets = Vec::new();
-                    if let Some(root) = root_name(left) {
-                        targets.extend(self.key_of(root));
-                    } else if matches!(left.kind_name(), "object_pattern" | "array_pattern") {
-                        targets = self.keys_of_pattern(left);
+                    let mut definition = Definition::new(Vec::new(), right, line);
+                    if matches!(left.kind_name(), "object_pattern" | "array_pattern") {
+                        definition.targets = self.keys_of_pattern(left);
+                    } else {
+                        self.store_into(left, &mut definition);
                     }
-                    push(
-                        Definition {
-                            targets,
-                            value: right,
-                            line,
-                            handed_module: None,
-                            handed_to_this: false,
-                        },
-                        true,
-                    );
+                    push(definition, true);
                 }
-                "call_expression" => {
-                    let (Some(function), Some(arguments)) =
-                        (node.field("function"), node.field("arguments"))
-                    else {
-                        continue;
-                    };
-                    let to_this = is_method_of_this(function);
-                    let function = unwrap_expression(function);
-                    // Handed to a function of a module of the project: that module may keep
-                    // it; handed to a method of `this`: the class may.
-                    let handed_module =
-                        root_name(function).and_then(|root| match self.origin(root) {
-                            Origin::Imported(specifier)
-                                if matches!(
-                                    self.imported(&specifier),
-                                    Imported::Project { .. }
-                                ) =>
-                            {
-                                Some(specifier)
-                            }
-                            _ => None,
-                        });
-                    // What a call's argument defines: its `targets` hold it.
-                    let argument_definition =
-                        |targets: &[BindingKey<'a>], argument: Node<'t>| Definition {
-                            targets: targets.to_vec(),
-                            value: argument,
-                            line,
-                            handed_module: handed_module.clone(),
-                            handed_to_this: to_this,
-                        };
-                    // `list.push(p)`, `cache.set(k, step)`: the receiver may keep what it
-                    // is handed; `keep(step)`: the parameters of a local function receive
-                    // it. One definition per argument: `list.push(await step.run(…))`
-                    // hands over data.
-                    // `Object.assign(target, …)`, `Object.defineProperty(target, …)`: the
-                    // target keeps it.
-                    let callee = text(function, self.source);
-                    if matches!(
-                        callee,
-                        "Object.assign"
-                            | "Object.defineProperty"
-                            | "Object.defineProperties"
-                            | "Reflect.set"
-                    ) {
-                        let mut arguments_list = code_children(arguments);
-                        if let Some(target) = arguments_list.next().and_then(root_name) {
-                            let targets: Vec<BindingKey> =
-                                self.key_of(target).into_iter().collect();
-                            for argument in arguments_list {
-                                push(argument_definition(&targets, argument), true);
-                            }
-                        }
-                    }
-                    let targets: Vec<BindingKey> = match function.kind_name() {
-                        "member_expression" if !keeps_nothing(function, self.source) => function
-                            .field("object")
-                            .and_then(root_name)
-                            .and_then(|root| self.key_of(root))
-                            .into_iter()
-                            .collect(),
-                        "identifier" => self.parameters_of_callee(function).unwrap_or_default(),
-                        _ => Vec::new(),
-                    };
-                    for argument in code_children(arguments) {
-                        push(argument_definition(&targets, argument), true);
+                "call_expression" | "new_expression" => {
+                    for definition in self.call_definitions(node, line) {
+                        push(definition, true);
                     }
                 }
                 _ => {}
             }
         }
         found
+    }
+
+    /// Who holds a value stored into `place` (`x`, `o.p`, `o[k]`, `this.p`): the binding
+    /// of the file at its root, `this`, or, when the file declares no such binding, an
+    /// escape into an import or a global, or into a place not understood.
+    fn store_into(&self, place: Node<'t>, definition: &mut Definition<'a, 't>) {
+        if let Some(root) = root_name(place) {
+            match self.key_of(root) {
+                Some(key) => definition.targets.push(key),
+                None => definition.escapes = Some(self.escape_into(root)),
+            }
+        } else if is_rooted_at_this(place) {
+            definition.handed_to_this = true;
+        } else if matches!(
+            unwrap_expression(place).kind_name(),
+            "member_expression" | "subscript_expression"
+        ) {
+            definition.escapes = Some(Escape::Unknown);
+        }
+    }
+
+    /// The escape into `root`, a name the file does not declare.
+    fn escape_into(&self, root: Node<'t>) -> Escape {
+        let name = text(root, self.source);
+        let project = match self.origin(root) {
+            Origin::Imported(specifier) => {
+                matches!(self.imported(&specifier), Imported::Project { .. })
+            }
+            _ => false,
+        };
+        Escape::Into {
+            name: name.to_string(),
+            project,
+        }
+    }
+
+    /// What a call (or `new`) defines: one definition per argument. `list.push(p)`,
+    /// `cache.set(k, step)`: the receiver may keep what it is handed; `keep(step)`,
+    /// `new Keeper(step)`: the parameters of the file's function (or constructor)
+    /// receive it; `Object.assign(target, …)`, `Object.defineProperty(target, …)`: the
+    /// target keeps it; a function of a module or a package may keep it, and so may a
+    /// method of `this`. One definition per argument: `list.push(await step.run(…))`
+    /// hands over data.
+    fn call_definitions(&self, node: Node<'t>, line: usize) -> Vec<Definition<'a, 't>> {
+        let is_new = node.kind_name() == "new_expression";
+        let callee = node.field(if is_new { "constructor" } else { "function" });
+        let (Some(function), Some(arguments)) = (callee, node.field("arguments")) else {
+            return Vec::new();
+        };
+        let to_this = is_method_of_this(function);
+        let function = unwrap_expression(function);
+        let member = function.kind_name() == "member_expression";
+        let keeps = !(member && keeps_nothing(function, self.source));
+        // Handed to a function of a module of the project or of a package: that module may
+        // keep it (a package's only when the method may keep what it is handed).
+        let handed_module = root_name(function).and_then(|root| match self.origin(root) {
+            Origin::Imported(specifier) => match self.imported(&specifier) {
+                Imported::Project { .. } => Some(specifier),
+                Imported::Package if keeps => Some(specifier),
+                Imported::Package => None,
+            },
+            _ => None,
+        });
+        let mut template = Definition::new(Vec::new(), node, line);
+        template.handed_module = handed_module;
+        template.handed_to_this = to_this;
+        let callee_text = text(function, self.source);
+        let mut arguments_list: Vec<Node<'t>> = code_children(arguments).collect();
+        if matches!(
+            callee_text,
+            "Object.assign" | "Object.defineProperty" | "Object.defineProperties" | "Reflect.set"
+        ) && !arguments_list.is_empty()
+        {
+            let target = arguments_list.remove(0);
+            self.store_into(target, &mut template);
+            if unwrap_expression(target).kind_name() == "this" {
+                template.handed_to_this = true;
+            }
+        } else if member && keeps {
+            match function.field("object").map(unwrap_expression) {
+                Some(object) if object.kind_name() == "this" => {}
+                Some(object) => match root_name(object) {
+                    Some(root) => match self.key_of(root) {
+                        Some(key) => template.targets.push(key),
+                        None if is_inert_global(text(root, self.source))
+                            || hands_to_inngest(function, self.source) => {}
+                        None => template.escapes = Some(self.escape_into(root)),
+                    },
+                    None if is_rooted_at_this(object) => template.handed_to_this = true,
+                    None => template.escapes = Some(Escape::Unknown),
+                },
+                None => {}
+            }
+        } else if function.kind_name() == "identifier" {
+            let parameters = if is_new {
+                self.constructor_parameters(function)
+            } else {
+                self.parameters_of_callee(function)
+            };
+            template.targets = parameters.unwrap_or_default();
+        }
+        arguments_list
+            .into_iter()
+            .map(|argument| Definition {
+                targets: template.targets.clone(),
+                value: argument,
+                line,
+                handed_module: template.handed_module.clone(),
+                handed_to_this: template.handed_to_this,
+                escapes: template.escapes.clone(),
+            })
+            .collect()
+    }
+
+    /// The parameters of the constructor of the file's class a `new` names, as bindings.
+    fn constructor_parameters(&self, class_name: Node<'t>) -> Option<Vec<BindingKey<'a>>> {
+        let name = text(class_name, self.source);
+        let scope = self.declaring_scope(class_name)?;
+        let declaration = self.declared_in(scope, name)?;
+        let class = declaration.parent_node().filter(|p| {
+            matches!(
+                p.kind_name(),
+                "class_declaration" | "abstract_class_declaration"
+            )
+        })?;
+        let body = class.field("body")?;
+        let constructor = code_children(body).find(|m| {
+            m.kind_name() == "method_definition"
+                && m.field("name")
+                    .is_some_and(|n| text(n, self.source) == "constructor")
+        })?;
+        let mut names = Vec::new();
+        if let Some(parameters) = constructor.field("parameters") {
+            for parameter in code_children(parameters) {
+                pattern_names(parameter, &mut names);
+            }
+        }
+        Some(
+            names
+                .into_iter()
+                .map(|n| (constructor.id(), text(n, self.source)))
+                .collect(),
+        )
     }
 
     /// Whether a value is the step binding or the context itself (not data read from it).
@@ -637,10 +792,12 @@ impl<'a, 't> SemanticModel<'a, 't> {
             let mut changed = false;
             for (definition, reads) in definitions.iter().zip(&value_reads) {
                 if !definition.targets.is_empty()
-                    && definition.targets.iter().all(|(scope, name)| {
-                        self.reaching
-                            .get(scope)
-                            .is_some_and(|names| names.contains_key(name))
+                    && definition.targets.iter().all(|key| {
+                        self.scoped.contains(key)
+                            && self
+                                .reaching
+                                .get(&key.0)
+                                .is_some_and(|names| names.contains_key(key.1))
                     })
                 {
                     continue;
@@ -648,12 +805,33 @@ impl<'a, 't> SemanticModel<'a, 't> {
                 if !reads.iter().any(|&i| self.holds(&reaches[i])) {
                     continue;
                 }
+                let scoped = reads.iter().any(|&i| self.holds_scoped(&reaches[i]));
                 for &(scope, name) in &definition.targets {
                     let names = self.reaching.entry(scope).or_default();
                     if !names.contains_key(name) {
                         names.insert(name, definition.line);
                         changed = true;
                     }
+                    if scoped {
+                        changed |= self.scoped.insert((scope, name));
+                    }
+                }
+                match definition.escapes.as_ref().filter(|_| scoped) {
+                    Some(Escape::Into { name, project }) => {
+                        if !self.escaped_names.contains_key(name) {
+                            self.escaped_names.insert(name.clone(), definition.line);
+                            changed = true;
+                        }
+                        if *project && self.escaped.is_none() {
+                            self.escaped = Some(definition.line);
+                            changed = true;
+                        }
+                    }
+                    Some(Escape::Unknown) if self.escaped.is_none() => {
+                        self.escaped = Some(definition.line);
+                        changed = true;
+                    }
+                    _ => {}
                 }
                 if let Some(specifier) = &definition.handed_module {
                     changed |= self.handed_modules.insert(specifier.clone());
@@ -668,6 +846,54 @@ impl<'a, 't> SemanticModel<'a, 't> {
             }
         }
     }
+}
+
+/// Whether a place is a property of `this` (`this.tools`, `this.a[k]`).
+fn is_rooted_at_this(place: Node) -> bool {
+    let mut node = unwrap_expression(place);
+    loop {
+        match node.kind_name() {
+            "this" => return true,
+            "member_expression" | "subscript_expression" => match node.field("object") {
+                Some(object) => node = unwrap_expression(object),
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+}
+
+/// `inngest.createFunction(…, handler)` keeps the handler, but calls it with a step of
+/// its own; `inngest.send(…)` sends JSON: neither is an escape of a binding.
+fn hands_to_inngest(member: Node, source: &str) -> bool {
+    member
+        .field("property")
+        .is_some_and(|p| matches!(text(p, source), "createFunction" | "send"))
+}
+
+/// Globals whose methods keep nothing another piece of code can read back
+/// (`Promise.all([step.run(…)])`, `JSON.stringify(x)`, `console.log(step)`).
+fn is_inert_global(name: &str) -> bool {
+    matches!(
+        name,
+        "Promise"
+            | "Array"
+            | "Object"
+            | "JSON"
+            | "Math"
+            | "console"
+            | "String"
+            | "Number"
+            | "Boolean"
+            | "Date"
+            | "Reflect"
+            | "Symbol"
+            | "Error"
+            | "Intl"
+            | "BigInt"
+            | "Buffer"
+            | "URL"
+    )
 }
 
 /// Whether `function` (a callee) is a method of `this` (`this.keep`, `this.a.keep`).

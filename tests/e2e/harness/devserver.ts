@@ -36,10 +36,8 @@ export const requestFn = new AsyncLocalStorage<string>();
 /** Console lines (the SDK's warnings among them) per function slug, captured by console patching. */
 export const logsByFn = new Map<string, string[]>();
 for (const level of ["log", "info", "warn", "error", "debug"] as const) {
-  const prev = console[level];
   console[level] = (...args: unknown[]) => {
-    const fn = requestFn.getStore();
-    if (fn === undefined) return prev(...args);
+    const fn = requestFn.getStore() ?? "(outside a request)";
     if (!logsByFn.has(fn)) logsByFn.set(fn, []);
     logsByFn.get(fn)!.push(`[${level}] ${args.map(fmt).join(" ")}`);
   };
@@ -61,6 +59,12 @@ export interface RunView {
   stepStatus: Record<string, string>;
   /** True when the run had not finished within the wait. */
   hung: boolean;
+  /**
+   * Writes the server reported dropped ("database table is locked") while this run was in
+   * flight (runAll; exact for this run when it was alone on its server): its trace may lack
+   * spans, its status or output may be stale.
+   */
+  droppedWrites?: number;
   ms: number;
 }
 
@@ -81,9 +85,6 @@ export interface Engine {
   close(): Promise<void>;
   serverLog(): string;
 }
-
-/** The dev server binary, or null (the leg then says it skipped). */
-export const devServerBinary = (): string | null => process.env.INNGEST_DEV_SERVER || null;
 
 /**
  * Start a dev server and an app server for `functions` of `client` (the SDK's serve handler
@@ -106,15 +107,23 @@ export async function startEngine(opts: {
     "--connect-gateway-port", String(gw), "--connect-gateway-grpc-port", String(gwGrpc),
     "--connect-executor-grpc-port", String(exGrpc), "--connect-gateway-grpc-ip", HOST,
     "--connect-executor-grpc-ip", HOST, "--tick", process.env.E2E_ENGINE_TICK ?? "30",
-    "--retry-interval", "1", "--log-level", "warn",
+    "--retry-interval", "1", "--log-level", "error",
   ];
   const child: ChildProcess = spawn(opts.bin, args, { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
-  const keep = (b: Buffer) => { log = (log + b.toString()).slice(-20000); };
+  // Writes the server's SQLite dropped ("database table is locked"), counted over its life.
+  let dropped = 0;
+  const keep = (b: Buffer) => {
+    const text = b.toString();
+    dropped += text.split("database table is locked").length - 1;
+    log = (log + text).slice(-20000);
+  };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   let exited: string | null = null;
   child.on("exit", (code, sig) => { exited = `exited ${code ?? sig}`; });
+  // never leave a server behind: this process may end on process.exit() or a crash
+  process.on("exit", () => { if (!exited) child.kill("SIGKILL"); });
 
   const deadline = Date.now() + 20000;
   for (;;) {
@@ -179,8 +188,10 @@ export async function startEngine(opts: {
     const worker = async () => {
       while (next < events.length) {
         const i = next++;
+        const before = dropped;
         const [id] = await send([events[i]]);
         [out[i]] = await runsOf([id], timeoutMs);
+        out[i].droppedWrites = dropped - before;
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, events.length) }, worker));
@@ -196,8 +207,9 @@ export async function startEngine(opts: {
     runAll,
     serverLog: () => log,
     close: async () => {
-      await new Promise<void>((r) => app.close(() => r()));
+      // a hung run's request is still open: cut the connections, then close
       app.closeAllConnections?.();
+      await new Promise<void>((r) => app.close(() => r()));
       if (!exited) {
         child.kill("SIGTERM");
         const t = setTimeout(() => child.kill("SIGKILL"), 2000);

@@ -18,7 +18,7 @@ import { pathToFileURL } from "node:url";
 import { fmt, log, roundTrip } from "./engine";
 
 // A run that has not ended by then is reported hung (a fixture takes well under a second).
-const TIMEOUT_MS = Number(process.env.E2E_ENGINE_TIMEOUT_MS ?? 20000);
+const TIMEOUT_MS = Number(process.env.E2E_ENGINE_TIMEOUT_MS ?? 30000);
 
 interface FixtureRun {
   label: string;
@@ -27,6 +27,10 @@ interface FixtureRun {
   expect: string | string[] | null;
   expectDefault?: string | string[] | null;
   expectError?: boolean;
+  /** Engine leg only: also send this many copies of the run at once. */
+  parallel?: number;
+  /** Engine leg only: how long the run may take (default E2E_ENGINE_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 interface FixtureCase { name: string; fn: unknown; runs: FixtureRun[] }
 type Fn = { id: (prefix?: string) => string; opts: { id: string; triggers?: unknown[] }; client: { id: string } };
@@ -72,29 +76,61 @@ async function main() {
   try {
     const runs = mine.flatMap(({ file, c }) => c.runs.map((run) => ({ file, c, run })));
     const events = runs.map(({ c, run }) => ({ name: eventOf.get(c.fn as Fn)!, data: run.data }));
-    const views = await engine.runAll(events, TIMEOUT_MS);
+    const timeoutOf = (i: number) => runs[i].run.timeoutMs ?? TIMEOUT_MS;
+    const views = [];
+    for (let i = 0; i < runs.length; i++) views.push((await engine.runAll([events[i]], timeoutOf(i), 1))[0]);
     // This build of the dev server keeps runs and spans in an in-memory SQLite that answers
-    // "database table is locked" to a write that meets another, and drops it: a run then
-    // looks unfinished. Such a run is sent again, once, alone, and the retry is reported; a
-    // run that hangs twice is reported as hung.
+    // "database table is locked" to a write that meets another, and drops it (it logs that):
+    // a run then looks unfinished, has no output, or its trace lacks a span. A run that looks
+    // unfinished, or completed without output after a dropped write, is sent again, once, and
+    // the retry is reported; the second answer stands. Spans missing from a trace are
+    // bounded by the dropped writes counted while the run was alone on its server: compare.ts
+    // does not count that many missing steps, and says so.
     const retried: string[] = [];
     for (let i = 0; i < runs.length; i++) {
       const v = views[i];
-      if (v.hung) {
-        retried.push(`${runs[i].file} ${runs[i].c.name} [${runs[i].run.label}] (status ${v.status}, run ${v.runId})`);
-        [views[i]] = await engine.runAll([events[i]], TIMEOUT_MS, 1);
+      const noOutput = v.status === "COMPLETED" && v.output === null && !!v.droppedWrites;
+      if (v.hung || noOutput) {
+        const why = `${v.hung ? `status ${v.status}` : "no output"}, ${v.droppedWrites ?? 0} write(s) dropped`;
+        retried.push(`${runs[i].file} ${runs[i].c.name} [${runs[i].run.label}] (${why}, run ${v.runId})`);
+        [views[i]] = await engine.runAll([events[i]], timeoutOf(i), 1);
       }
+    }
+    // `parallel: n`: n more copies of the run at once, side by side on this server; each must
+    // end COMPLETED (or as the single run did) with the same output.
+    const concurrent: Array<Record<string, unknown> | undefined> = [];
+    for (let i = 0; i < runs.length; i++) {
+      const n = runs[i].run.parallel ?? 0;
+      if (!n) continue;
+      // Sent together, so a dropped write cannot be tied to one copy: a copy whose status
+      // never ended while the server dropped writes is "status lost" (named, not counted);
+      // every other copy must agree, and at least one must have ended.
+      const vs = await engine.runAll(Array.from({ length: n }, () => events[i]), timeoutOf(i), n);
+      const dropped = vs.reduce((a, x) => a + (x.droppedWrites ?? 0), 0);
+      const show = (x: typeof vs[number]) => JSON.stringify([x.status, x.output, x.error]);
+      const counted = vs.filter((x) => !(x.hung && dropped > 0));
+      concurrent[i] = {
+        n,
+        agree: counted.length > 0 && counted.every((x) => !x.hung && show(x) === show(views[i])),
+        statusLost: vs.length - counted.length,
+        statuses: vs.map((x) => x.status),
+        steps: vs.map((x) => x.steps.length),
+        ms: Math.max(...vs.map((x) => x.ms)),
+        droppedWrites: dropped,
+      };
+      log(`  ran ${runs[i].file} ${runs[i].c.name} [${runs[i].run.label}] x${n} at once: ${JSON.stringify(concurrent[i])}`);
     }
     const records = runs.map(({ file, c, run }, i) => {
       const v = views[i];
       const slug = (c.fn as Fn).id((c.fn as Fn).client.id);
       const warnings = (logsByFn.get(slug) ?? []).filter((l) => /NESTING_STEPS|nested step/i.test(l));
       const expectDefault = run.expectDefault === undefined ? run.expect : run.expectDefault;
-      log(`  ran ${file} ${c.name} [${run.label}] ${v.status} steps=${v.steps.length} (${v.ms} ms, run ${v.runId})${v.error ? ` error=${v.error}` : ""}`);
+      log(`  ran ${file} ${c.name} [${run.label}] ${v.status} steps=${v.steps.length} (${v.ms} ms, run ${v.runId})${v.error ? ` error=${v.error}` : ""}${v.droppedWrites ? ` DROPPED ${v.droppedWrites} server write(s)` : ""}`);
       return {
         file, name: c.name, label: run.label, expect: run.expect, expectDefault, expectError: run.expectError ?? false,
         timedOut: v.hung, result: v.error === null && !v.hung ? roundTrip(v.output) : null, error: v.hung ? null : v.error,
         steps: v.steps, stateCount: v.completedSteps, nestingWarnings: warnings, ms: v.ms, runId: v.runId, status: v.status,
+        droppedWrites: v.droppedWrites ?? 0, concurrent: concurrent[i],
       };
     });
     writeFileSync(outFile, JSON.stringify({ cases: records, ms: Date.now() - t0, retried }, null, 2) + "\n");

@@ -75,29 +75,6 @@ export const undefinedWrapped = inngest.createFunction(
   },
 );
 
-// --- Proof 4 (premise of non-json-step-result): a Date returned from a step ----------
-export { inngest };
-export const APP_ID = "inngest-fix-e2e-v4";
-// The step body returns a `Date`; the handler reads the step's result back from run state.
-export const dateFromStep = inngest.createFunction(
-  { id: "proof-v4-date-from-step", triggers: [{ event: EVENT }] },
-  async ({ step }) => {
-    const due = await step.run("compute-due", async () => new Date("2030-01-02T03:04:05.000Z"));
-    await step.run("later", async () => 1);
-    const seen: unknown = due;
-    return { type: typeof seen, isDate: seen instanceof Date, value: seen };
-  },
-);
-// The same result used as a Date, as code written against the step body's type does.
-export const dateMethodOnStepResult = inngest.createFunction(
-  { id: "proof-v4-date-method-on-step-result", triggers: [{ event: EVENT }] },
-  async ({ step }) => {
-    const due = await step.run("compute-due", async () => new Date("2030-01-02T03:04:05.000Z"));
-    await step.run("later", async () => 1);
-    return { at: (due as unknown as Date).getTime() };
-  },
-);
-
 // --- Proof 5: a step reached through a closure of the handler -------------
 // Original (left alone: the return calls `finish`, which runs a step):
 export const closureOriginal = inngest.createFunction(

@@ -121,7 +121,7 @@ for (const [caseKey, runs] of byCase) {
       const missingAfter = removed.length;
       const missingBefore = added.filter((x) => !expected.includes(x)).length;
       if (missingAfter <= lostA && missingBefore <= lostB) {
-        notes.push(`${b.label}: the server dropped ${lostB}/${lostA} write(s) before/after; ${missingBefore}/${missingAfter} step span(s) missing from the traces, not counted`);
+        if (missingAfter || missingBefore) notes.push(`${b.label}: the server dropped ${lostB}/${lostA} write(s) before/after; ${missingBefore}/${missingAfter} step span(s) missing from the traces, not counted`);
         removed = [];
         added = added.filter((x) => expected.includes(x));
         if (!b.expectError && b.expect !== null && !added.length && !a.steps.some((x) => expected.includes(x)) && lostA) {

@@ -552,6 +552,9 @@ impl<'a, 't> SemanticModel<'a, 't> {
                     } else {
                         self.store_into(left, &mut definition);
                     }
+                    if !self.carries_code(right) {
+                        definition.escapes = None;
+                    }
                     push(definition, true);
                 }
                 "call_expression" | "new_expression" => {
@@ -581,6 +584,67 @@ impl<'a, 't> SemanticModel<'a, 't> {
             "member_expression" | "subscript_expression"
         ) {
             definition.escapes = Some(Escape::Unknown);
+        }
+    }
+
+    /// Whether a value stored away can carry code that runs a step (not only data
+    /// computed from it): the step binding or an alias, a function, a class, an object
+    /// or array literal holding one. Only such values escape: a string built from a
+    /// step's result (`join(dir, `${id}.json`)`) cannot run a step where it goes.
+    fn carries_code(&self, value: Node<'t>) -> bool {
+        let mut stack = vec![value];
+        while let Some(node) = stack.pop() {
+            let node = unwrap_expression(node);
+            match node.kind_name() {
+                "arrow_function" | "function_expression" | "class" => return true,
+                "identifier" | "shorthand_property_identifier"
+                    if self.is_step_name(node) || self.names_code(node) =>
+                {
+                    return true
+                }
+                "member_expression" if self.binding.is_context_step(node, self.source) => {
+                    return true
+                }
+                "object" | "array" => stack.extend(code_children(node)),
+                "pair" | "spread_element" => {
+                    stack.extend(node.field("value").or(node.named_child(0)))
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Whether the name `node` reads is one of the file's functions or classes, or a
+    /// variable whose value is not plain data (anything but a literal, a template, or
+    /// arithmetic): an object, a call's result, an alias.
+    fn names_code(&self, node: Node<'t>) -> bool {
+        let Some(declaration) = self.declaration(node) else {
+            return false;
+        };
+        let Some(parent) = declaration.parent_node() else {
+            return false;
+        };
+        match parent.kind_name() {
+            "function_declaration"
+            | "generator_function_declaration"
+            | "class_declaration"
+            | "abstract_class_declaration" => true,
+            "variable_declarator" => parent.field("value").is_some_and(|v| {
+                !matches!(
+                    unwrap_expression(v).kind_name(),
+                    "string"
+                        | "template_string"
+                        | "number"
+                        | "true"
+                        | "false"
+                        | "null"
+                        | "binary_expression"
+                        | "unary_expression"
+                )
+            }),
+            // A parameter, a destructured name: may hold anything.
+            _ => true,
         }
     }
 
@@ -616,12 +680,10 @@ impl<'a, 't> SemanticModel<'a, 't> {
         let function = unwrap_expression(function);
         let member = function.kind_name() == "member_expression";
         let keeps = !(member && keeps_nothing(function, self.source));
-        // Handed to a function of a module of the project or of a package: that module may
-        // keep it (a package's only when the method may keep what it is handed).
+        // Handed to a function of a module of the project: that module may keep it.
         let handed_module = root_name(function).and_then(|root| match self.origin(root) {
             Origin::Imported(specifier) => match self.imported(&specifier) {
                 Imported::Project { .. } => Some(specifier),
-                Imported::Package if keeps => Some(specifier),
                 Imported::Package => None,
             },
             _ => None,
@@ -672,7 +734,10 @@ impl<'a, 't> SemanticModel<'a, 't> {
                 line,
                 handed_module: template.handed_module.clone(),
                 handed_to_this: template.handed_to_this,
-                escapes: template.escapes.clone(),
+                escapes: template
+                    .escapes
+                    .clone()
+                    .filter(|_| self.carries_code(argument)),
             })
             .collect()
     }

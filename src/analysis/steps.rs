@@ -126,8 +126,9 @@ pub fn find<'t>(
     HandlerSteps { calls, bodies }
 }
 
-/// Tools called on the binding itself: `step.run(…)`.
-const TOOLS: &[&str] = &[
+/// The step tools, the one table every rule reads: tools called on the binding itself
+/// (`step.run(…)`).
+pub const TOOLS: &[&str] = &[
     "run",
     "sleep",
     "sleepUntil",
@@ -138,9 +139,21 @@ const TOOLS: &[&str] = &[
     "sendSignal",
     "fetch",
 ];
-/// Namespaces on the binding, and the tools called on them: `step.ai.infer(…)`.
-const NAMESPACES: &[&str] = &["ai", "realtime"];
-const NAMESPACED_TOOLS: &[&str] = &["infer", "wrap", "publish"];
+/// Namespaces on the binding (`step.ai`, `step.realtime`).
+pub const NAMESPACES: &[&str] = &["ai", "realtime"];
+/// The tools called on those namespaces: `step.ai.infer(…)`, `step.realtime.publish(…)`.
+pub const NAMESPACED_TOOLS: &[&str] = &["infer", "wrap", "publish"];
+
+/// Whether `name` is a tool called on the binding itself (`run`, `sleep`, …).
+pub fn is_tool(name: &str) -> bool {
+    TOOLS.contains(&name)
+}
+
+/// Whether `property`, read on the binding (`step.<property>`), is a tool or a namespace
+/// of tools.
+pub fn is_tool_or_namespace(property: &str) -> bool {
+    is_tool(property) || NAMESPACES.contains(&property)
+}
 
 /// The tool a call's callee names on the handler's binding (`step.run` → `run`,
 /// `ctx.step.ai.infer` → `infer`, a bare destructured `run` → `run`), if it names one.

@@ -36,22 +36,11 @@ use tree_sitter::Node;
 
 use super::manual;
 use crate::analysis::functions::InngestFunction;
-use crate::analysis::{any_descendant, for_each_descendant, text};
+use crate::analysis::{any_descendant, for_each_descendant, steps, text};
 use crate::rules::Diagnostic;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-promise-race";
-
-const STEP_TOOLS: &[&str] = &[
-    "run",
-    "sleep",
-    "sleepUntil",
-    "waitForEvent",
-    "waitForSignal",
-    "invoke",
-    "sendEvent",
-    "fetch",
-];
 
 /// Report the races of every handler of the file.
 pub fn check(
@@ -104,7 +93,7 @@ fn race(node: Node, source: &str) -> Option<&'static str> {
         };
         let tool = callee
             .field("property")
-            .is_some_and(|p| STEP_TOOLS.contains(&text(p, source)));
+            .is_some_and(|p| steps::is_tool(text(p, source)));
         let on_step = callee
             .field("object")
             .is_some_and(|o| text(o, source).to_ascii_lowercase().contains("step"));

@@ -238,22 +238,10 @@ pub fn sole_initializer<'t>(scope: Node<'t>, name: &str, source: &str) -> Option
         .parent_node()
         .and_then(|d| d.child(0))
         .is_some_and(|keyword| keyword.kind_name() == "const");
-    if !is_const && is_assigned(scope, name, source) {
+    if !is_const && super::scope::is_assigned(scope, name, source) {
         return None;
     }
     declarator.field("value")
-}
-
-fn is_assigned(scope: Node, name: &str, source: &str) -> bool {
-    super::any_descendant(scope, |node| match node.kind_name() {
-        "assignment_expression" | "augmented_assignment_expression" => node
-            .field("left")
-            .is_some_and(|l| l.kind_name() == "identifier" && text(l, source) == name),
-        "update_expression" => node
-            .field("argument")
-            .is_some_and(|a| a.kind_name() == "identifier" && text(a, source) == name),
-        _ => false,
-    })
 }
 
 /// Visit the return statements of the function whose body is `block`, not those of

@@ -390,9 +390,7 @@ pub fn lost_narrowing<'t>(
                 continue;
             }
             if reference.kind_name() == "identifier" {
-                if model.origin(*reference) != model.origin(n)
-                    || keeps_narrowing(n, model, root, source)
-                {
+                if model.origin(*reference) != model.origin(n) || keeps_narrowing(n, model, root) {
                     continue;
                 }
                 why = Some(format!(
@@ -519,12 +517,7 @@ fn used_where_type_matters(node: Node, source: &str) -> bool {
 
 /// Whether a name keeps its narrowing in a closure created later: a `const`, an import,
 /// a function or class, or a `let`/parameter the file never assigns again.
-fn keeps_narrowing<'t>(
-    name: Node<'t>,
-    model: &SemanticModel<'_, 't>,
-    root: Node<'t>,
-    source: &str,
-) -> bool {
+fn keeps_narrowing<'t>(name: Node<'t>, model: &SemanticModel<'_, 't>, root: Node<'t>) -> bool {
     let Some(declaration) = model.declaration(name) else {
         // An import keeps it; a global may be assigned anywhere.
         return matches!(model.origin(name), Origin::Imported(_));
@@ -534,57 +527,24 @@ fn keeps_narrowing<'t>(
         | DeclarationKind::Import
         | DeclarationKind::Function
         | DeclarationKind::Class => true,
-        _ => !is_assigned(name, model, root, source),
+        _ => first_write(name, model, root).is_none(),
     }
 }
 
-/// Whether the binding `name` reads is the target of an assignment anywhere in `root`.
-fn is_assigned<'t>(
+/// The first write (assignment, update, destructuring, `for … of` head) of the binding
+/// `name` names, within `within`: resolved by scope, from the model's references.
+fn first_write<'t>(
     name: Node<'t>,
     model: &SemanticModel<'_, 't>,
-    root: Node<'t>,
-    source: &str,
-) -> bool {
-    let origin = model.origin(name);
-    first_assignment(text(name, source), &origin, model, root, source).is_some()
-}
-
-/// The first assignment (`=`, `+=`, `++`, a destructuring) in `root` that writes the
-/// binding `name` of `origin`.
-fn first_assignment<'t>(
-    name: &str,
-    origin: &Origin,
-    model: &SemanticModel<'_, 't>,
-    root: Node<'t>,
-    source: &str,
+    within: Node<'t>,
 ) -> Option<Node<'t>> {
-    let mut found = None;
-    for_each_descendant(root, |n| {
-        if found.is_some() {
-            return;
-        }
-        let target = match n.kind_name() {
-            "assignment_expression" | "augmented_assignment_expression" => n.field("left"),
-            "update_expression" => n.field("argument"),
-            _ => None,
-        };
-        let Some(target) = target.map(unwrap_expression) else {
-            return;
-        };
-        let mut names = Vec::new();
-        if target.kind_name() == "identifier" {
-            names.push(target);
-        } else if matches!(target.kind_name(), "object_pattern" | "array_pattern") {
-            super::scope::pattern_names(target, &mut names);
-        }
-        if names
-            .iter()
-            .any(|t| text(*t, source) == name && model.origin(*t) == *origin)
-        {
-            found = Some(n);
-        }
-    });
-    found
+    let symbols = model.symbols();
+    let symbol = symbols.symbol(name)?;
+    symbols
+        .references(symbol)
+        .iter()
+        .find(|r| r.access.writes() && contains(within, r.node))
+        .map(|r| r.node)
 }
 
 /// A member path as text without spaces and optional chaining: `a?.b .c` is `a.b.c`.
@@ -683,8 +643,7 @@ pub fn evolving_or_reassigned<'t>(
     if !matters {
         return None;
     }
-    let assigned =
-        first_assignment(name, &origin, model, handler, source).map(|n| n.start_position().row + 1);
+    let assigned = first_write(read, model, handler).map(|n| n.start_position().row + 1);
     assigned.map(|line| {
         format!(
             "`{name}` is assigned on line {line}: TypeScript narrows it by that assignment, which \

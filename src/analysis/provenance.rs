@@ -10,7 +10,7 @@ use crate::analysis::Navigate;
 use tree_sitter::Node;
 
 use super::mutations::StepBodyWrite;
-use super::scope::{declared_names, pattern_names};
+use super::scope::declared_names;
 use super::steps::HandlerSteps;
 use super::{code_children, for_each_descendant, is_function, text, unwrap_expression};
 
@@ -210,14 +210,7 @@ fn is_promise_all_of_steps(call: Node, steps: &HandlerSteps, source: &str) -> bo
 /// Whether `name` is bound by one of the handler's parameters.
 fn is_parameter(handler: Node, name: &str, source: &str) -> bool {
     let mut bound = Vec::new();
-    if let Some(single) = handler.field("parameter") {
-        pattern_names(single, &mut bound);
-    }
-    if let Some(parameters) = handler.field("parameters") {
-        for parameter in code_children(parameters) {
-            pattern_names(parameter, &mut bound);
-        }
-    }
+    super::scope::parameter_names(handler, &mut bound);
     bound.iter().any(|n| text(*n, source) == name)
 }
 

@@ -104,14 +104,7 @@ pub fn declared_names<'t>(scope: Node<'t>, source: &str, out: &mut Vec<Node<'t>>
                     out.push(own_name);
                 }
             }
-            if let Some(single) = scope.field("parameter") {
-                pattern_names(single, out);
-            }
-            if let Some(parameters) = scope.field("parameters") {
-                for parameter in code_children(parameters) {
-                    pattern_names(parameter, out);
-                }
-            }
+            parameter_names(scope, out);
             // An expression body cannot declare a `var` outside nested functions. A body
             // whose text has no `var` keyword has none either: the walk of the whole body
             // is skipped (it would be one walk per enclosing function).
@@ -186,6 +179,33 @@ fn hoisted_vars<'t>(body: Node<'t>, out: &mut Vec<Node<'t>>) {
             }
         }
     }
+}
+
+/// The identifiers a function's parameters bind (`x => …`, `({ a }, [b], c = 1) => …`).
+pub fn parameter_names<'t>(function: Node<'t>, out: &mut Vec<Node<'t>>) {
+    if let Some(single) = function.field("parameter") {
+        pattern_names(single, out);
+    }
+    if let Some(parameters) = function.field("parameters") {
+        for parameter in code_children(parameters) {
+            pattern_names(parameter, out);
+        }
+    }
+}
+
+/// Whether `name` is the target of an assignment or update anywhere in `scope`, by
+/// name (the syntactic check, for code that has no [`super::symbols::Symbols`] at hand;
+/// `Symbols::is_written` resolves by scope).
+pub fn is_assigned(scope: Node, name: &str, source: &str) -> bool {
+    super::any_descendant(scope, |node| match node.kind_name() {
+        "assignment_expression" | "augmented_assignment_expression" => node
+            .field("left")
+            .is_some_and(|l| l.kind_name() == "identifier" && text(l, source) == name),
+        "update_expression" => node
+            .field("argument")
+            .is_some_and(|a| a.kind_name() == "identifier" && text(a, source) == name),
+        _ => false,
+    })
 }
 
 /// The identifiers a binding pattern binds: `x`, `{ a, b: c, d = 1, ...e }`, `[f, , g]`,

@@ -25,7 +25,7 @@ use tree_sitter::Node;
 
 use super::binding::{Holds, StepBinding};
 use super::imports::Imports;
-use super::scope::{declared_names, pattern_names};
+use super::scope::{declared_names, parameter_names, pattern_names};
 use super::symbols::{Occurrence, Symbols};
 use super::{code_children, for_each_descendant, is_function, root_name, text, unwrap_expression};
 use std::rc::Rc;
@@ -759,18 +759,17 @@ impl<'a, 't> SemanticModel<'a, 't> {
                 && m.field("name")
                     .is_some_and(|n| text(n, self.source) == "constructor")
         })?;
+        Some(self.parameter_keys(constructor))
+    }
+
+    /// The parameters of a function, as bindings.
+    fn parameter_keys(&self, function: Node<'t>) -> Vec<BindingKey<'a>> {
         let mut names = Vec::new();
-        if let Some(parameters) = constructor.field("parameters") {
-            for parameter in code_children(parameters) {
-                pattern_names(parameter, &mut names);
-            }
-        }
-        Some(
-            names
-                .into_iter()
-                .map(|n| (constructor.id(), text(n, self.source)))
-                .collect(),
-        )
+        parameter_names(function, &mut names);
+        names
+            .into_iter()
+            .map(|n| (function.id(), text(n, self.source)))
+            .collect()
     }
 
     /// Whether a value is the step binding or the context itself (not data read from it).
@@ -812,21 +811,7 @@ impl<'a, 't> SemanticModel<'a, 't> {
                 .filter(|v| is_function(*v))?,
             _ => return None,
         };
-        let mut names = Vec::new();
-        if let Some(single) = function.field("parameter") {
-            pattern_names(single, &mut names);
-        }
-        if let Some(parameters) = function.field("parameters") {
-            for parameter in code_children(parameters) {
-                pattern_names(parameter, &mut names);
-            }
-        }
-        Some(
-            names
-                .into_iter()
-                .map(|n| (function.id(), text(n, self.source)))
-                .collect(),
-        )
+        Some(self.parameter_keys(function))
     }
 
     /// Mark the bindings that reach a step, until nothing changes.
@@ -963,17 +948,8 @@ fn is_inert_global(name: &str) -> bool {
 
 /// Whether `function` (a callee) is a method of `this` (`this.keep`, `this.a.keep`).
 fn is_method_of_this(function: Node) -> bool {
-    let mut object = Some(function)
-        .filter(|f| f.kind_name() == "member_expression")
-        .and_then(|f| f.field("object"));
-    while let Some(node) = object {
-        match node.kind_name() {
-            "this" => return true,
-            "member_expression" => object = node.field("object"),
-            _ => return false,
-        }
-    }
-    false
+    function.kind_name() == "member_expression"
+        && function.field("object").is_some_and(is_rooted_at_this)
 }
 
 /// Methods that call or read what they are handed without keeping it in their

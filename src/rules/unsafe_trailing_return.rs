@@ -211,7 +211,7 @@ fn returns_step_result(context: &HandlerContext, statement: Node, expression: No
         .parent_node()
         .and_then(|d| d.child(0))
         .is_some_and(|keyword| keyword.kind_name() == "const");
-    is_const || !is_reassigned(context.handler.function, name, source)
+    is_const || !crate::analysis::scope::is_assigned(context.handler.function, name, source)
 }
 
 /// `Promise.all([step.run(…), step.run(…)])` or `Promise.all(ids.map((id) => step.run(…)))`
@@ -279,19 +279,6 @@ fn is_fan_out_of_steps(context: &HandlerContext, value: Node) -> bool {
         }
         _ => false,
     }
-}
-
-/// Whether `name` is the target of an assignment or update anywhere in `scope`.
-fn is_reassigned(scope: Node, name: &str, source: &str) -> bool {
-    any_descendant(scope, |node| match node.kind_name() {
-        "assignment_expression" | "augmented_assignment_expression" => node
-            .field("left")
-            .is_some_and(|l| l.kind_name() == "identifier" && text(l, source) == name),
-        "update_expression" => node
-            .field("argument")
-            .is_some_and(|a| a.kind_name() == "identifier" && text(a, source) == name),
-        _ => false,
-    })
 }
 
 /// A read of a handler-scoped name in the return expression.

@@ -99,6 +99,13 @@ async function main() {
   }
   await broken("proof shadowed-step: a local `step` in scope at the return", d.shadowOriginal, d.shadowMoved);
   await broken("proof try-catch: an expression that throws inside a try with a catch", d.tryOriginal, d.tryMoved);
+  // The escape analysis (issue 21): the binding stored in an object or in `this`, and
+  // the SDK's namespace `sdk.step`, read by a call in the return (v4 only).
+  if (d.escapeOriginal) {
+    await broken("proof escape-property: the step binding stored in an object, run by a call in the return", d.escapeOriginal, d.escapeMoved);
+    await broken("proof escape-this: the step binding stored in `this`, run by a method the return awaits", d.thisOriginal, d.thisMoved);
+    await broken("proof namespace-step: `sdk.step.run` of `import * as sdk from \"inngest\"` in a helper the return calls", d.namespaceOriginal, d.namespaceMoved);
+  }
 
   // Caveat checked: step output is JSON, so could a finalize step turn a
   // returned `undefined` into null? The SDK already resolves both to null.

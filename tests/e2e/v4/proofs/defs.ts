@@ -2,6 +2,7 @@
 // by hand as the rewrite WOULD look if the tool did not refuse these cases.
 // This folder is never given to inngest-fix.
 import type { GetFunctionInput } from "inngest";
+import * as sdk from "inngest";
 import { inngest, EVENT } from "../fixtures/_shared";
 
 type Input = GetFunctionInput<typeof inngest>;
@@ -172,5 +173,84 @@ export const tryMoved = inngest.createFunction(
       if (e instanceof SyntaxError) return { invalid: true };
       throw e;
     }
+  },
+);
+
+// --- Proof 8: the step binding stored in an object, read by a later call --
+// The binding escapes by assignment (`runtime.tools = step`); `audit` reads it back
+// and runs a step. Moving the return into the finalize step nests that step.
+type Tools = { run: <T>(id: string, fn: () => Promise<T>) => Promise<T> };
+const runtime: { tools?: Tools } = {};
+const auditStored = () => runtime.tools!.run("audit", async () => 3);
+export const escapeOriginal = inngest.createFunction(
+  { id: "proof-v4-escape-original", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    runtime.tools = step as unknown as Tools;
+    const a = await step.run("a", async () => 1);
+    return { a, audited: await auditStored(), jobId: event.data.jobId as string };
+  },
+);
+export const escapeMoved = inngest.createFunction(
+  { id: "proof-v4-escape-moved", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    runtime.tools = step as unknown as Tools;
+    const a = await step.run("a", async () => 1);
+    const finalReturn = await step.run("finalize-and-return", async () => {
+      return { a, audited: await auditStored(), jobId: event.data.jobId as string };
+    });
+    return finalReturn;
+  },
+);
+
+// --- Proof 9: the step binding stored in `this`, read by a method ---------
+class Sync {
+  tools?: Tools;
+  report() {
+    return this.tools!.run("report", async () => 4);
+  }
+  original() {
+    return inngest.createFunction(
+      { id: "proof-v4-this-original", triggers: [{ event: EVENT }] },
+      async ({ event, step }) => {
+        this.tools = step as unknown as Tools;
+        const a = await step.run("a", async () => 1);
+        return { a, report: await this.report(), jobId: event.data.jobId as string };
+      },
+    );
+  }
+  moved() {
+    return inngest.createFunction(
+      { id: "proof-v4-this-moved", triggers: [{ event: EVENT }] },
+      async ({ event, step }) => {
+        this.tools = step as unknown as Tools;
+        const a = await step.run("a", async () => 1);
+        const finalReturn = await step.run("finalize-and-return", async () => {
+          return { a, report: await this.report(), jobId: event.data.jobId as string };
+        });
+        return finalReturn;
+      },
+    );
+  }
+}
+export const thisOriginal = new Sync().original();
+export const thisMoved = new Sync().moved();
+
+// --- Proof 10: `sdk.step` of `import * as sdk from "inngest"` in a helper --
+const auditGlobal = () => sdk.step.run("audit-global", async () => 5);
+export const namespaceOriginal = inngest.createFunction(
+  { id: "proof-v4-namespace-original", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    return { a, audited: await auditGlobal(), jobId: event.data.jobId as string };
+  },
+);
+export const namespaceMoved = inngest.createFunction(
+  { id: "proof-v4-namespace-moved", triggers: [{ event: EVENT }] },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    const finalReturn = await step.run("finalize-and-return", async () => {
+      return { a, audited: await auditGlobal(), jobId: event.data.jobId as string };
+    });
+    return finalReturn;
   },
 );

@@ -23,6 +23,7 @@ pub mod movability;
 pub mod mutations;
 pub mod provenance;
 pub mod queries;
+pub mod reads;
 pub mod replay;
 pub mod returns;
 pub mod scope;

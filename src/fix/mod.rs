@@ -7,6 +7,7 @@
 //! verifying the result (the per-file pipeline, [`crate::pipeline`], does both).
 
 pub mod edits;
+pub mod finalize;
 pub mod style;
 
 use std::ops::Range;

@@ -55,24 +55,19 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
-use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
-use crate::analysis::binding::Holds;
 use crate::analysis::movability;
 use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
 use crate::analysis::provenance::{self, Provenance};
+use crate::analysis::reads::{handler_reads, HandlerRead, HandlerScope};
 use crate::analysis::returns::HandlerReturn;
 use crate::analysis::scope::resolve;
 use crate::analysis::semantic::SemanticModel;
-use crate::analysis::{
-    any_descendant, code_children, contains, for_each_descendant, text, unwrap_expression,
-};
-use crate::fix::edits::{first_free, reindent};
-use crate::fix::style::{line_ending_at, line_indent};
-use crate::fix::{Applicability, Edit, Fix};
+use crate::analysis::{any_descendant, code_children, contains, text, unwrap_expression};
+use crate::fix::finalize::{self, Finalize, Names};
 use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
@@ -92,7 +87,17 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
         if returns_step_result(context, handler_return.statement, expression) {
             continue;
         }
-        let reads = handler_reads(context, handler_return.statement, expression, lang);
+        let reads = handler_reads(
+            &HandlerScope {
+                handler: context.handler,
+                steps: context.steps,
+                binding: context.binding,
+                source: context.source,
+                lang,
+            },
+            handler_return.statement,
+            expression,
+        );
         if reads.is_empty() {
             continue;
         }
@@ -116,8 +121,24 @@ pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Di
         let remedy = match (manual_reason, callee) {
             (Some(reason), _) => Remedy::Manual(reason),
             (None, Some(callee)) => {
-                let names = names.get_or_insert_with(|| Names::new(context));
-                match plan_fix(context, handler_return, expression, tree, names, &callee) {
+                let names = names.get_or_insert_with(|| {
+                    Names::new(
+                        context.handler.function,
+                        context.steps,
+                        context.options.var_name,
+                        context.source,
+                    )
+                });
+                let finalize = Finalize {
+                    source: context.source,
+                    tree,
+                    style: context.style,
+                    body: context.handler.body.unwrap_or(context.handler.function),
+                    var_name: context.options.var_name,
+                    step_id: context.options.step_id,
+                    callee: &callee,
+                };
+                match finalize::plan(&finalize, handler_return, expression, names) {
                     Some(fix) => Remedy::Fix(fix),
                     None => Remedy::None,
                 }
@@ -281,98 +302,6 @@ fn is_fan_out_of_steps(context: &HandlerContext, value: Node) -> bool {
     }
 }
 
-/// A read of a handler-scoped name in the return expression.
-struct Read<'t> {
-    name: String,
-    /// The first read.
-    node: Node<'t>,
-    /// The scope that declares it, inside the handler.
-    scope: Node<'t>,
-}
-
-/// The handler-scoped names `expression` reads, in order of first read. Names bound
-/// inside the expression itself (`items.map((x) => x.id)`) are not reads of the handler.
-fn handler_reads<'t>(
-    context: &HandlerContext<'_, 't>,
-    statement: Node<'t>,
-    expression: Node<'t>,
-    lang: Lang,
-) -> Vec<Read<'t>> {
-    use streaming_iterator::StreamingIterator;
-    let source = context.source;
-    let query = &crate::analysis::queries::Queries::get(lang).reads;
-    let mut cursor = tree_sitter::QueryCursor::new();
-    let mut captures = cursor.captures(query, expression, source.as_bytes());
-    let mut reads: Vec<Read<'t>> = Vec::new();
-    while let Some((m, index)) = captures.next() {
-        let node = m.captures[*index].node;
-        if !contains(expression, node) {
-            continue;
-        }
-        let name = text(node, source);
-        if reads.iter().any(|r| r.name == name) || resolve(node, expression, name, source).is_some()
-        {
-            continue;
-        }
-        // Reads inside a step body in the expression come from run state when it replays,
-        // and the step binding is no data.
-        if context.steps.body_containing(node).is_some() || is_step_binding(context, node) {
-            continue;
-        }
-        if let Some(scope) = resolve(statement, context.handler.function, name, source) {
-            reads.push(Read {
-                name: name.to_string(),
-                node,
-                scope,
-            });
-        } else if name == "arguments" && reads_handler_arguments(context, node) {
-            reads.push(Read {
-                name: name.to_string(),
-                node,
-                scope: context.handler.function,
-            });
-        }
-    }
-    reads
-}
-
-/// Whether the name `node` reads is one of the handler's names for its step binding.
-fn is_step_binding(context: &HandlerContext, node: Node) -> bool {
-    let source = context.source;
-    let name = text(node, source);
-    // `ctx` is data (`ctx.event`) unless it is used as `ctx.step`.
-    let as_step = node
-        .parent_node()
-        .filter(|p| p.kind_name() == "member_expression")
-        .and_then(|p| p.field("property"))
-        .is_some_and(|p| text(p, source) == "step");
-    context.binding.names.iter().any(|entry| {
-        entry.name == name
-            && (entry.holds != Holds::Context || as_step)
-            && resolve(node, context.handler.function, name, source).map(|s| s.id()) == entry.scope
-    })
-}
-
-/// Whether `arguments` at `node` is the handler's: the handler is a `function` (arrows
-/// have none of their own) and no other `function` lies between them.
-fn reads_handler_arguments(context: &HandlerContext, node: Node) -> bool {
-    let handler = context.handler.function;
-    if handler.kind_name() == "arrow_function" {
-        return false;
-    }
-    let mut current = node.parent_node();
-    while let Some(n) = current {
-        if n.id() == handler.id() {
-            return true;
-        }
-        if crate::analysis::is_function(n) && n.kind_name() != "arrow_function" {
-            return false;
-        }
-        current = n.parent_node();
-    }
-    false
-}
-
 /// The proofs that the expression can move (see docs/fixes.md, "What is reported, what is
 /// fixed"): no step reachable from it, the handler's step binding callable at the
 /// return, the same error path, and in TypeScript the same types. `Ok` gives the callee
@@ -381,7 +310,7 @@ fn movability<'t>(
     context: &HandlerContext<'_, 't>,
     handler_return: &HandlerReturn<'t>,
     expression: Node<'t>,
-    reads: &[Read<'t>],
+    reads: &[HandlerRead<'t>],
     model: &SemanticModel<'_, 't>,
     lang: Lang,
 ) -> Result<String, String> {
@@ -458,7 +387,7 @@ fn manual_reason(
     context: &HandlerContext,
     handler_return: &HandlerReturn,
     expression: Node,
-    reads: &[Read],
+    reads: &[HandlerRead],
     mutations: &[StepBodyWrite],
 ) -> Option<String> {
     let statement = handler_return.statement;
@@ -522,7 +451,7 @@ fn has_error_ancestor(node: Node) -> bool {
 
 /// The names read, each with where its value comes from: `` `result` (a step
 /// result), `jobId` (event data) and 2 more ``.
-fn list_names(reads: &[Read], provenances: &[Provenance]) -> String {
+fn list_names(reads: &[HandlerRead], provenances: &[Provenance]) -> String {
     const SHOWN: usize = 3;
     let mut listed: Vec<String> = reads
         .iter()
@@ -540,216 +469,4 @@ fn list_names(reads: &[Read], provenances: &[Provenance]) -> String {
             format!("{} and {}", listed.join(", "), last)
         }
     }
-}
-
-/// Collision-free names for the finalize step of one handler (SPEC 3).
-struct Names {
-    /// Identifiers used anywhere in the handler that start with the variable name.
-    taken_variables: Vec<String>,
-    /// The step IDs of the handler, for choosing free ones.
-    ids: Vec<String>,
-    /// The step ID given to each error region (see [`movability::error_region`]): fixes
-    /// in the same region never both run in one execution and share it.
-    region_ids: Vec<(usize, String)>,
-    /// The quote of the handler's existing step IDs.
-    quote: Option<char>,
-    /// Variable names already given out, per enclosing block.
-    given: HashMap<usize, Vec<String>>,
-}
-
-impl Names {
-    fn new(context: &HandlerContext) -> Names {
-        let source = context.source;
-        let var_name = context.options.var_name;
-        let mut taken_variables = Vec::new();
-        for_each_descendant(context.handler.function, |node| {
-            if matches!(
-                node.kind_name(),
-                "identifier"
-                    | "shorthand_property_identifier"
-                    | "shorthand_property_identifier_pattern"
-            ) {
-                let name = text(node, source);
-                if name.starts_with(var_name) && !taken_variables.iter().any(|t| t == name) {
-                    taken_variables.push(name.to_string());
-                }
-            }
-        });
-        let ids: Vec<String> = context
-            .steps
-            .calls
-            .iter()
-            .filter_map(|c| c.id.clone())
-            .collect();
-        let quote = context.steps.calls.iter().find_map(|c| {
-            let first = code_children(c.call.field("arguments")?).next()?;
-            (first.kind_name() == "string").then(|| text(first, source).chars().next())?
-        });
-        Names {
-            taken_variables,
-            ids,
-            region_ids: Vec::new(),
-            quote,
-            given: HashMap::new(),
-        }
-    }
-
-    /// The step ID for a fix in error region `region`: free in the handler and
-    /// different from every other region's (the first region to ask gets the first free
-    /// ID, the next one the next).
-    fn step_id(&mut self, base: &str, region: usize) -> String {
-        if let Some((_, id)) = self.region_ids.iter().find(|(r, _)| *r == region) {
-            return id.clone();
-        }
-        let taken = |candidate: &str| {
-            self.ids.iter().any(|id| id == candidate)
-                || self.region_ids.iter().any(|(_, id)| id == candidate)
-        };
-        let next = first_free(base, "-", taken);
-        self.region_ids.push((region, next.clone()));
-        next
-    }
-
-    /// A variable name free in the handler and not yet given out in `block`.
-    fn variable(&mut self, base: &str, block: Option<usize>) -> String {
-        let given = block
-            .and_then(|b| self.given.get(&b))
-            .cloned()
-            .unwrap_or_default();
-        let name = first_free(base, "", |candidate| {
-            self.taken_variables.iter().any(|t| t == candidate)
-                || given.iter().any(|g| g == candidate)
-        });
-        if let Some(block) = block {
-            self.given.entry(block).or_default().push(name.clone());
-        }
-        name
-    }
-}
-
-/// The rewrite of one return (SPEC 3).
-fn plan_fix(
-    context: &HandlerContext,
-    handler_return: &HandlerReturn,
-    expression: Node,
-    tree: &Tree,
-    names: &mut Names,
-    callee: &str,
-) -> Option<Fix> {
-    let source = context.source;
-    let statement = handler_return.statement;
-    let style = context.style.style(source, names.quote);
-    let nl = line_ending_at(source, statement.start_byte());
-    let statement_text = text(statement, source);
-    let semi = if statement_text.ends_with(';') {
-        ";"
-    } else {
-        ""
-    };
-
-    // The moved text runs from after `return` to before `;`, comments included.
-    let keyword_end = statement.child(0)?.end_byte();
-    let moved_start =
-        keyword_end + (source[keyword_end..].len() - source[keyword_end..].trim_start().len());
-    let without_semicolon = &source[..statement.end_byte() - semi.len()];
-    let moved_end = without_semicolon
-        .trim_end()
-        .len()
-        .max(expression.end_byte());
-    let unit = style.indent_unit.as_str();
-    let quote = style.quote;
-    let parent = statement.parent_node()?;
-    let needs_block = parent.kind_name() != "statement_block";
-    let original_indent = line_indent(source, statement.start_byte());
-
-    // Where the new statements go, and at which indentation.
-    let (range_start, prefix, suffix, indent) = if needs_block {
-        let previous = statement.prev_sibling();
-        let structural = matches!(
-            parent.kind_name(),
-            "if_statement"
-                | "else_clause"
-                | "for_statement"
-                | "for_in_statement"
-                | "while_statement"
-                | "do_statement"
-                | "labeled_statement"
-        );
-        // The brace goes after the `if (…)`, `else` or `case x:` that holds the return;
-        // never after an earlier statement of a `case` clause: `logger.info(x) {` does not
-        // parse in a file without semicolons. There it opens a block on its own line.
-        let attach = previous
-            .filter(|p| structural || !p.is_named())
-            .filter(|p| {
-                let t = text(*p, source);
-                (t.ends_with(')') || t == "else" || t == ":")
-                    && source[p.end_byte()..statement.start_byte()]
-                        .trim()
-                        .is_empty()
-            });
-        match attach {
-            Some(previous) => {
-                let base = line_indent(source, parent.start_byte()).to_string();
-                let inner = format!("{base}{unit}");
-                (
-                    previous.end_byte(),
-                    format!(" {{{nl}{inner}"),
-                    format!("{nl}{base}}}"),
-                    inner,
-                )
-            }
-            None => {
-                let base = original_indent.to_string();
-                let inner = format!("{base}{unit}");
-                (
-                    statement.start_byte(),
-                    format!("{{{nl}{inner}"),
-                    format!("{nl}{base}}}"),
-                    inner,
-                )
-            }
-        }
-    } else {
-        (
-            statement.start_byte(),
-            String::new(),
-            String::new(),
-            original_indent.to_string(),
-        )
-    };
-
-    let block = (!needs_block).then(|| parent.id());
-    let variable = names.variable(context.options.var_name, block);
-    let body = context.handler.body.unwrap_or(context.handler.function);
-    let region = movability::error_region(statement, body);
-    let step_id = names.step_id(context.options.step_id, region);
-
-    // Continuation lines of the moved expression move from the return's line
-    // indentation to one unit inside the step body.
-    let body_indent = format!("{indent}{unit}");
-    let delta = body_indent
-        .strip_prefix(original_indent)
-        .unwrap_or(unit)
-        .to_string();
-    let moved = reindent(source, tree, moved_start, moved_end, &delta);
-
-    let replacement = format!(
-        "{prefix}const {variable} = await {callee}({quote}{step_id}{quote}, async () => {{{nl}\
-         {body_indent}return {moved}{semi}{nl}\
-         {indent}}}){semi}{nl}\
-         {indent}return {variable}{semi}{suffix}"
-    );
-    let applicability = if handler_return.trailing {
-        Applicability::Safe
-    } else {
-        Applicability::NonTrailing
-    };
-    Some(Fix {
-        edits: vec![Edit {
-            range: range_start..statement.end_byte(),
-            replacement,
-        }],
-        applicability,
-        waiting_note: Some("not in tail position: `--all-returns` fixes it"),
-    })
 }

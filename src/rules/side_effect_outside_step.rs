@@ -61,8 +61,7 @@ use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::binding::{Holds, StepBinding};
 use crate::analysis::scope::resolve;
 use crate::analysis::{
-    any_descendant, code_children, enclosing_function, for_each_descendant, steps, text,
-    unwrap_expression,
+    any_descendant, code_children, enclosing_function, for_each_descendant, text, unwrap_expression,
 };
 use crate::fix::edits::first_free;
 use crate::fix::{Applicability, Edit, Fix};
@@ -485,9 +484,22 @@ fn reaches_step(function: Node, binding: &StepBinding, source: &str) -> bool {
             && node
                 .field("object")
                 .is_some_and(|o| o.kind_name() == "identifier" && is_step_name(text(o, source)))
-            && node
-                .field("property")
-                .is_some_and(|p| steps::is_tool_or_namespace(text(p, source)))
+            && node.field("property").is_some_and(|p| {
+                matches!(
+                    text(p, source),
+                    "run"
+                        | "sleep"
+                        | "sleepUntil"
+                        | "waitForEvent"
+                        | "invoke"
+                        | "sendEvent"
+                        | "fetch"
+                        | "ai"
+                        | "realtime"
+                        | "waitForSignal"
+                        | "sendSignal"
+                )
+            })
     })
 }
 

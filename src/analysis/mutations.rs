@@ -100,19 +100,18 @@ pub fn step_body_writes<'t>(
                         pending.push(helper);
                     }
                 }
-                let Some(root) = written_root(node, source) else {
-                    return;
-                };
-                // A write in a step body nested in another is found from both: keep the
-                // outer body, the one whose replay loses it.
-                let seen = found
-                    .iter()
-                    .any(|w: &StepBodyWrite| w.target.id() == root.id());
-                if !seen && resolve(root, code, text(root, source), source).is_none() {
-                    found.push(StepBodyWrite {
-                        target: root,
-                        body: *body,
-                    });
+                for root in written_roots(node, source) {
+                    // A write in a step body nested in another is found from both: keep
+                    // the outer body, the one whose replay loses it.
+                    let seen = found
+                        .iter()
+                        .any(|w: &StepBodyWrite| w.target.id() == root.id());
+                    if !seen && resolve(root, code, text(root, source), source).is_none() {
+                        found.push(StepBodyWrite {
+                            target: root,
+                            body: *body,
+                        });
+                    }
                 }
             });
         }
@@ -121,9 +120,11 @@ pub fn step_body_writes<'t>(
     found
 }
 
-/// The name a node writes to, when it is a write: `count` of `count += 1`, `rows` of
-/// `rows.push(x)`, `state` of `state.done = true`.
-pub fn written_root<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
+/// The names a node writes to, when it is a write: `count` of `count += 1`, `rows` of
+/// `rows.push(x)`, `state` of `state.done = true`, `total` and `first` of a
+/// destructuring assignment (`({ total } = …)`, `[first, obj.x] = …`: `obj` too), and
+/// the target of a `for (last of …)` / `for (key in …)` head that declares nothing.
+pub fn written_roots<'t>(node: Node<'t>, source: &str) -> Vec<Node<'t>> {
     let target = match node.kind_name() {
         "assignment_expression" | "augmented_assignment_expression" => node.field("left"),
         "update_expression" => node.field("argument"),
@@ -131,9 +132,32 @@ pub fn written_root<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
             node.field("argument")
         }
         "call_expression" => mutated_by_call(node, source),
+        // `for (const x of …)` declares `x`; `for (x of …)` assigns it.
+        "for_in_statement" if node.field("kind").is_none() => node.field("left"),
         _ => None,
     };
-    target.and_then(super::root_name)
+    let mut roots = Vec::new();
+    if let Some(target) = target {
+        assignment_target_roots(target, &mut roots);
+    }
+    roots
+}
+
+/// The names an assignment target writes: the root of `x`, `x.a`, `x[i]`, and of every
+/// target inside a destructuring pattern (not its default values or computed keys).
+pub fn assignment_target_roots<'t>(target: Node<'t>, out: &mut Vec<Node<'t>>) {
+    let mut stack = vec![target];
+    while let Some(node) = stack.pop() {
+        let node = unwrap_expression(node);
+        match node.kind_name() {
+            "shorthand_property_identifier_pattern" => out.push(node),
+            "object_pattern" | "array_pattern" => stack.extend(code_children(node)),
+            "pair_pattern" => stack.extend(node.field("value")),
+            "rest_pattern" => stack.extend(node.named_child(0)),
+            "assignment_pattern" | "object_assignment_pattern" => stack.extend(node.field("left")),
+            _ => out.extend(super::root_name(node)),
+        }
+    }
 }
 
 /// The function a name used inside `code` refers to, when it is declared in the handler

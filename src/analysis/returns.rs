@@ -66,12 +66,23 @@ pub fn find<'t>(
         }
         found.push(HandlerReturn {
             statement,
-            argument: code_children(statement).next(),
+            argument: argument(statement, source),
             trailing: is_tail(statement, body),
             after_steps: super::flow::after_steps(statement, body, steps),
         });
     }
     found
+}
+
+/// What a return statement returns. A line break between `return` and the expression
+/// (plain, after a line comment, or inside a block comment that spans lines) ends the
+/// statement there: it returns `undefined`, and the expression below never runs. The
+/// grammar sees through a block comment spanning lines; JavaScript does not.
+fn argument<'t>(statement: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let expression = code_children(statement).next()?;
+    let keyword_end = statement.child(0)?.end_byte();
+    let gap = source.get(keyword_end..expression.start_byte())?;
+    (!gap.contains(['\n', '\r', '\u{2028}', '\u{2029}'])).then_some(expression)
 }
 
 /// Whether `node` is the last statement of its parent (comments and `;` aside).

@@ -5,8 +5,11 @@
 //! the same execution: `step.run("notify", …)` twice in a row. Calls inside loops and
 //! callbacks (`items.map((i) => step.run("process", …))`) are left alone: the SDK
 //! numbers repeated IDs there itself, and that is how loops are written. So are calls
-//! in branches that exclude each other (`if`/`else`, `switch` cases, `try`/`catch`,
-//! `a ? … : …`) or after which their block returns or throws.
+//! in branches that exclude each other (`if`/`else`, `a ? … : …`, `switch` cases that
+//! do not fall through into each other) or after which their block returns or throws
+//! (outside a `try` whose `catch` could go on). A `try` block and its `catch` or
+//! `finally` do not exclude each other: a step that throws runs the `catch`, and the
+//! `finally` always runs.
 //!
 //! ## Why is this bad?
 //! A step's ID is its identity in the run state: the SDK memoizes each step's result
@@ -100,7 +103,11 @@ fn in_loop(node: Node, handler: Node) -> bool {
 }
 
 /// Whether the calls `earlier` and `later` cannot both run in one execution: they sit
-/// in branches that exclude each other, or `earlier`'s block returns or throws after it.
+/// in branches that exclude each other (`if`/`else`, `?:`, `switch` cases when no case
+/// from the earlier one to the later one falls through), or `earlier`'s block returns or
+/// throws after it with no `catch` in between that could take an error of `earlier` on
+/// to `later`. A `try` block, its `catch` and its `finally` never exclude each other: a
+/// step that throws in the `try` runs the `catch`, and the `finally` always runs.
 fn exclusive(earlier: Node, later: Node) -> bool {
     let mut ancestors = Vec::new();
     let mut current = earlier.parent_node();
@@ -129,34 +136,76 @@ fn exclusive(earlier: Node, later: Node) -> bool {
         .take_while(|a| a.id() != common.id())
         .collect();
     let earlier_child = below_common.last().copied().unwrap_or(earlier);
-    let branches = matches!(
-        common.kind_name(),
-        "if_statement" | "ternary_expression" | "switch_body" | "try_statement"
-    );
     let is_condition = |child: Node| {
         common
             .field("condition")
             .is_some_and(|c| c.id() == child.id())
     };
-    if branches
-        && earlier_child.id() != later_child.id()
-        && !is_condition(earlier_child)
-        && !is_condition(later_child)
-        && common
-            .field("finalizer")
-            .is_none_or(|f| f.id() != earlier_child.id() && f.id() != later_child.id())
-    {
-        return true;
+    let different = earlier_child.id() != later_child.id();
+    match common.kind_name() {
+        "if_statement" | "ternary_expression"
+            if different && !is_condition(earlier_child) && !is_condition(later_child) =>
+        {
+            return true;
+        }
+        "switch_body" if different && !falls_through(common, earlier_child, later_child) => {
+            return true;
+        }
+        "try_statement" => return false,
+        _ => {}
     }
-    // `if (x) { await step.run("a"); return; }` or `return step.run("a")` in a branch.
-    below_common.iter().any(|block| {
-        block.kind_name() == "return_statement"
+    // `if (x) { await step.run("a"); return; }` or `return step.run("a")` in a branch,
+    // unless a `catch` between that block and `later` takes an error of `earlier`.
+    below_common.iter().enumerate().any(|(index, block)| {
+        let leaves = block.kind_name() == "return_statement"
             || (block.kind_name() == "statement_block"
                 && code_children(*block).any(|statement| {
                     matches!(
                         statement.kind_name(),
                         "return_statement" | "throw_statement"
                     ) && statement.start_byte() >= earlier.end_byte()
-                }))
+                }));
+        let caught = below_common[index + 1..].iter().any(|outer| {
+            outer.kind_name() == "try_statement"
+                && outer.field("handler").is_some()
+                && outer
+                    .field("body")
+                    .is_some_and(|b| crate::analysis::contains(b, *block))
+        });
+        leaves && !caught
     })
+}
+
+/// Whether, in a `switch` body, control can fall from the case `from` into the later
+/// case `to`: no case from `from` up to `to` ends in `break`, `return`, `throw` or
+/// `continue`.
+fn falls_through(switch_body: Node, from: Node, to: Node) -> bool {
+    let mut started = false;
+    for case in code_children(switch_body) {
+        if case.id() == from.id() {
+            started = true;
+        }
+        if case.id() == to.id() {
+            return started;
+        }
+        if started && ends_in_jump(case) {
+            return false;
+        }
+    }
+    false
+}
+
+/// Whether the last statement of a case (or block) always leaves it.
+fn ends_in_jump(node: Node) -> bool {
+    let Some(last) = code_children(node)
+        .filter(|c| c.kind_name() != "empty_statement")
+        .last()
+    else {
+        return false;
+    };
+    match last.kind_name() {
+        "break_statement" | "return_statement" | "throw_statement" | "continue_statement" => true,
+        "statement_block" => ends_in_jump(last),
+        _ => false,
+    }
 }

@@ -214,7 +214,9 @@ fn is_read(node: Node, source: &str) -> bool {
                 _ => at.field("left"),
             };
             let is_write_target = target.is_some_and(|t| contains(t, node))
-                && written_name(at, source).is_some_and(|w| w.id() == node.id());
+                && written_names(at, source)
+                    .iter()
+                    .any(|w| w.id() == node.id());
             !is_write_target
         }
         _ => true,
@@ -235,6 +237,23 @@ fn write_expression(target: Node) -> Node {
                 node = parent;
             }
             "parenthesized_expression" | "non_null_expression" | "as_expression" => node = parent,
+            // A target inside a destructuring pattern (not a default value of it).
+            "object_pattern" | "array_pattern" | "pair_pattern" | "rest_pattern" => {
+                if parent.kind_name() == "pair_pattern"
+                    && !parent.field("value").is_some_and(|v| v.id() == node.id())
+                {
+                    return target;
+                }
+                node = parent;
+            }
+            "assignment_pattern" | "object_assignment_pattern" => {
+                if !parent.field("left").is_some_and(|l| l.id() == node.id()) {
+                    return target;
+                }
+                node = parent;
+            }
+            // `for (last of items)`: the head is the write; the finding points at it.
+            "for_in_statement" if parent.field("kind").is_none() => return node,
             "assignment_expression" | "augmented_assignment_expression" => {
                 return if parent.field("left").is_some_and(|l| l.id() == node.id()) {
                     parent
@@ -263,9 +282,9 @@ fn write_expression(target: Node) -> Node {
     target
 }
 
-/// The name a write expression writes, as the shared analysis sees it.
-fn written_name<'t>(write: Node<'t>, source: &str) -> Option<Node<'t>> {
-    crate::analysis::mutations::written_root(write, source)
+/// The names a write expression writes, as the shared analysis sees it.
+fn written_names<'t>(write: Node<'t>, source: &str) -> Vec<Node<'t>> {
+    crate::analysis::mutations::written_roots(write, source)
 }
 
 /// The innermost loop within `handler` around `node`.
@@ -307,12 +326,14 @@ fn reassigned_between(
     })
 }
 
-/// `x` in `x = …`: a plain assignment overwrites the variable without reading it.
+/// `x` in `x = …` or `for (x of …)`: a plain assignment overwrites the variable without
+/// reading it.
 fn is_assignment_target(node: Node) -> bool {
     node.parent_node().is_some_and(|parent| {
-        parent.kind_name() == "assignment_expression"
-            && parent
-                .field("left")
-                .is_some_and(|left| left.id() == node.id())
+        let left = parent
+            .field("left")
+            .is_some_and(|left| left.id() == node.id());
+        left && (parent.kind_name() == "assignment_expression"
+            || (parent.kind_name() == "for_in_statement" && parent.field("kind").is_none()))
     })
 }

@@ -12,6 +12,7 @@
 //! only around the words that can start a match (`createFunction`, a step binding's
 //! names, `return`). BENCHMARKS.md has the figures.
 
+pub mod assertions;
 pub mod binding;
 pub mod flow;
 pub mod functions;

@@ -59,6 +59,7 @@ use crate::analysis::Navigate;
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
+use crate::analysis::assertions::Assertions;
 use crate::analysis::movability;
 use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
 use crate::analysis::provenance::{self, Provenance};
@@ -350,7 +351,15 @@ fn movability<'t>(
         ) {
             return Err(why);
         }
-        let conditions = movability::narrowing_conditions(statement, body, source);
+        let assertions = Assertions::of_file(
+            context.model().root(),
+            source,
+            context
+                .options
+                .source_path
+                .and_then(std::path::Path::parent),
+        );
+        let conditions = movability::narrowing_conditions(statement, body, source, &assertions);
         if let Some(why) = movability::lost_narrowing(
             expression,
             &conditions,

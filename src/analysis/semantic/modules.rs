@@ -297,3 +297,25 @@ fn scan(path: &Path) -> Option<Scan> {
         imports,
     })
 }
+
+/// Whether the module `specifier` (imported from a file of `directory`: relative, or a
+/// path alias) is a file of the project whose text contains `word`. A module that cannot
+/// be found or read says nothing. Each file is read once per run for each word.
+pub fn mentions(directory: &Path, specifier: &str, word: &str) -> bool {
+    let Some(path) = resolve(directory, specifier) else {
+        return false;
+    };
+    type Memo = Mutex<HashMap<(PathBuf, String), bool>>;
+    static MENTIONS: OnceLock<Memo> = OnceLock::new();
+    let memo = MENTIONS.get_or_init(Default::default);
+    let key = (path, word.to_string());
+    if let Some(known) = memo.lock().ok().and_then(|m| m.get(&key).copied()) {
+        return known;
+    }
+    let found = std::fs::read(&key.0)
+        .is_ok_and(|bytes| memchr::memmem::find(&bytes, word.as_bytes()).is_some());
+    if let Ok(mut memo) = memo.lock() {
+        memo.insert(key, found);
+    }
+    found
+}

@@ -875,3 +875,45 @@ fn is_registration(identifier: Node, source: &str) -> bool {
         .is_some_and(|p| text(p, source) == "createFunction");
     is_last && is_create_function
 }
+
+/// Why the handler's return type is fixed by a JSDoc comment (in a JavaScript file that
+/// TypeScript checks), if it is: `@type`, `@returns`/`@return` or `@satisfies` in a
+/// `/** … */` comment right before the handler, a parenthesized cast of it, or the
+/// statement declaring it.
+pub fn jsdoc_return_type(handler: Node, source: &str) -> Option<String> {
+    let mut node = handler;
+    let mut candidates = vec![handler];
+    while let Some(parent) = node.parent_node() {
+        match parent.kind_name() {
+            "parenthesized_expression"
+            | "variable_declarator"
+            | "lexical_declaration"
+            | "variable_declaration"
+            | "export_statement" => {
+                candidates.push(parent);
+                node = parent;
+            }
+            _ => break,
+        }
+    }
+    for candidate in candidates {
+        let mut previous = candidate.prev_sibling();
+        while let Some(comment) = previous.filter(|p| p.kind_name() == "comment") {
+            let comment_text = text(comment, source);
+            if comment_text.starts_with("/**")
+                && ["@type", "@returns", "@return", "@satisfies"]
+                    .iter()
+                    .any(|tag| comment_text.contains(tag))
+            {
+                return Some(
+                    "a JSDoc comment types the handler (`@type`/`@returns`/`@satisfies`) in a \
+                     file TypeScript checks: its return type is fixed from outside, and \
+                     `step.run` returns the JSON-serialized type"
+                        .to_string(),
+                );
+            }
+            previous = comment.prev_sibling();
+        }
+    }
+    None
+}

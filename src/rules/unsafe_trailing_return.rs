@@ -342,7 +342,12 @@ fn movability<'t>(
             ));
         }
     }
-    if is_typescript(context, lang) {
+    if is_typescript(context, context.model().root(), lang) {
+        if let Some(why) =
+            movability::jsdoc_return_type(handler, source).filter(|_| is_javascript(context))
+        {
+            return Err(why);
+        }
         if let Some(why) = movability::return_type_fixed(
             handler,
             context.function.call,
@@ -380,15 +385,60 @@ fn movability<'t>(
     Ok(callee)
 }
 
-/// Types are checked in TypeScript files, and in text of unknown origin parsed as such.
-fn is_typescript(context: &HandlerContext, lang: Lang) -> bool {
-    let javascript = context.options.source_path.is_some_and(|p| {
+/// Types are checked in TypeScript files, in text of unknown origin parsed as such, and
+/// in JavaScript files that TypeScript checks: `// @ts-check` in the file's leading
+/// comments, or `checkJs` in the nearest `tsconfig.json`/`jsconfig.json` (unless the
+/// file says `// @ts-nocheck`).
+fn is_typescript(context: &HandlerContext, root: Node, lang: Lang) -> bool {
+    let _ = lang;
+    let Some(path) = context.options.source_path else {
+        return true;
+    };
+    if !is_javascript(context) {
+        return true;
+    }
+    // As TypeScript reads a pragma: `// @ts-check`, or a line of a block comment that
+    // starts with it.
+    let pragma = |word: &str| {
+        code_leading_comments(root).any(|comment| {
+            let comment = text(comment, context.source);
+            match comment.strip_prefix("//") {
+                Some(line) => line.trim_start_matches('/').trim_start().starts_with(word),
+                None => comment.trim_start_matches("/*").lines().any(|l| {
+                    l.trim_start()
+                        .trim_start_matches('*')
+                        .trim_start()
+                        .starts_with(word)
+                }),
+            }
+        })
+    };
+    if pragma("@ts-nocheck") {
+        return false;
+    }
+    pragma("@ts-check")
+        || path
+            .parent()
+            .is_some_and(|d| crate::analysis::semantic::tsconfig::for_directory(d).check_js)
+}
+
+/// Whether the file is JavaScript (`.js .jsx .mjs .cjs`).
+fn is_javascript(context: &HandlerContext) -> bool {
+    context.options.source_path.is_some_and(|p| {
         p.extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| matches!(e, "js" | "jsx" | "mjs" | "cjs"))
-    });
-    let _ = lang;
-    !javascript
+    })
+}
+
+/// The comments before the first statement of a file.
+fn code_leading_comments(root: Node) -> impl Iterator<Item = Node> {
+    let mut cursor = root.walk();
+    let children: Vec<Node> = root.children(&mut cursor).collect();
+    children
+        .into_iter()
+        .take_while(|c| matches!(c.kind_name(), "comment" | "hash_bang_line"))
+        .filter(|c| c.kind_name() == "comment")
 }
 
 /// Why a finding cannot be fixed automatically (SPEC 2.1), if it cannot.

@@ -1,4 +1,4 @@
-//! Path aliases: where TypeScript resolves a non-relative import such as `@/lib/billing`,
+//! Path aliases (and `checkJs`): where TypeScript resolves a non-relative import such as `@/lib/billing`,
 //! by the `compilerOptions.paths` and `baseUrl` of the nearest `tsconfig.json` (or
 //! `jsconfig.json`), following relative `extends`.
 //!
@@ -15,7 +15,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// The aliases in force for the files of one directory.
+/// The aliases in force for the files of one directory, and whether TypeScript checks
+/// its JavaScript files.
 #[derive(Debug, Default)]
 pub struct Aliases {
     /// `(pattern, targets)` of `compilerOptions.paths`.
@@ -24,6 +25,8 @@ pub struct Aliases {
     paths_base: PathBuf,
     /// `compilerOptions.baseUrl`, resolved.
     base_url: Option<PathBuf>,
+    /// `compilerOptions.checkJs`: TypeScript type-checks the JavaScript files too.
+    pub check_js: bool,
 }
 
 impl Aliases {
@@ -96,6 +99,7 @@ fn read_aliases(config: &Path) -> Aliases {
     let mut chain = vec![config.to_path_buf()];
     let mut has_paths = false;
     let mut has_base_url = false;
+    let mut has_check_js = false;
     while let Some(path) = chain.pop() {
         let Some(json) = read_jsonc(&path) else {
             continue;
@@ -134,7 +138,16 @@ fn read_aliases(config: &Path) -> Aliases {
                 has_paths = true;
             }
         }
-        if has_paths && has_base_url || chain.len() > 8 {
+        if !has_check_js {
+            if let Some(check_js) = options
+                .and_then(|o| o.get("checkJs"))
+                .and_then(|c| c.as_bool())
+            {
+                aliases.check_js = check_js;
+                has_check_js = true;
+            }
+        }
+        if has_paths && has_base_url && has_check_js || chain.len() > 8 {
             break;
         }
         let extends: Vec<&str> = match json.get("extends") {
@@ -280,6 +293,7 @@ mod tests {
             ],
             paths_base: PathBuf::from("/r"),
             base_url: None,
+            check_js: false,
         };
         assert_eq!(
             aliases.candidates("@/lib/billing"),
@@ -329,5 +343,31 @@ mod tests {
             .candidates("~/a")
             .iter()
             .all(|p| !p.ends_with("shared/a")));
+        assert!(!aliases.check_js);
+    }
+
+    #[test]
+    fn check_js_from_the_nearest_configuration_or_what_it_extends() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        std::fs::write(
+            r.join("jsconfig.base.json"),
+            r#"{ "compilerOptions": { "checkJs": true } }"#,
+        )
+        .unwrap();
+        std::fs::create_dir_all(r.join("checked/src")).unwrap();
+        std::fs::write(
+            r.join("checked/jsconfig.json"),
+            r#"{ "extends": "../jsconfig.base.json" }"#,
+        )
+        .unwrap();
+        std::fs::create_dir_all(r.join("off")).unwrap();
+        std::fs::write(
+            r.join("off/tsconfig.json"),
+            r#"{ "extends": "../jsconfig.base.json", "compilerOptions": { "checkJs": false } }"#,
+        )
+        .unwrap();
+        assert!(for_directory(&r.join("checked/src")).check_js);
+        assert!(!for_directory(&r.join("off")).check_js);
     }
 }

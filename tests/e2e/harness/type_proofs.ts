@@ -15,13 +15,16 @@ const run = (kind: string): string => {
     return String((e as { stdout?: string }).stdout ?? e);
   }
 };
-const names = readdirSync("proofs-types").filter((f) => f.endsWith(".before.ts")).map((f) => f.replace(".before.ts", "")).sort();
+// `NAME.before.js` / `NAME.after.js`: JavaScript that TypeScript checks (`// @ts-check`).
+const files = readdirSync("proofs-types").filter((f) => /\.before\.(ts|js)$/.test(f)).sort();
+const names = files.map((f) => f.replace(/\.before\.(ts|js)$/, ""));
+const extension = (name: string) => (files.includes(`${name}.before.js`) ? "js" : "ts");
 const before = run("before");
 const after = run("after");
 let failed = 0;
 for (const name of names) {
   const check = `type proof ${name}: tsc --noEmit --strict`;
-  const own = (out: string, kind: string) => out.split("\n").filter((l) => l.startsWith(`proofs-types/${name}.${kind}.ts(`));
+  const own = (out: string, kind: string) => out.split("\n").filter((l) => l.startsWith(`proofs-types/${name}.${kind}.${extension(name)}(`));
   const b = own(before, "before");
   const a = own(after, "after");
   if (b.length) { failed++; say(`FAIL ${leg} ${check}: the original does not type-check: ${b[0]}`); }

@@ -111,15 +111,17 @@ fn fixtures() -> Vec<PathBuf> {
 
 fn settings_for(path: &Path) -> Settings {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    // `migrate_*`: the migration preset alone (`--select v4`); `migrate_wrapper_*` also
-    // configures the wrapper `defineJob`.
+    // `migrate_*`: the migration preset alone (`--select v4`); `migrate_wrapper_*` and
+    // `wrapper_*` configure the wrapper `defineJob`.
     let migration = name.starts_with("migrate_");
     Settings {
         all_returns: name.starts_with("all_returns_"),
         unsafe_fixes: name.starts_with("unsafe_fixes_")
             || name.starts_with("migrate_unsafe_fixes_"),
         select: migration.then(|| vec!["v4".to_string()]),
-        extra_create_function_names: if name.starts_with("migrate_wrapper_") {
+        extra_create_function_names: if name.starts_with("migrate_wrapper_")
+            || name.starts_with("wrapper_")
+        {
             vec!["defineJob".to_string()]
         } else {
             Vec::new()

@@ -35,6 +35,10 @@ pub struct Handler<'t> {
     pub body: Option<Node<'t>>,
     /// Declared `async`: `await` is available in its body.
     pub is_async: bool,
+    /// The call of a higher-order function the handler is passed through
+    /// (`withErrorReporting(async (ctx) => …)`): that function, not the SDK, receives
+    /// what the handler returns.
+    pub through: Option<Node<'t>>,
 }
 
 /// The method name of an Inngest function call (`X.createFunction(…)`).
@@ -182,10 +186,46 @@ pub fn string_literal(node: Node, source: &str) -> Option<String> {
 
 /// The handler a `createFunction` argument names: an inline function, or an
 /// identifier declared as a function at the top of the file.
+///
+/// A call there passes the handler through a higher-order function
+/// (`withErrorReporting(async (ctx) => …)`, `wrap(options)(handler)`, nested wrappers):
+/// the handler is its first argument that is (or names) a function, and the outermost
+/// such call is recorded as [`Handler::through`].
 fn resolve_handler<'t>(argument: Node<'t>, tree: &'t Tree, source: &str) -> Option<Handler<'t>> {
     let argument = unwrap_expression(argument);
     if is_handler_function(argument) {
         return Some(handler(argument));
+    }
+    if argument.kind_name() == "call_expression" {
+        let mut call = argument;
+        // Depth-bounded: `a(b(c(fn)))`.
+        for _ in 0..8 {
+            let arguments = call.field("arguments")?;
+            let mut inner_call = None;
+            for candidate in code_children(arguments).map(unwrap_expression) {
+                if is_handler_function(candidate) {
+                    return Some(Handler {
+                        through: Some(argument),
+                        ..handler(candidate)
+                    });
+                }
+                if candidate.kind_name() == "identifier" {
+                    if let Some(found) =
+                        top_level_function(tree.root_node(), text(candidate, source), source)
+                    {
+                        return Some(Handler {
+                            through: Some(argument),
+                            ..handler(found)
+                        });
+                    }
+                }
+                if candidate.kind_name() == "call_expression" && inner_call.is_none() {
+                    inner_call = Some(candidate);
+                }
+            }
+            call = inner_call?;
+        }
+        return None;
     }
     if argument.kind_name() != "identifier" {
         return None;
@@ -218,6 +258,7 @@ fn handler(function: Node) -> Handler {
         function,
         body,
         is_async,
+        through: None,
     }
 }
 

@@ -917,3 +917,64 @@ pub fn jsdoc_return_type(handler: Node, source: &str) -> Option<String> {
     }
     None
 }
+
+/// Whether `expression`'s value is provably the same, with the same type, after a JSON
+/// round trip: string, boolean and `null` literals, template strings, `String(…)`,
+/// `typeof`, `!`, comparisons (`===`, `<`, `instanceof`, `in`…), and `?:`, objects
+/// (plain keys, no methods, spreads or shorthands) and arrays of those. Numbers are
+/// not (`NaN` and `Infinity` become `null`), nor are names: their type is unknown here.
+pub fn json_stable(expression: Node, source: &str) -> bool {
+    let mut stack = vec![expression];
+    while let Some(node) = stack.pop() {
+        match node.kind_name() {
+            "string" | "template_string" | "true" | "false" | "null" | "comment" => {}
+            "parenthesized_expression" => stack.extend(node.named_child(0)),
+            "unary_expression" => {
+                let operator = node.field("operator").map(|o| text(o, source));
+                if !matches!(operator, Some("!" | "typeof")) {
+                    return false;
+                }
+            }
+            "binary_expression" => {
+                let operator = node.field("operator").map(|o| text(o, source));
+                if !matches!(
+                    operator,
+                    Some(
+                        "===" | "!==" | "==" | "!=" | "<" | ">" | "<=" | ">=" | "instanceof" | "in"
+                    )
+                ) {
+                    return false;
+                }
+            }
+            "call_expression" => {
+                let callee = node.field("function").map(|f| text(f, source));
+                let arguments = node.field("arguments").map(|a| code_children(a).count());
+                if callee != Some("String") || arguments != Some(1) {
+                    return false;
+                }
+            }
+            "ternary_expression" => {
+                stack.extend(node.field("consequence"));
+                stack.extend(node.field("alternative"));
+            }
+            "object" => {
+                for member in code_children(node) {
+                    let key = member.field("key");
+                    let plain_key = key
+                        .is_some_and(|k| matches!(k.kind_name(), "property_identifier" | "string"));
+                    if member.kind_name() != "pair" || !plain_key {
+                        return false;
+                    }
+                    stack.extend(member.field("value"));
+                }
+            }
+            "array" => {
+                for element in code_children(node) {
+                    stack.push(element);
+                }
+            }
+            _ => return false,
+        }
+    }
+    true
+}

@@ -331,6 +331,15 @@ fn movability<'t>(
                 .to_string(),
         );
     };
+    if let Some(receiver) = return_receiver(context) {
+        if !movability::json_stable(expression, source) {
+            return Err(format!(
+                "the handler's return value goes to {receiver}, not straight to the SDK: after \
+                 the rewrite it gets the JSON-serialized value (a `Date` becomes a string), \
+                 which it may use, or whose type its parameter may fix"
+            ));
+        }
+    }
     let body = context.handler.body.unwrap_or(handler);
     if let Some(try_statement) = movability::in_try_with_catch(statement, body) {
         if !movability::cannot_throw(expression, statement, model, source) {
@@ -383,6 +392,40 @@ fn movability<'t>(
         }
     }
     Ok(callee)
+}
+
+/// Who receives the handler's return value when it is not the SDK itself: the
+/// higher-order function the handler is passed through, or a configured wrapper
+/// (`wrappers = ["defineJob"]`) the handler is passed to.
+fn return_receiver(context: &HandlerContext) -> Option<String> {
+    let source = context.source;
+    let callee_name = |call: Node| {
+        let mut function = call.field("function")?;
+        // `wrap(options)(handler)`: name the wrapper.
+        while function.kind_name() == "call_expression" {
+            function = function.field("function")?;
+        }
+        Some(text(function, source).to_string())
+    };
+    if let Some(through) = context.handler.through {
+        let name = callee_name(through).unwrap_or_else(|| "a wrapper".to_string());
+        return Some(format!("`{name}(…)`, which the handler is passed through"));
+    }
+    let call = context.function.call;
+    let method = call.field("function").and_then(|f| match f.kind_name() {
+        "member_expression" => f.field("property"),
+        _ => Some(f),
+    });
+    let is_wrapper = method.is_some_and(|m| text(m, source) != "createFunction");
+    let is_main_handler = context
+        .function
+        .handlers
+        .first()
+        .is_some_and(|h| h.function.id() == context.handler.function.id());
+    (is_wrapper && is_main_handler).then(|| {
+        let name = callee_name(call).unwrap_or_default();
+        format!("the wrapper `{name}(…)`")
+    })
 }
 
 /// Types are checked in TypeScript files, in text of unknown origin parsed as such, and

@@ -9,7 +9,12 @@
 //! triggers (used as the array), the deprecated event-name string (`"app/x"` becomes
 //! `[{ event: "app/x" }]`), `as const`, and a trigger held in a variable (`[trigger]`
 //! when the variable holds one trigger, the variable itself when it holds an array or
-//! cannot be resolved: v4 accepts both, as v3 did). Options written as an object literal
+//! cannot be resolved: v4 accepts both, as v3 did), also a conditional of those
+//! (`isProd ? { cron } : [ … ]`, inline or in a `const`: written as is, v4 takes one
+//! trigger or a list; `triggers` alone when the variable is named so). A comment that
+//! ends the trigger's line moves with it: to the end of the new `triggers` line, or of
+//! the options' line when `triggers` joins a line of the options. Options
+//! written as an object literal
 //! get the new property after `id` (or last), keeping their comments, trailing commas,
 //! line breaks and indentation; options held in a variable are spread:
 //! `{ ...options, triggers: [trigger] }`.
@@ -43,8 +48,9 @@
 //! becomes a one-element list in both). Reported for manual review instead: a call
 //! whose options already hold `triggers`, a wrapper's own definition that forwards its
 //! parameters (`inngest.createFunction(opts, trigger, handler)` inside
-//! `function defineJob(opts, trigger, handler)`: change the wrapper by hand), and a
-//! comment between the trigger and its comma. `createFunction` calls of other
+//! `function defineJob(opts, trigger, handler)`: change the wrapper by hand), a
+//! comment between the trigger and its comma, and a conditional trigger with an
+//! event-name string on one side only (`flag ? "app/x" : { cron }`). `createFunction` calls of other
 //! libraries (a second argument that
 //! is not a trigger) and v4 calls are not reported.
 
@@ -131,7 +137,11 @@ impl<'t> V3Call<'t> {
             return None;
         }
         let shaped = match trigger_kind(trigger, tree, source) {
-            TriggerKind::Single | TriggerKind::List | TriggerKind::EventName => true,
+            TriggerKind::Single
+            | TriggerKind::List
+            | TriggerKind::EventName
+            | TriggerKind::OneOrList
+            | TriggerKind::ConditionalEventName => true,
             TriggerKind::NotATrigger => return None,
             TriggerKind::Unknown | TriggerKind::SpreadObject => false,
         };
@@ -163,6 +173,12 @@ enum TriggerKind {
     /// An object built with spreads, `{ ...(prod ? { cron } : { event }) }`: one
     /// trigger, if the call is Inngest's.
     SpreadObject,
+    /// A conditional (`isProd ? { cron } : [ … ]`, inline or held in a `const`) of
+    /// triggers and lists: one trigger or a list, which v4's `triggers` takes as is.
+    OneOrList,
+    /// A conditional with an event-name string on one side and not on the other: v4
+    /// takes no string, and no single rewrite of it is right for both branches.
+    ConditionalEventName,
     /// An object or value that no v3 trigger can be: not an Inngest call.
     NotATrigger,
 }
@@ -182,6 +198,25 @@ fn trigger_kind(trigger: Node, tree: &Tree, source: &str) -> TriggerKind {
             }
         }
         "string" => TriggerKind::EventName,
+        "ternary_expression" => {
+            let branch =
+                |field: &str| match inner.field(field).map(|b| trigger_kind(b, tree, source)) {
+                    Some(TriggerKind::SpreadObject) => TriggerKind::Single,
+                    Some(kind) => kind,
+                    None => TriggerKind::NotATrigger,
+                };
+            match (branch("consequence"), branch("alternative")) {
+                (TriggerKind::NotATrigger, _) | (_, TriggerKind::NotATrigger) => {
+                    TriggerKind::NotATrigger
+                }
+                (a, b) if a == b => a,
+                (TriggerKind::EventName | TriggerKind::ConditionalEventName, _)
+                | (_, TriggerKind::EventName | TriggerKind::ConditionalEventName) => {
+                    TriggerKind::ConditionalEventName
+                }
+                _ => TriggerKind::OneOrList,
+            }
+        }
         "identifier" => match top_level_const(tree, text(inner, source), source) {
             Some(value) => trigger_kind(value, tree, source),
             None => TriggerKind::Unknown,
@@ -281,14 +316,27 @@ pub fn plan(call: &V3Call, tree: &Tree, source: &str) -> Result<Vec<Edit>, Strin
                 .to_string(),
         );
     }
-    let removal = trigger_removal(call, source)?;
-    let mut edits = Vec::new();
-    let insertion = if call.options.kind_name() == "object" {
-        insert_triggers(options, call.trigger, tree, source)?
+    if trigger_kind(call.trigger, tree, source) == TriggerKind::ConditionalEventName {
+        return Err(
+            "no automatic fix: the trigger is a conditional with an event-name string on one \
+             side only; v4 takes no string: write that side as `{ event: \"…\" }`, then migrate"
+                .to_string(),
+        );
+    }
+    let carried = trailing_comments(call, source);
+    let comment = carried.as_ref().map(|(text, _)| text.as_str());
+    let (insertion, placed) = if call.options.kind_name() == "object" {
+        insert_triggers(options, call.trigger, tree, source, comment)?
     } else {
-        replace_options(call, tree, source)
+        (replace_options(call, tree, source), false)
     };
-    edits.push(insertion);
+    let removal = trigger_removal(
+        call,
+        source,
+        carried.as_ref().map(|(text, end)| (text.as_str(), *end)),
+        placed,
+    )?;
+    let mut edits = vec![insertion];
     edits.extend(removal);
     Ok(edits)
 }
@@ -317,6 +365,16 @@ fn triggers_value(trigger: Node, tree: &Tree, source: &str, indent: &str) -> Str
     }
 }
 
+/// The `triggers` property with `value`: the shorthand `triggers` when the value is a
+/// variable of that name.
+fn triggers_property(value: &str) -> String {
+    if value == "triggers" {
+        "triggers".to_string()
+    } else {
+        format!("triggers: {value}")
+    }
+}
+
 /// Options that are not an object literal: `{ ...options, triggers }`, or for the
 /// deprecated ID string, `{ id: "…", triggers }`.
 fn replace_options(call: &V3Call, tree: &Tree, source: &str) -> Edit {
@@ -324,15 +382,16 @@ fn replace_options(call: &V3Call, tree: &Tree, source: &str) -> Edit {
     let indent = line_indent(source, options.start_byte());
     let value = triggers_value(call.trigger, tree, source, indent);
     let written = text(options, source);
+    let property = triggers_property(&value);
     let replacement = if options.kind_name() == "string" {
-        format!("{{ id: {written}, triggers: {value} }}")
+        format!("{{ id: {written}, {property} }}")
     } else if matches!(
         options.kind_name(),
         "identifier" | "member_expression" | "call_expression" | "subscript_expression"
     ) {
-        format!("{{ ...{written}, triggers: {value} }}")
+        format!("{{ ...{written}, {property} }}")
     } else {
-        format!("{{ ...({written}), triggers: {value} }}")
+        format!("{{ ...({written}), {property} }}")
     };
     Edit {
         range: options.byte_range(),
@@ -342,7 +401,17 @@ fn replace_options(call: &V3Call, tree: &Tree, source: &str) -> Edit {
 
 /// Add `triggers: …` to the options object: after `id` when another property follows
 /// it, else last; on its own line when the object has one property a line.
-fn insert_triggers(object: Node, trigger: Node, tree: &Tree, source: &str) -> Result<Edit, String> {
+///
+/// `comment`, the trigger's trailing comment, ends the new line when `triggers` gets a
+/// line of its own (the returned flag says so); else it stays for the caller to place.
+fn insert_triggers(
+    object: Node,
+    trigger: Node,
+    tree: &Tree,
+    source: &str,
+    comment: Option<&str>,
+) -> Result<(Edit, bool), String> {
+    let own_line_comment = comment.map(|c| format!(" {c}")).unwrap_or_default();
     let members: Vec<Node> = code_children(object).collect();
     let Some(&last) = members.last() else {
         if object.named_child_count() > 0 {
@@ -354,10 +423,13 @@ fn insert_triggers(object: Node, trigger: Node, tree: &Tree, source: &str) -> Re
             source,
             line_indent(source, object.start_byte()),
         );
-        return Ok(Edit {
-            range: object.byte_range(),
-            replacement: format!("{{ triggers: {value} }}"),
-        });
+        return Ok((
+            Edit {
+                range: object.byte_range(),
+                replacement: format!("{{ {} }}", triggers_property(&value)),
+            },
+            false,
+        ));
     };
     // After `id`, when a comma and another property follow it; a trigger written over
     // several lines goes last in a one-line object, so that the object ends with it.
@@ -376,17 +448,26 @@ fn insert_triggers(object: Node, trigger: Node, tree: &Tree, source: &str) -> Re
                 let at = (at + eol.len()).min(source.len());
                 let indent = line_indent(source, id.start_byte());
                 let value = triggers_value(trigger, tree, source, indent);
-                return Ok(Edit {
-                    range: at..at,
-                    replacement: format!("{indent}triggers: {value},{eol}"),
-                });
+                return Ok((
+                    Edit {
+                        range: at..at,
+                        replacement: format!(
+                            "{indent}{},{own_line_comment}{eol}",
+                            triggers_property(&value)
+                        ),
+                    },
+                    comment.is_some(),
+                ));
             }
             let indent = line_indent(source, comma.end_byte());
             let value = triggers_value(trigger, tree, source, indent);
-            return Ok(Edit {
-                range: comma.end_byte()..comma.end_byte(),
-                replacement: format!(" triggers: {value},"),
-            });
+            return Ok((
+                Edit {
+                    range: comma.end_byte()..comma.end_byte(),
+                    replacement: format!(" {},", triggers_property(&value)),
+                },
+                false,
+            ));
         }
     }
     // Last.
@@ -401,32 +482,41 @@ fn insert_triggers(object: Node, trigger: Node, tree: &Tree, source: &str) -> Re
         let eol = line_ending_at(source, last.start_byte());
         let value = triggers_value(trigger, tree, source, indent);
         let comma = if trailing.is_some() { "," } else { "" };
-        let line = format!("{indent}triggers: {value}{comma}{eol}");
-        return Ok(match trailing {
-            Some(_) => Edit {
-                range: at..at,
-                replacement: line,
+        let line = format!(
+            "{indent}{}{comma}{own_line_comment}{eol}",
+            triggers_property(&value)
+        );
+        return Ok((
+            match trailing {
+                Some(_) => Edit {
+                    range: at..at,
+                    replacement: line,
+                },
+                // The last property gains a comma; the new line goes before the brace.
+                // Both edits are one: the text between them is kept.
+                None => Edit {
+                    range: last.end_byte()..at,
+                    replacement: format!(",{}{line}", &source[last.end_byte()..at]),
+                },
             },
-            // The last property gains a comma; the new line goes before the brace. Both
-            // edits are one: the text between them is kept.
-            None => Edit {
-                range: last.end_byte()..at,
-                replacement: format!(",{}{line}", &source[last.end_byte()..at]),
-            },
-        });
+            comment.is_some(),
+        ));
     }
     let indent = line_indent(source, last.end_byte());
     let value = triggers_value(trigger, tree, source, indent);
-    Ok(match trailing {
-        Some(comma) => Edit {
-            range: comma.end_byte()..comma.end_byte(),
-            replacement: format!(" triggers: {value},"),
+    Ok((
+        match trailing {
+            Some(comma) => Edit {
+                range: comma.end_byte()..comma.end_byte(),
+                replacement: format!(" {},", triggers_property(&value)),
+            },
+            None => Edit {
+                range: last.end_byte()..last.end_byte(),
+                replacement: format!(", {}", triggers_property(&value)),
+            },
         },
-        None => Edit {
-            range: last.end_byte()..last.end_byte(),
-            replacement: format!(", triggers: {value}"),
-        },
-    })
+        false,
+    ))
 }
 
 /// The comma right after a node in its list, if there is one (comments between are
@@ -452,7 +542,12 @@ fn line_rest(source: &str, at: usize) -> &str {
 
 /// Delete the trigger argument with its comma, up to the handler (or a comment before
 /// it, which stays).
-fn trigger_removal(call: &V3Call, source: &str) -> Result<Vec<Edit>, String> {
+fn trigger_removal(
+    call: &V3Call,
+    source: &str,
+    carried: Option<(&str, usize)>,
+    placed: bool,
+) -> Result<Vec<Edit>, String> {
     let trigger = call.trigger;
     let comma = match trigger.next_sibling() {
         Some(sibling) if sibling.kind_name() == "," => sibling,
@@ -465,6 +560,20 @@ fn trigger_removal(call: &V3Call, source: &str) -> Result<Vec<Edit>, String> {
         }
         _ => return Err("no automatic fix: the argument list did not parse cleanly".to_string()),
     };
+    if let Some((text, end)) = carried {
+        // The comments go with the trigger: into the `triggers` line (`placed`), else
+        // to the end of the options' line.
+        if let Some(options_comma) = comma_after(call.options) {
+            return Ok(vec![Edit {
+                range: options_comma.end_byte()..end,
+                replacement: if placed {
+                    String::new()
+                } else {
+                    format!(" {text}")
+                },
+            }]);
+        }
+    }
     let after = &source[comma.end_byte()..];
     let skipped = after.len() - after.trim_start().len();
     let end = comma.end_byte() + skipped;
@@ -475,6 +584,34 @@ fn trigger_removal(call: &V3Call, source: &str) -> Result<Vec<Edit>, String> {
         range: trigger.start_byte()..end,
         replacement: String::new(),
     }])
+}
+
+/// The comments after the trigger's comma that end the trigger's line (`{ event: "x" },
+/// // fires on signup`): they describe the trigger, and move with it instead of
+/// dangling above the handler. Their text, joined, and where the last one ends; `None`
+/// when there are none, when a comment sits between the options and the trigger, or
+/// when code follows them on the line.
+fn trailing_comments(call: &V3Call, source: &str) -> Option<(String, usize)> {
+    let trigger = call.trigger;
+    let comma = trigger.next_sibling().filter(|c| c.kind_name() == ",")?;
+    let mut comments = Vec::new();
+    let mut next = comma.next_sibling();
+    while let Some(comment) = next.filter(|n| n.kind_name() == "comment") {
+        if source[comma.end_byte()..comment.start_byte()].contains('\n') {
+            break;
+        }
+        comments.push(comment);
+        next = comment.next_sibling();
+    }
+    let last = comments.last()?;
+    let options_comma = comma_after(call.options)?;
+    let nothing_before = source[options_comma.end_byte()..trigger.start_byte()]
+        .trim()
+        .is_empty();
+    (nothing_before && line_rest(source, last.end_byte()).trim().is_empty()).then(|| {
+        let texts: Vec<&str> = comments.iter().map(|c| text(*c, source)).collect();
+        (texts.join(" "), last.end_byte())
+    })
 }
 
 /// Whether the trigger is a parameter of a function around the call: the call is a

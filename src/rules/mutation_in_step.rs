@@ -240,14 +240,14 @@ fn write_expression(target: Node) -> Node {
             // A target inside a destructuring pattern (not a default value of it).
             "object_pattern" | "array_pattern" | "pair_pattern" | "rest_pattern" => {
                 if parent.kind_name() == "pair_pattern"
-                    && !parent.field("value").is_some_and(|v| v.id() == node.id())
+                    && parent.field("value").is_none_or(|v| v.id() != node.id())
                 {
                     return target;
                 }
                 node = parent;
             }
             "assignment_pattern" | "object_assignment_pattern" => {
-                if !parent.field("left").is_some_and(|l| l.id() == node.id()) {
+                if parent.field("left").is_none_or(|l| l.id() != node.id()) {
                     return target;
                 }
                 node = parent;

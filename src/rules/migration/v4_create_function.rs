@@ -13,10 +13,10 @@
 //! (`isProd ? { cron } : [ … ]`, inline or in a `const`: written as is, v4 takes one
 //! trigger or a list; `triggers` alone when the variable is named so). A comment that
 //! ends the trigger's line moves with it: to the end of the new `triggers` line, or of
-//! the options' line when `triggers` joins a line of the options. Options
-//! written as an object literal
-//! get the new property after `id` (or last), keeping their comments, trailing commas,
-//! line breaks and indentation; options held in a variable are spread:
+//! the options' line when `triggers` joins a line of the options. Options written as
+//! an object literal get the new property after `id` (or last), keeping their
+//! comments, trailing commas, line breaks and indentation; options held in a variable
+//! are spread:
 //! `{ ...options, triggers: [trigger] }`.
 //!
 //! ## Why is this bad?
@@ -50,8 +50,8 @@
 //! parameters (`inngest.createFunction(opts, trigger, handler)` inside
 //! `function defineJob(opts, trigger, handler)`: change the wrapper by hand), a
 //! comment between the trigger and its comma, and a conditional trigger with an
-//! event-name string on one side only (`flag ? "app/x" : { cron }`). `createFunction` calls of other
-//! libraries (a second argument that
+//! event-name string on one side only (`flag ? "app/x" : { cron }`). `createFunction`
+//! calls of other libraries (a second argument that
 //! is not a trigger) and v4 calls are not reported.
 
 use crate::analysis::kind::KindName;

@@ -32,6 +32,20 @@ export const freePort = (): Promise<number> =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Which fixture function a log line came from: the serve handler runs each request in here. */
+/** What the harness reads of an Inngest function (v3 and v4 alike). */
+export type EngineFn = { id: (prefix?: string) => string; opts: { id: string; triggers?: unknown[] }; client: { id: string } };
+
+/**
+ * Pick a free port for the dev server and point the SDK's clients at it (they have no
+ * base URL of their own). Call before the functions' modules load.
+ */
+export async function pointClientsAtEngine(): Promise<number> {
+  const port = await freePort();
+  process.env.INNGEST_DEV = "1";
+  process.env.INNGEST_BASE_URL = `http://127.0.0.1:${port}`;
+  return port;
+}
+
 export const requestFn = new AsyncLocalStorage<string>();
 /** Console lines (the SDK's warnings among them) per function slug, captured by console patching. */
 export const logsByFn = new Map<string, string[]>();

@@ -163,15 +163,13 @@ const PROOFS: Proof[] = [
   },
 ];
 
-type Fn = { id: (prefix?: string) => string; opts: { id: string; triggers?: unknown[] }; client: { id: string } };
+type Fn = import("./devserver").EngineFn;
 
 async function main() {
   const bin = process.env.INNGEST_DEV_SERVER;
   if (!bin) throw new Error("INNGEST_DEV_SERVER is not set");
-  const { freePort, startEngine, logsByFn } = await import("./devserver");
-  const port = await freePort();
-  process.env.INNGEST_DEV = "1";
-  process.env.INNGEST_BASE_URL = `http://127.0.0.1:${port}`;
+  const { pointClientsAtEngine, startEngine, logsByFn } = await import("./devserver");
+  const port = await pointClientsAtEngine();
   const defs = await import(pathToFileURL(resolve("proofs-engine/defs.ts")).href);
   const fnOf = (name: string): Fn | undefined => (name.startsWith("fns.") ? defs.fns?.[name.slice(4)] : defs[name]);
   const usable = PROOFS.filter((p) => p.runs.every((n) => fnOf(n)));

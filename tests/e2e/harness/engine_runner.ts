@@ -33,7 +33,7 @@ interface FixtureRun {
   timeoutMs?: number;
 }
 interface FixtureCase { name: string; fn: unknown; runs: FixtureRun[] }
-type Fn = { id: (prefix?: string) => string; opts: { id: string; triggers?: unknown[] }; client: { id: string } };
+type Fn = import("./devserver").EngineFn;
 
 /** Give `fn` a trigger of its own; returns the event name. */
 export const ownTrigger = (fn: Fn): string => {
@@ -47,11 +47,9 @@ async function main() {
   if (!outFile || dirs.length === 0) throw new Error("usage: engine_runner.ts OUT.json DIR [DIR...]");
   const bin = process.env.INNGEST_DEV_SERVER;
   if (!bin) throw new Error("INNGEST_DEV_SERVER is not set");
-  const { freePort, startEngine, logsByFn } = await import("./devserver");
+  const { pointClientsAtEngine, startEngine, logsByFn } = await import("./devserver");
   // The fixtures' client has no base URL: point it at our server before they load.
-  const port = await freePort();
-  process.env.INNGEST_DEV = "1";
-  process.env.INNGEST_BASE_URL = `http://127.0.0.1:${port}`;
+  const port = await pointClientsAtEngine();
 
   const cases: Array<{ file: string; c: FixtureCase }> = [];
   for (const dir of dirs) {

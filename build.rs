@@ -12,7 +12,7 @@ use std::{env, fs};
 fn main() {
     let mut rules = Vec::new();
     let mut paths = Vec::new();
-    for dir in ["src/rules", "src/rules/migration"] {
+    for dir in ["src/rules", "src/rules/migration", "src/app/rules"] {
         println!("cargo:rerun-if-changed={dir}");
         let entries = fs::read_dir(dir).expect("the rules directory exists");
         paths.extend(entries.map(|entry| entry.expect("the rules directory is readable").path()));

@@ -285,6 +285,11 @@ pub struct Args {
     )]
     pub max_file_size: u64,
 
+    /// `sleep-duration`: a `step.sleep` or `waitForEvent` timeout longer than this many
+    /// days is reported as suspiciously long (the engine's own maximum is 366 days).
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub long_sleep: u64,
+
     /// Number of threads that walk and check files (default: one per core).
     #[arg(
         short = 'j',
@@ -375,6 +380,7 @@ impl Args {
                 threads: self.threads,
             },
             max_file_size: self.max_file_size,
+            long_sleep_days: self.long_sleep,
             stdin_filename: self.stdin_filename,
         }
     }

@@ -22,6 +22,7 @@ use anyhow::Context;
 
 mod interactive;
 
+use crate::app::{self, facts::FileFacts};
 use crate::config::{Overrides, Resolver};
 use crate::diagnostic::Status;
 use crate::language::Lang;
@@ -54,6 +55,8 @@ pub struct Config {
     pub walk: WalkOptions,
     /// Larger files are reported as errors and not read.
     pub max_file_size: u64,
+    /// `--long-sleep`: the `sleep-duration` threshold, in days.
+    pub long_sleep_days: u64,
     /// Read one file from stdin, named this for its language and messages.
     pub stdin_filename: Option<PathBuf>,
 }
@@ -148,8 +151,16 @@ struct CheckedFiles {
 
 /// A report and the identity of the file it is about.
 struct Checked {
-    report: FileReport,
+    report: Option<FileReport>,
     identity: Option<FileIdentity>,
+    /// The file's app facts and settings, for the app stage ([`crate::app`]).
+    app: Option<AppFile>,
+}
+
+/// A file's app facts, with the settings its app findings are selected and suppressed by.
+struct AppFile {
+    facts: FileFacts,
+    settings: Settings,
 }
 
 /// Device and inode: the same file reached by two paths (a symbolic link, a path given
@@ -187,8 +198,9 @@ fn check_files(
                         let report =
                             FileReport::failed(path, display_path, FileError::Unreadable(reason));
                         Some(Checked {
-                            report,
+                            report: Some(report),
                             identity: None,
+                            app: None,
                         })
                     }
                 };
@@ -204,15 +216,21 @@ fn check_files(
     drop(sender);
     let mut checked: Vec<Checked> = receiver.into_iter().collect();
     checked.sort_by(|a, b| {
-        let (a, b) = (&a.report, &b.report);
-        a.display_path
-            .cmp(&b.display_path)
-            .then_with(|| a.path.cmp(&b.path))
+        let key = |c: &Checked| match (&c.report, &c.app) {
+            (Some(report), _) => (report.display_path.clone(), report.path.clone()),
+            (None, Some(app)) => (app.facts.display_path.clone(), app.facts.path.clone()),
+            (None, None) => (String::new(), PathBuf::new()),
+        };
+        key(a).cmp(&key(b))
     });
     let mut seen = HashSet::new();
     checked.retain(|c| c.identity.is_none_or(|identity| seen.insert(identity)));
+    let options = app::AppOptions {
+        long_sleep_seconds: config.long_sleep_days.saturating_mul(86400),
+    };
+    add_app_findings(&mut checked, &options);
     Ok(CheckedFiles {
-        reports: checked.into_iter().map(|c| c.report).collect(),
+        reports: checked.into_iter().filter_map(|c| c.report).collect(),
         files_scanned: scanned.into_inner(),
         files_matched: matched.into_inner(),
     })
@@ -248,8 +266,9 @@ impl Files<'_> {
                 let display_path = display_path(&err.path, self.cwd);
                 let reason = FileError::Config(err.describe());
                 return first.then(|| Checked {
-                    report: FileReport::failed(err.path, display_path, reason),
+                    report: Some(FileReport::failed(err.path, display_path, reason)),
                     identity: None,
+                    app: None,
                 });
             }
         };
@@ -292,23 +311,103 @@ fn check_file(
                 FileError::Unreadable(reason),
             );
             return Some(Checked {
-                report,
+                report: Some(report),
                 identity: None,
+                app: None,
             });
         }
     };
+    let app = app_facts(buffer, lang, settings, &path, cwd);
     let report = match check_bytes(buffer, lang, settings, &path) {
-        Ok(None) => return None,
+        Ok(None) => None,
         Ok(Some((text, outcome))) => {
             if outcome.has_inngest_functions {
                 matched.fetch_add(1, Ordering::Relaxed);
             }
             let display_path = display_path(&path, cwd);
-            report_for(FileReport::new(path, display_path), text, outcome)?
+            report_for(FileReport::new(path, display_path), text, outcome)
         }
-        Err(reason) => FileReport::failed(path.clone(), display_path(&path, cwd), reason),
+        Err(reason) => Some(FileReport::failed(
+            path.clone(),
+            display_path(&path, cwd),
+            reason,
+        )),
     };
-    Some(Checked { report, identity })
+    (report.is_some() || app.is_some()).then_some(Checked {
+        report,
+        identity,
+        app,
+    })
+}
+
+/// The app facts of a file, when an app rule may report on it.
+fn app_facts(
+    bytes: &[u8],
+    lang: Lang,
+    settings: &Settings,
+    path: &Path,
+    cwd: Option<&Path>,
+) -> Option<AppFile> {
+    if !app::any_enabled(settings.rules()) || !app::facts::wanted(bytes) {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let facts = panic::catch_unwind(AssertUnwindSafe(|| {
+        app::facts::read(path, &display_path(path, cwd), text, lang)
+    }))
+    .ok()??;
+    Some(AppFile {
+        facts,
+        settings: settings.clone(),
+    })
+}
+
+/// The app stage: every file's facts joined, the app rules run, their findings added to
+/// the reports (a file with no report yet gets one).
+fn add_app_findings(checked: &mut [Checked], options: &app::AppOptions) {
+    let files: Vec<FileFacts> = checked
+        .iter_mut()
+        .filter_map(|c| c.app.as_mut().map(|a| std::mem::take(&mut a.facts)))
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    let diagnostics = app::check(&files, options);
+    let owners: Vec<usize> = checked
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.app.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let mut by_file: Vec<Vec<crate::diagnostic::Diagnostic>> = vec![Vec::new(); files.len()];
+    for found in diagnostics {
+        by_file[found.file].push(found.diagnostic);
+    }
+    for ((facts, diagnostics), owner) in files.iter().zip(by_file).zip(owners) {
+        if diagnostics.is_empty() {
+            continue;
+        }
+        let entry = &mut checked[owner];
+        let Some(app_file) = &entry.app else {
+            continue;
+        };
+        let findings =
+            crate::pipeline::app_findings(&facts.text, facts.bom, &diagnostics, &app_file.settings);
+        if findings.is_empty() {
+            continue;
+        }
+        let report = entry
+            .report
+            .get_or_insert_with(|| FileReport::new(facts.path.clone(), facts.display_path.clone()));
+        report.findings.extend(findings);
+        report
+            .findings
+            .sort_by_key(|f| (f.range.start_byte, f.range.end_byte));
+        if report.source.is_none() {
+            let bom = if facts.bom > 0 { "\u{feff}" } else { "" };
+            report.source = Some(format!("{bom}{}", facts.text));
+        }
+    }
 }
 
 /// Read a whole file into `buffer`, refusing files over `max_size` before reading them.

@@ -102,7 +102,7 @@ impl RuleSet<'_> {
             false
         } else if self.select.is_some_and(named) {
             true
-        } else if is_migration_rule(rule) || has(self.ignore, "ALL") {
+        } else if is_migration_rule(rule) || is_opt_in_rule(rule) || has(self.ignore, "ALL") {
             false
         } else {
             self.select.is_none_or(|s| has(s, "ALL"))
@@ -116,6 +116,27 @@ pub const MIGRATION_PRESET: &str = "v4";
 /// Whether `name` is a migration rule (opt-in, selected by [`MIGRATION_PRESET`]).
 pub fn is_migration_rule(name: &str) -> bool {
     name.starts_with("v4-")
+}
+
+/// The opt-in app rules (events may come from, or go to, code outside the run): only
+/// their own name selects them.
+pub const OPT_IN_RULES: &[&str] = &["event-without-listener", "trigger-without-sender"];
+
+/// The rules of the app stage ([`crate::app`] is above this module; its table must list
+/// the same names, a test checks it). A suppression comment naming one of them is not
+/// judged by the per-file pipeline: the app stage sees other files.
+pub const APP_RULES: &[&str] = &[
+    "duplicate-function-id",
+    "invalid-cron",
+    "invalid-flow-control",
+    "sleep-duration",
+    "event-without-listener",
+    "trigger-without-sender",
+];
+
+/// Whether `name` is an opt-in rule that is not a migration rule.
+pub fn is_opt_in_rule(name: &str) -> bool {
+    OPT_IN_RULES.contains(&name)
 }
 
 /// Whether `name` is the name of a preset.

@@ -23,6 +23,8 @@ const LAYERS: &[&[&str]] = &[
     &["diagnostic", "settings", "suppression"],
     // One file per rule.
     &["rules"],
+    // The app-wide rules and the event graph, from every file's app facts.
+    &["app"],
     // One file's pipeline: rules → select → suppress → decide → apply → verify.
     &["pipeline"],
     // What a run reports (the printers' input).

@@ -406,11 +406,7 @@ fn check_bytes<'a>(
             "not valid UTF-8 (first invalid byte on line {line})"
         ))
     })?;
-    // Relative imports are resolved against the file.
-    let settings = Settings {
-        source_path: Some(path.to_path_buf()),
-        ..settings.clone()
-    };
+    let settings = settings.for_file(path);
     // A bug in the analysis must cost one file, not the run.
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| check_source(text, lang, &settings)))
         .map_err(|_| {

@@ -153,10 +153,8 @@ pub fn camel_words(name: &str) -> Vec<String> {
             && i > 0
             && (chars[i - 1].is_ascii_lowercase()
                 || chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()));
-        if !c.is_ascii_alphanumeric() || boundary {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
+        if (!c.is_ascii_alphanumeric() || boundary) && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
         }
         if c.is_ascii_alphanumeric() {
             current.push(c.to_ascii_lowercase());

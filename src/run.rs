@@ -260,6 +260,11 @@ impl Files<'_> {
         if resolved.excludes(&absolute) && !self.config.paths.contains(&path) {
             return None;
         }
+        // A `package.json` is only read for the dependency rule of the v4 migration.
+        let manifest_rule = crate::rules::migration::v4_dependencies::NAME;
+        if lang == Lang::Json && !resolved.settings.rules().enabled(manifest_rule) {
+            return None;
+        }
         scanned.fetch_add(1, Ordering::Relaxed);
         check_file(
             path,

@@ -105,6 +105,7 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     for report in &reports {
         printer.file(report)?;
     }
+    printer.plan(&reports)?;
     printer.finish(&summary)?;
     Ok(summary.exit(config.mode))
 }

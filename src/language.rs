@@ -111,7 +111,10 @@ mod tests {
         assert_eq!(Lang::from_path(Path::new("b.mjs")), Some(Lang::Tsx));
         assert_eq!(Lang::from_path(Path::new("b.d.ts")), None);
         assert_eq!(Lang::from_path(Path::new("b.json")), None);
-        assert_eq!(Lang::from_path(Path::new("a/package.json")), Some(Lang::Json));
+        assert_eq!(
+            Lang::from_path(Path::new("a/package.json")),
+            Some(Lang::Json)
+        );
         assert_eq!(Lang::from_path(Path::new("Makefile")), None);
     }
 

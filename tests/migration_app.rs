@@ -122,7 +122,10 @@ fn write_bumps_the_dependencies_and_leaves_the_deno_files() {
     let read = |path: &str| fs::read_to_string(dir.path().join(path)).unwrap();
     let manifest: serde_json::Value = serde_json::from_str(&read("package.json")).unwrap();
     assert_eq!(manifest["dependencies"]["inngest"], "^4.24.0");
-    assert_eq!(manifest["dependencies"]["@inngest/middleware-sentry"], "^1.0.0");
+    assert_eq!(
+        manifest["dependencies"]["@inngest/middleware-sentry"],
+        "^1.0.0"
+    );
     // No release for v4: left as it is, for a person.
     assert_eq!(manifest["dependencies"]["@inngest/realtime"], "^0.3.0");
     assert_eq!(manifest["devDependencies"]["@inngest/test"], "1.0.0");

@@ -24,7 +24,10 @@ const UNSEEN: &[&str] = &[
 /// Write the plan for `reports`, or nothing when no migration rule found anything.
 pub fn write_plan(w: &mut dyn Write, reports: &[FileReport], mode: Mode) -> io::Result<()> {
     let migration = |f: &&Finding| is_migration_rule(f.rule) && !f.suppressed();
-    if !reports.iter().any(|r| r.findings.iter().any(|f| migration(&f))) {
+    if !reports
+        .iter()
+        .any(|r| r.findings.iter().any(|f| migration(&f)))
+    {
         return Ok(());
     }
     let written = matches!(mode, Mode::Write | Mode::Interactive);
@@ -40,7 +43,11 @@ pub fn write_plan(w: &mut dyn Write, reports: &[FileReport], mode: Mode) -> io::
             continue;
         }
         if let Some(sdk) = findings.iter().find(|f| f.rule == v4_non_npm_sdk::NAME) {
-            let what = sdk.message.split(", not the npm package").next().unwrap_or("");
+            let what = sdk
+                .message
+                .split(", not the npm package")
+                .next()
+                .unwrap_or("");
             remote
                 .entry(what.to_string())
                 .or_default()
@@ -63,7 +70,11 @@ pub fn write_plan(w: &mut dyn Write, reports: &[FileReport], mode: Mode) -> io::
         plural(npm_files)
     )?;
     for (what, files) in &remote {
-        writeln!(w, "    {what} (not migrated, left on v3): {}", files.join(", "))?;
+        writeln!(
+            w,
+            "    {what} (not migrated, left on v3): {}",
+            files.join(", ")
+        )?;
     }
 
     // What the fixes rewrote.

@@ -208,7 +208,15 @@ mod tests {
             SimpleRange::parse("4.0.0-beta.1").unwrap().lowest,
             (4, 0, 0)
         );
-        for complex in [">=3 <4", "3.x", "latest", "*", "workspace:*", "^3 || ^4", ""] {
+        for complex in [
+            ">=3 <4",
+            "3.x",
+            "latest",
+            "*",
+            "workspace:*",
+            "^3 || ^4",
+            "",
+        ] {
             assert_eq!(SimpleRange::parse(complex), None, "{complex}");
         }
     }

@@ -62,7 +62,9 @@ pub fn check(tree: &Tree, source: &str, out: &mut Vec<Diagnostic>) {
         let finding = match dependency.name.as_str() {
             "inngest" => inngest(&dependency.range),
             "typescript" if declares_inngest => typescript(&dependency.range),
-            name => packages::companion(name).and_then(|c| companion(c.name, c.v4, &dependency.range)),
+            name => {
+                packages::companion(name).and_then(|c| companion(c.name, c.v4, &dependency.range))
+            }
         };
         if let Some(finding) = finding {
             out.push(diagnostic(dependency, finding));
@@ -137,7 +139,9 @@ fn companion(name: &str, support: V4Support, range: &str) -> Option<Finding> {
             }
             (first_major(range)? < first.0).then(|| Finding {
                 message: format!("`{name}` {range} is written for inngest 3"),
-                remedy: Err(format!("write a range from {version}, its release for inngest 4")),
+                remedy: Err(format!(
+                    "write a range from {version}, its release for inngest 4"
+                )),
             })
         }
         V4Support::None(advice) => Some(Finding {

@@ -52,7 +52,9 @@ pub fn check(tree: &Tree, source: &str, path: Option<&Path>, out: &mut Vec<Diagn
             continue;
         }
         for (specifier, name) in specifiers(import.statement, source) {
-            let local = specifier.field("alias").map(|a| text(a, source).to_string());
+            let local = specifier
+                .field("alias")
+                .map(|a| text(a, source).to_string());
             factories.push((local.unwrap_or(name), package.name));
         }
     }

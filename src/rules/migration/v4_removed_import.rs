@@ -84,11 +84,31 @@ enum Replacement {
 
 /// `(deep module, name)` → where it is in inngest 4 (read in the 4.24.0 declarations).
 const DEEP_NAMES: &[(&str, &str, Replacement)] = &[
-    ("middleware/logger", "Logger", Replacement::Module("inngest")),
-    ("middleware/logger", "ProxyLogger", Replacement::Module("inngest")),
-    ("middleware/logger", "LogArg", Replacement::Module("inngest")),
-    ("middleware/logger", "ConsoleLogger", Replacement::Module("inngest")),
-    ("helpers/jsonify", "Jsonify", Replacement::Module("inngest/types")),
+    (
+        "middleware/logger",
+        "Logger",
+        Replacement::Module("inngest"),
+    ),
+    (
+        "middleware/logger",
+        "ProxyLogger",
+        Replacement::Module("inngest"),
+    ),
+    (
+        "middleware/logger",
+        "LogArg",
+        Replacement::Module("inngest"),
+    ),
+    (
+        "middleware/logger",
+        "ConsoleLogger",
+        Replacement::Module("inngest"),
+    ),
+    (
+        "helpers/jsonify",
+        "Jsonify",
+        Replacement::Module("inngest/types"),
+    ),
     (
         "components/InngestStepTools",
         "createStepTools",
@@ -117,14 +137,38 @@ const REMOVED: &[(&str, &str)] = &[
         "removed in v4: a middleware is a class extending `Middleware.BaseMiddleware` \
          (`import { Middleware } from \"inngest\"`)",
     ),
-    ("MiddlewareOptions", "removed with v3's `InngestMiddleware`: see `Middleware.BaseMiddleware`"),
-    ("MiddlewareRegisterFn", "removed with v3's `InngestMiddleware`: see `Middleware.BaseMiddleware`"),
-    ("MiddlewareRegisterReturn", "removed with v3's `InngestMiddleware`: see `Middleware.BaseMiddleware`"),
-    ("isInngestMiddleware", "removed with v3's `InngestMiddleware`"),
-    ("ZodEventSchemas", "removed with `EventSchemas`: use `eventType(name, { schema })`"),
-    ("LiteralZodEventSchema", "removed with `EventSchemas`: use `eventType(name, { schema })`"),
-    ("StandardEventSchemas", "removed with `EventSchemas`: use `eventType(name, { schema })`"),
-    ("StandardEventSchemaToPayload", "removed with `EventSchemas`: use `eventType(name, { schema })`"),
+    (
+        "MiddlewareOptions",
+        "removed with v3's `InngestMiddleware`: see `Middleware.BaseMiddleware`",
+    ),
+    (
+        "MiddlewareRegisterFn",
+        "removed with v3's `InngestMiddleware`: see `Middleware.BaseMiddleware`",
+    ),
+    (
+        "MiddlewareRegisterReturn",
+        "removed with v3's `InngestMiddleware`: see `Middleware.BaseMiddleware`",
+    ),
+    (
+        "isInngestMiddleware",
+        "removed with v3's `InngestMiddleware`",
+    ),
+    (
+        "ZodEventSchemas",
+        "removed with `EventSchemas`: use `eventType(name, { schema })`",
+    ),
+    (
+        "LiteralZodEventSchema",
+        "removed with `EventSchemas`: use `eventType(name, { schema })`",
+    ),
+    (
+        "StandardEventSchemas",
+        "removed with `EventSchemas`: use `eventType(name, { schema })`",
+    ),
+    (
+        "StandardEventSchemaToPayload",
+        "removed with `EventSchemas`: use `eventType(name, { schema })`",
+    ),
     ("EventsFromOpts", "removed with `EventSchemas`"),
     ("EventsFromFunction", "removed with `EventSchemas`"),
     ("TriggersFromClient", "removed with `EventSchemas`"),
@@ -203,9 +247,8 @@ fn deep_import(
             )),
         }
     }
-    let message = format!(
-        "`inngest/{path}` is not an entry point of inngest 4 (its package.json `exports`)"
-    );
+    let message =
+        format!("`inngest/{path}` is not an entry point of inngest 4 (its package.json `exports`)");
     // A namespace or default import, or a side-effect import: nothing to map by name.
     let whole = names.is_empty();
     if let ([target], true, false) = (targets.as_slice(), advice.is_empty(), whole) {

@@ -366,6 +366,59 @@ export const fn = inngest.createFunction(
 );
 "#;
 
+/// Two fixable returns that call `fmt` from `./util`: fixable only when the file's path
+/// is known (the import is read and runs no step).
+const TWO_FIXES_WITH_IMPORT: &str = r#"import { inngest } from "./client";
+import { fmt } from "./util";
+export const fn = inngest.createFunction(
+  { id: "branches" },
+  { event: "demo/run" },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    if (a > 0) {
+      return { label: fmt(a) };
+    } else {
+      return { label: fmt(a), id: event.data.id };
+    }
+  },
+);
+"#;
+
+/// `--interactive` checks the file again with only the accepted fix: with the file's
+/// path, as the first check did, so that its relative imports are still read.
+#[test]
+fn interactive_rechecks_a_file_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "src/two.ts", TWO_FIXES_WITH_IMPORT);
+    write(
+        root,
+        "src/util.ts",
+        "export function fmt(n: number): string {\n  return `#${n}`;\n}\n",
+    );
+    let output = inngest_fix(root)
+        .args(["--no-config", "--interactive", "src/two.ts"])
+        .write_stdin("y\nn\n")
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.contains("[2/2] Apply fix 2 of 2"), "{out}");
+    let written = fs::read_to_string(root.join("src/two.ts")).unwrap();
+    assert_eq!(
+        written.matches("finalize-and-return").count(),
+        1,
+        "{written}"
+    );
+    assert!(
+        written.contains("        return { label: fmt(a) };"),
+        "{written}"
+    );
+    assert!(
+        written.contains("      return { label: fmt(a), id: event.data.id };"),
+        "{written}"
+    );
+}
+
 #[test]
 fn interactive_asks_fix_by_fix_and_writes_only_the_accepted_ones() {
     let dir = tempfile::tempdir().unwrap();
@@ -544,7 +597,7 @@ fn interactive_counts_declined_fixes_as_skipped() {
     assert!(!stderr.contains("--all-returns"), "{stderr}");
     assert_eq!(stderr.matches("= help: skipped: ").count(), 2, "{stderr}");
     assert!(
-        stderr.contains("3 findings (1 fixed, 2 skipped), 0 suppressed, no errors."),
+        stderr.contains("1 fixed, 2 remaining (2 skipped), 0 suppressed, no errors."),
         "{stderr}"
     );
     assert_eq!(output.status.code(), Some(1));

@@ -66,7 +66,7 @@ pub fn ask(
         Some(check_source_accepting(
             original,
             lang,
-            &resolved.settings,
+            &resolved.settings.for_file(&report.path),
             accept,
         ))
     };

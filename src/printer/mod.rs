@@ -34,7 +34,7 @@ pub enum Format {
     Text,
     /// One `path:line:col: rule message (state)` line per finding; the diff in `--dry-run`.
     Concise,
-    /// One JSON document on stdout (`{"version":1,"findings":[…],"summary":{…}}`).
+    /// One JSON document on stdout (`{"version":2,"findings":[…],"summary":{…}}`).
     Json,
     /// One JSON object per finding, one per line, then a summary object.
     JsonLines,
@@ -143,6 +143,12 @@ pub fn write_error_line(
 ) -> io::Result<()> {
     let label = style::paint("error", style::BOLD_RED, color);
     writeln!(err, "inngest-fix: {label}: {path}: {reason}")
+}
+
+/// A warning line: `inngest-fix: warning: message`.
+pub fn write_warning_line(err: &mut dyn Write, message: &str, color: bool) -> io::Result<()> {
+    let label = style::paint("warning", style::YELLOW, color);
+    writeln!(err, "inngest-fix: {label}: {message}")
 }
 
 /// The error line of a file that could not be checked or written, when it has one.

@@ -218,7 +218,7 @@ fn finding_state(finding: &Finding, options: &PrintOptions) -> Option<(String, &
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::diagnostic::SourceRange;
     use crate::printer::FixFlags;

@@ -125,6 +125,7 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     for report in &reports {
         printer.file(report)?;
     }
+    printer.plan(&reports)?;
     printer.finish(&summary)?;
     Ok(summary.exit(config.mode))
 }
@@ -279,6 +280,11 @@ impl Files<'_> {
             None => path.clone(),
         };
         if resolved.excludes(&absolute) && !self.config.paths.contains(&path) {
+            return None;
+        }
+        // A `package.json` is only read for the dependency rule of the v4 migration.
+        let manifest_rule = crate::rules::migration::v4_dependencies::NAME;
+        if lang == Lang::Json && !resolved.settings.rules().enabled(manifest_rule) {
             return None;
         }
         scanned.fetch_add(1, Ordering::Relaxed);

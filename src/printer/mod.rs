@@ -16,6 +16,7 @@ pub mod frame;
 pub mod github;
 pub mod json;
 pub mod json_lines;
+pub mod plan;
 pub mod progress;
 pub mod sarif;
 pub mod statistics;
@@ -103,6 +104,11 @@ pub struct FixFlags {
 pub trait Printer {
     /// One file's findings, fix and error.
     fn file(&mut self, report: &FileReport) -> io::Result<()>;
+    /// After the last file, before the summary: the v4 migration plan, in the formats
+    /// meant for people ([`plan`]).
+    fn plan(&mut self, _reports: &[FileReport]) -> io::Result<()> {
+        Ok(())
+    }
     /// After the last file: anything held back, then the summary line on stderr.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }

@@ -71,7 +71,7 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
         if self.frames {
             let lines = source.map(Lines::new);
             for finding in shown.iter().filter(|f| !f.suppressed()) {
-                let help = annotated::help(finding, self.options.mode);
+                let help = annotated::help(finding, self.options.mode, self.options.flags);
                 let block = annotated::render(
                     &report.display_path,
                     lines.as_ref(),
@@ -87,6 +87,17 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
             writeln!(diagnostics, "{line}")?;
         }
         write_file_error(&mut self.err, report, self.options.color_err)
+    }
+
+    fn plan(&mut self, reports: &[FileReport]) -> io::Result<()> {
+        if self.options.quiet {
+            return Ok(());
+        }
+        let stream: &mut dyn Write = match self.options.mode {
+            Mode::Check => &mut self.out,
+            Mode::DryRun | Mode::Write | Mode::Interactive => &mut self.err,
+        };
+        super::plan::write_plan(stream, reports, self.options.mode)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

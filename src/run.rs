@@ -24,7 +24,7 @@ mod interactive;
 
 use crate::app::{self, facts::FileFacts};
 use crate::config::{Overrides, Resolver};
-use crate::diagnostic::Status;
+use crate::diagnostic::{Finding, Status};
 use crate::language::Lang;
 use crate::pipeline::{check_source, FileOutcome};
 use crate::printer::progress::Progress;
@@ -49,6 +49,8 @@ pub struct Config {
     pub quiet: u8,
     /// `--statistics`: counts per rule instead of findings.
     pub statistics: bool,
+    /// `--show-fixes`: list each fix written.
+    pub show_fixes: bool,
     /// The flags that win over configuration files.
     pub overrides: Overrides,
     /// Which files to walk.
@@ -103,11 +105,30 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     summary.elapsed = start.elapsed();
 
     let options = print_options(config, config.mode);
-    let (out, err) = output_streams(config);
+    let (out, mut err) = output_streams(config);
+    if summary.files_scanned == 0 && summary.errors == 0 {
+        // Said, not failed (as ruff does): pre-commit and lint-staged hand over lists of
+        // changed files that may hold no TypeScript; see docs/usage.md.
+        let paths: Vec<String> = config
+            .paths
+            .iter()
+            .map(|path| display_path(path, cwd.as_deref()))
+            .collect();
+        printer::write_warning_line(
+            &mut err,
+            &format!(
+                "no TypeScript or JavaScript file to check in {} (checked: .ts .tsx .mts .cts \
+                 .js .jsx .mjs .cjs, not .d.ts; `-` reads standard input)",
+                paths.join(", ")
+            ),
+            options.color_err,
+        )?;
+    }
     let mut printer = printer::new_printer(config.format, options, out, err);
     for report in &reports {
         printer.file(report)?;
     }
+    printer.plan(&reports)?;
     printer.finish(&summary)?;
     Ok(summary.exit(config.mode))
 }
@@ -134,6 +155,7 @@ fn print_options(config: &Config, mode: Mode) -> PrintOptions {
         color_err: config.color.enabled(io::stderr().is_terminal()),
         quiet: config.quiet > 0,
         statistics: config.statistics,
+        show_fixes: config.show_fixes,
         flags: FixFlags {
             all_returns: config.overrides.all_returns,
             unsafe_fixes: config.overrides.unsafe_fixes,
@@ -279,6 +301,11 @@ impl Files<'_> {
         if resolved.excludes(&absolute) && !self.config.paths.contains(&path) {
             return None;
         }
+        // A `package.json` is only read for the dependency rule of the v4 migration.
+        let manifest_rule = crate::rules::migration::v4_dependencies::NAME;
+        if lang == Lang::Json && !resolved.settings.rules().enabled(manifest_rule) {
+            return None;
+        }
         scanned.fetch_add(1, Ordering::Relaxed);
         check_file(
             path,
@@ -317,7 +344,6 @@ fn check_file(
             });
         }
     };
-    let app = app_facts(buffer, lang, settings, &path, cwd);
     let report = match check_bytes(buffer, lang, settings, &path) {
         Ok(None) => None,
         Ok(Some((text, outcome))) => {
@@ -325,7 +351,14 @@ fn check_file(
                 matched.fetch_add(1, Ordering::Relaxed);
             }
             let display_path = display_path(&path, cwd);
-            report_for(FileReport::new(path, display_path), text, outcome)
+            report_for(FileReport::new(path.clone(), display_path), text, outcome).map(
+                |mut report| {
+                    if config.mode == Mode::Write {
+                        report.remaining = remaining_after_write(&report, lang, settings);
+                    }
+                    report
+                },
+            )
         }
         Err(reason) => Some(FileReport::failed(
             path.clone(),
@@ -333,6 +366,13 @@ fn check_file(
             reason,
         )),
     };
+    // After `--write`, the app stage reads the text as written (what `remaining` is about).
+    let written = report
+        .as_ref()
+        .filter(|r| r.remaining.is_some())
+        .and_then(|r| r.rewrite.as_ref())
+        .map(|rewrite| rewrite.fixed.as_bytes());
+    let app = app_facts(written.unwrap_or(buffer), lang, settings, &path, cwd);
     (report.is_some() || app.is_some()).then_some(Checked {
         report,
         identity,
@@ -399,10 +439,11 @@ fn add_app_findings(checked: &mut [Checked], options: &app::AppOptions) {
         let report = entry
             .report
             .get_or_insert_with(|| FileReport::new(facts.path.clone(), facts.display_path.clone()));
-        report.findings.extend(findings);
-        report
-            .findings
-            .sort_by_key(|f| (f.range.start_byte, f.range.end_byte));
+        // After `--write`, the facts were read from the text as written: their findings
+        // join what remains in it.
+        let shown = report.remaining.as_mut().unwrap_or(&mut report.findings);
+        shown.extend(findings);
+        shown.sort_by_key(|f| (f.range.start_byte, f.range.end_byte));
         if report.source.is_none() {
             let bom = if facts.bom > 0 { "\u{feff}" } else { "" };
             report.source = Some(format!("{bom}{}", facts.text));
@@ -498,17 +539,41 @@ fn check_bytes<'a>(
             "not valid UTF-8 (first invalid byte on line {line})"
         ))
     })?;
-    // Relative imports are resolved against the file.
-    let settings = Settings {
-        source_path: Some(path.to_path_buf()),
-        ..settings.clone()
-    };
+    let settings = settings.for_file(path);
     // A bug in the analysis must cost one file, not the run.
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| check_source(text, lang, &settings)))
         .map_err(|_| {
             FileError::Internal("the analysis panicked; the file was left alone".to_string())
         })?;
     Ok(Some((text, outcome)))
+}
+
+/// `--write`: the findings of the text the fixes produced, checked again as the next
+/// `--check` will check it (what a fix leaves or creates is reported by this run, as
+/// ruff does). `None` when there is no fixed text, or when checking it panicked (the
+/// findings as read are printed then).
+fn remaining_after_write(
+    report: &FileReport,
+    lang: Lang,
+    settings: &Settings,
+) -> Option<Vec<Finding>> {
+    let rewrite = report.rewrite.as_ref()?;
+    let settings = Settings {
+        source_path: Some(report.path.clone()),
+        build_fixes: false,
+        ..settings.clone()
+    };
+    let mut findings = panic::catch_unwind(AssertUnwindSafe(|| {
+        check_source(&rewrite.fixed, lang, &settings).findings
+    }))
+    .ok()?;
+    // A fix the text as written still has is for the next run.
+    for finding in &mut findings {
+        if finding.status.is_fixed() {
+            finding.status = Status::Deferred;
+        }
+    }
+    Some(findings)
 }
 
 /// Fill `report` from a file's outcome; `None` when there is nothing to report.
@@ -602,6 +667,7 @@ fn apply_rewrite(report: &mut FileReport, scope: &WriteScope) {
     if let Err(err) = written {
         report.error = Some(FileError::NotWritten(err));
         report.rewrite = None;
+        report.remaining = None;
         not_applied(report);
     }
 }
@@ -666,6 +732,9 @@ fn run_stdin(config: &Config, filename: &Path) -> anyhow::Result<Exit> {
                 if let Some(filled) = report_for(FileReport::new(path, display_path), text, outcome)
                 {
                     report = filled;
+                    if config.mode != Mode::Check {
+                        report.remaining = remaining_after_write(&report, lang, settings);
+                    }
                 }
             }
             Err(reason) => report.error = Some(reason),

@@ -384,7 +384,7 @@ fn check_bytes<'a>(
     };
     if !prefilter(bytes)
         && !mentions_wrapper()
-        && !crate::rules::migration::wants_file(settings.rules(), bytes)
+        && !crate::rules::registry::wants_file(settings.rules(), bytes)
     {
         return Ok(None);
     }

@@ -55,6 +55,7 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 use tree_sitter::{Node, Tree};
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
@@ -65,13 +66,23 @@ use crate::analysis::{
 };
 use crate::fix::edits::first_free;
 use crate::fix::{Applicability, Edit, Fix};
-use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "side-effect-outside-step";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Default,
+    fixes: Fixes::NeedsReview,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
+
 /// Report every awaited side effect outside the step bodies of one handler.
-pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
+    let tree = context.tree;
     let source = context.source;
     let handler = context.handler.function;
     // Awaits of the handler's own code, and of callbacks it runs right away

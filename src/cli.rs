@@ -250,6 +250,13 @@ pub struct Args {
     #[arg(long, help_heading = "Output", conflicts_with = "interactive")]
     pub statistics: bool,
 
+    /// After --write, list each fix written (`path:line:col: rule message (fixed: …)`)
+    /// instead of one line per file, like `ruff check --fix --show-fixes`.
+    ///
+    /// Either way, what is printed in full is what remains in the files as written.
+    #[arg(long, help_heading = "Output")]
+    pub show_fixes: bool,
+
     /// When to use colours: auto (when printing to a terminal and NO_COLOR is unset),
     /// always, or never.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
@@ -372,6 +379,7 @@ impl Args {
             color: self.color,
             quiet: self.quiet,
             statistics: self.statistics,
+            show_fixes: self.show_fixes,
             overrides,
             walk: WalkOptions {
                 no_ignore: self.no_ignore,

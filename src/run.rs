@@ -23,7 +23,7 @@ use anyhow::Context;
 mod interactive;
 
 use crate::config::{Overrides, Resolver};
-use crate::diagnostic::Status;
+use crate::diagnostic::{Finding, Status};
 use crate::language::Lang;
 use crate::pipeline::{check_source, FileOutcome};
 use crate::printer::progress::Progress;
@@ -48,6 +48,8 @@ pub struct Config {
     pub quiet: u8,
     /// `--statistics`: counts per rule instead of findings.
     pub statistics: bool,
+    /// `--show-fixes`: list each fix written.
+    pub show_fixes: bool,
     /// The flags that win over configuration files.
     pub overrides: Overrides,
     /// Which files to walk.
@@ -131,6 +133,7 @@ fn print_options(config: &Config, mode: Mode) -> PrintOptions {
         color_err: config.color.enabled(io::stderr().is_terminal()),
         quiet: config.quiet > 0,
         statistics: config.statistics,
+        show_fixes: config.show_fixes,
         flags: FixFlags {
             all_returns: config.overrides.all_returns,
             unsafe_fixes: config.overrides.unsafe_fixes,
@@ -304,7 +307,11 @@ fn check_file(
                 matched.fetch_add(1, Ordering::Relaxed);
             }
             let display_path = display_path(&path, cwd);
-            report_for(FileReport::new(path, display_path), text, outcome)?
+            let mut report = report_for(FileReport::new(path, display_path), text, outcome)?;
+            if config.mode == Mode::Write {
+                report.remaining = remaining_after_write(&report, lang, settings);
+            }
+            report
         }
         Err(reason) => FileReport::failed(path.clone(), display_path(&path, cwd), reason),
     };
@@ -408,6 +415,34 @@ fn check_bytes<'a>(
     Ok(Some((text, outcome)))
 }
 
+/// `--write`: the findings of the text the fixes produced, checked again as the next
+/// `--check` will check it (what a fix leaves or creates is reported by this run, as
+/// ruff does). `None` when there is no fixed text, or when checking it panicked (the
+/// findings as read are printed then).
+fn remaining_after_write(
+    report: &FileReport,
+    lang: Lang,
+    settings: &Settings,
+) -> Option<Vec<Finding>> {
+    let rewrite = report.rewrite.as_ref()?;
+    let settings = Settings {
+        source_path: Some(report.path.clone()),
+        build_fixes: false,
+        ..settings.clone()
+    };
+    let mut findings = panic::catch_unwind(AssertUnwindSafe(|| {
+        check_source(&rewrite.fixed, lang, &settings).findings
+    }))
+    .ok()?;
+    // A fix the text as written still has is for the next run.
+    for finding in &mut findings {
+        if finding.status.is_fixed() {
+            finding.status = Status::Deferred;
+        }
+    }
+    Some(findings)
+}
+
 /// Fill `report` from a file's outcome; `None` when there is nothing to report.
 fn report_for(mut report: FileReport, text: &str, outcome: FileOutcome) -> Option<FileReport> {
     report.findings = outcome.findings;
@@ -499,6 +534,7 @@ fn apply_rewrite(report: &mut FileReport, scope: &WriteScope) {
     if let Err(err) = written {
         report.error = Some(FileError::NotWritten(err));
         report.rewrite = None;
+        report.remaining = None;
         not_applied(report);
     }
 }

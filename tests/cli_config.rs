@@ -597,7 +597,7 @@ fn interactive_counts_declined_fixes_as_skipped() {
     assert!(!stderr.contains("--all-returns"), "{stderr}");
     assert_eq!(stderr.matches("= help: skipped: ").count(), 2, "{stderr}");
     assert!(
-        stderr.contains("3 findings (1 fixed, 2 skipped), 0 suppressed, no errors."),
+        stderr.contains("1 fixed, 2 remaining (2 skipped), 0 suppressed, no errors."),
         "{stderr}"
     );
     assert_eq!(output.status.code(), Some(1));

@@ -484,4 +484,48 @@ fn text_in_write_mode_says_what_was_fixed() {
         "manual findings remain"
     );
     snapshot("text_examples_shop_write", &without_time(&err));
+    // What --write printed in full is what remains: the next --check finds exactly that,
+    // at the same positions (those of the files as written), and nothing the run did not
+    // mention.
+    let (after, _, code) = run(&root, &["--check", "functions"]);
+    assert_eq!(code, Some(1), "{after}");
+    snapshot("text_examples_shop_check_after_write", &after);
+    let locations = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| {
+                line.starts_with("functions/")
+                    && line.contains(": ")
+                    && !line.contains(" written (")
+            })
+            .map(|line| line.split(' ').take(2).collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    assert_eq!(locations(&err), locations(&after), "{err}\n---\n{after}");
+    assert!(!locations(&after).is_empty());
+    // One line per file says what was written; --show-fixes lists each fix instead.
+    assert!(
+        err.contains("functions/order-placed.ts: 1 fix written (unsafe-trailing-return)\n"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("help: fixed:"),
+        "fixed findings are not printed in full: {err}"
+    );
+}
+
+#[test]
+fn show_fixes_lists_each_fix_written_and_quiet_keeps_only_what_remains() {
+    let dir = demo_dir();
+    let (_, err, code) = run(dir.path(), &["--write", "--show-fixes"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        without_time(&err),
+        "src/fn.ts:7:5: unsafe-trailing-return return after steps reads `a` (a step result) and \
+         `event` (event data) outside any step (fixed: wrapped in a final step)\n\
+         Scanned 1 file (1 with Inngest functions) in TIME: 1 fixed, 0 remaining, 0 suppressed, \
+         no errors.\n"
+    );
+    let dir = demo_dir();
+    let (out, err, code) = run(dir.path(), &["--write", "-q"]);
+    assert_eq!((out.as_str(), err.as_str(), code), ("", "", Some(0)));
 }

@@ -114,6 +114,11 @@ pub fn help(finding: &Finding, mode: Mode) -> Option<String> {
     })
 }
 
+/// What a rule's fix did, in a few words (`--show-fixes`).
+pub fn fix_done(rule: &str) -> &'static str {
+    fix_title(rule).1
+}
+
 /// What a rule's fix does, in a few words after "`--write`", and once done, after
 /// "fixed:" (declared with the rule, [`crate::rule::Rule::fix_title`]).
 fn fix_title(rule: &str) -> (&'static str, &'static str) {

@@ -137,7 +137,7 @@ impl<O: Write, E: Write> JsonPrinter<O, E> {
 
 impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
-        for finding in report.findings.iter().filter(|f| !f.suppressed()) {
+        for finding in report.shown().0.iter().filter(|f| !f.suppressed()) {
             self.findings.push(JsonFinding::new(report, finding));
         }
         write_file_error(&mut self.err, report, self.options.color_err)
@@ -173,6 +173,7 @@ mod tests {
             color_err: false,
             quiet: false,
             statistics: false,
+            show_fixes: false,
             flags: FixFlags::default(),
         };
         let mut printer = JsonPrinter::new(options, Vec::new(), Vec::new());

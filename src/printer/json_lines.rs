@@ -54,7 +54,7 @@ impl<O: Write, E: Write> JsonLinesPrinter<O, E> {
 
 impl<O: Write, E: Write> Printer for JsonLinesPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
-        for finding in report.findings.iter().filter(|f| !f.suppressed()) {
+        for finding in report.shown().0.iter().filter(|f| !f.suppressed()) {
             self.line(&Line {
                 kind: "finding",
                 version: None,

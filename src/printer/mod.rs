@@ -82,6 +82,8 @@ pub struct PrintOptions {
     pub quiet: bool,
     /// `--statistics`: counts per rule instead of findings.
     pub statistics: bool,
+    /// `--show-fixes`: after `--write`, list each fix written instead of one line per file.
+    pub show_fixes: bool,
     /// The flags given on the command line that let more fixes apply: the summary of
     /// `--check` and `--dry-run` names them where plain `--write` would not apply a fix.
     pub flags: FixFlags,
@@ -167,8 +169,22 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         number(summary.files_matched),
         elapsed(summary.elapsed),
     );
+    let written = matches!(options.mode, Mode::Write | Mode::Interactive) && summary.fixed > 0;
     if summary.findings == 0 {
         line.push_str("no findings");
+    } else if written {
+        // After `--write`: what was written, then what the files as written still have.
+        let remaining = summary.findings.saturating_sub(summary.fixed);
+        line.push_str(&style::paint(
+            &format!("{} fixed", number(summary.fixed)),
+            style::BOLD,
+            color,
+        ));
+        line.push_str(&format!(", {} remaining", number(remaining)));
+        let parts = remaining_parts(summary);
+        if !parts.is_empty() {
+            line.push_str(&format!(" ({})", parts.join(", ")));
+        }
     } else {
         line.push_str(&style::paint(
             &plural(summary.findings, "finding", "findings"),
@@ -177,40 +193,9 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         ));
         let mut parts = Vec::new();
         if summary.fixed > 0 {
-            match options.mode {
-                Mode::Write | Mode::Interactive => {
-                    parts.push(format!("{} fixed", number(summary.fixed)));
-                }
-                Mode::DryRun | Mode::Check => parts.extend(fixable_parts(summary, options.flags)),
-            }
+            parts.extend(fixable_parts(summary, options.flags));
         }
-        if summary.manual > 0 {
-            parts.push(format!("{} for manual review", number(summary.manual)));
-        }
-        if summary.waiting_all_returns > 0 {
-            parts.push(format!(
-                "{} fixable with --all-returns",
-                number(summary.waiting_all_returns)
-            ));
-        }
-        if summary.waiting_unsafe > 0 {
-            parts.push(format!(
-                "{} fixable with --unsafe-fixes",
-                number(summary.waiting_unsafe)
-            ));
-        }
-        if summary.deferred > 0 {
-            parts.push(format!(
-                "{} fixable by running again",
-                number(summary.deferred)
-            ));
-        }
-        if summary.declined > 0 {
-            parts.push(format!("{} skipped", number(summary.declined)));
-        }
-        if summary.not_applied > 0 {
-            parts.push(format!("{} not fixed", number(summary.not_applied)));
-        }
+        parts.extend(remaining_parts(summary));
         if !parts.is_empty() {
             line.push_str(&format!(" ({})", parts.join(", ")));
         }
@@ -224,6 +209,39 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         line.push('.');
     }
     line
+}
+
+/// What became of the findings that no fix of this run removed.
+fn remaining_parts(summary: &Summary) -> Vec<String> {
+    let mut parts = Vec::new();
+    if summary.manual > 0 {
+        parts.push(format!("{} for manual review", number(summary.manual)));
+    }
+    if summary.waiting_all_returns > 0 {
+        parts.push(format!(
+            "{} fixable with --all-returns",
+            number(summary.waiting_all_returns)
+        ));
+    }
+    if summary.waiting_unsafe > 0 {
+        parts.push(format!(
+            "{} fixable with --unsafe-fixes",
+            number(summary.waiting_unsafe)
+        ));
+    }
+    if summary.deferred > 0 {
+        parts.push(format!(
+            "{} fixable by running again",
+            number(summary.deferred)
+        ));
+    }
+    if summary.declined > 0 {
+        parts.push(format!("{} skipped", number(summary.declined)));
+    }
+    if summary.not_applied > 0 {
+        parts.push(format!("{} not fixed", number(summary.not_applied)));
+    }
+    parts
 }
 
 /// "N fixable with --write", and, for fixes that plain `--write` applies only because
@@ -320,6 +338,7 @@ mod tests {
             color_err: false,
             quiet: false,
             statistics: false,
+            show_fixes: false,
             flags: FixFlags::default(),
         }
     }
@@ -340,8 +359,8 @@ mod tests {
         };
         assert_eq!(
             summary_line(&summary, &options(Mode::Write)),
-            "Scanned 12 files (3 with Inngest functions) in 41ms: 4 findings (2 fixed, \
-             1 for manual review, 1 fixable with --all-returns), 1 suppressed, no errors."
+            "Scanned 12 files (3 with Inngest functions) in 41ms: 2 fixed, 2 remaining \
+             (1 for manual review, 1 fixable with --all-returns), 1 suppressed, no errors."
         );
         assert!(summary_line(&summary, &options(Mode::DryRun)).contains("2 fixable with --write"));
     }

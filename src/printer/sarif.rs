@@ -2,7 +2,7 @@
 //! scanning (`github/codeql-action/upload-sarif`) and other SARIF viewers.
 //!
 //! The log has one run: the tool (`inngest-fix`, its version, and every rule with its
-//! summary, description and documentation, from [`crate::rule_docs`]), one result per
+//! summary, description and documentation, from [`crate::rules::registry`]), one result per
 //! finding that is not suppressed (rule, level `warning`, message, location with the
 //! path relative to the current directory and a 1-based region whose columns count
 //! Unicode code points, as `columnKind` says), and the invocation, whose notifications

@@ -100,13 +100,15 @@ impl FixTitle {
 }
 
 /// The files a rule needs parsed: the cheap prefilter skips the others unread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Files {
     /// Files that define Inngest functions (they mention `createFunction`, or a
     /// configured wrapper).
     Functions,
     /// Also files that only import `inngest` (`serve(…)`, the client, event schemas).
     ImportingInngest,
+    /// Also files that only import `inngest`, and files whose bytes pass this test.
+    ImportingInngestOr(fn(&[u8]) -> bool),
 }
 
 /// The text of one `## Heading` section of a rule's documentation, trimmed.

@@ -102,11 +102,30 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     summary.elapsed = start.elapsed();
 
     let options = print_options(config, config.mode);
-    let (out, err) = output_streams(config);
+    let (out, mut err) = output_streams(config);
+    if summary.files_scanned == 0 && summary.errors == 0 {
+        // Said, not failed (as ruff does): pre-commit and lint-staged hand over lists of
+        // changed files that may hold no TypeScript; see docs/usage.md.
+        let paths: Vec<String> = config
+            .paths
+            .iter()
+            .map(|path| display_path(path, cwd.as_deref()))
+            .collect();
+        printer::write_warning_line(
+            &mut err,
+            &format!(
+                "no TypeScript or JavaScript file to check in {} (checked: .ts .tsx .mts .cts \
+                 .js .jsx .mjs .cjs, not .d.ts; `-` reads standard input)",
+                paths.join(", ")
+            ),
+            options.color_err,
+        )?;
+    }
     let mut printer = printer::new_printer(config.format, options, out, err);
     for report in &reports {
         printer.file(report)?;
     }
+    printer.plan(&reports)?;
     printer.finish(&summary)?;
     Ok(summary.exit(config.mode))
 }
@@ -261,6 +280,11 @@ impl Files<'_> {
             None => path.clone(),
         };
         if resolved.excludes(&absolute) && !self.config.paths.contains(&path) {
+            return None;
+        }
+        // A `package.json` is only read for the dependency rule of the v4 migration.
+        let manifest_rule = &crate::rules::migration::v4_dependencies::RULE;
+        if lang == Lang::Json && !resolved.settings.rules().enabled(manifest_rule) {
             return None;
         }
         scanned.fetch_add(1, Ordering::Relaxed);
@@ -599,6 +623,9 @@ fn run_stdin(config: &Config, filename: &Path) -> anyhow::Result<Exit> {
                 if let Some(filled) = report_for(FileReport::new(path, display_path), text, outcome)
                 {
                     report = filled;
+                    if config.mode != Mode::Check {
+                        report.remaining = remaining_after_write(&report, lang, settings);
+                    }
                 }
             }
             Err(reason) => report.error = Some(reason),

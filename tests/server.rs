@@ -740,7 +740,7 @@ fn cli_diagnostics(dir: &Path, path: &str, text: &str) -> Vec<(Range, String, St
                 at(&f["line"], &f["column"]),
                 at(&f["end_line"], &f["end_column"]),
             );
-            let status = match (f["fixed"].as_bool().unwrap(), f["reason"].as_str()) {
+            let status = match (f["would_fix"].as_bool().unwrap(), f["reason"].as_str()) {
                 (true, _) => " (fixable)".to_string(),
                 (false, Some(reason)) => format!(" (manual: {reason})"),
                 (false, None) => {

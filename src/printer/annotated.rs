@@ -62,7 +62,11 @@ pub fn render(
         });
         let spans: Vec<Span> = std::iter::once(primary).chain(related).collect();
         let frame = lines.render(&spans, color);
-        width = frame.find('|').unwrap_or(2).saturating_sub(1);
+        // The gutter's width as the terminal shows it: colour escapes take no column.
+        width = without_escapes(frame.lines().next().unwrap_or(""))
+            .find('|')
+            .unwrap_or(2)
+            .saturating_sub(1);
         out.push_str(&frame);
     }
     let pad = " ".repeat(width);
@@ -128,6 +132,24 @@ fn fix_title(rule: &str) -> (&'static str, &'static str) {
 
 /// `text` in lines of at most `width` characters, broken at spaces (a longer word
 /// stays whole).
+/// `text` without its ANSI colour escapes (`\x1b[…m`).
+fn without_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -147,6 +169,18 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_takes_no_column() {
+        assert_eq!(without_escapes("\x1b[1;34m12 |\x1b[0m x"), "12 | x");
+        let finding = crate::printer::text::tests::finding(2, true, None);
+        let lines = Lines::new("a\nbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\nc\n");
+        let plain = render("a.ts", Some(&lines), &finding, Some("help text"), false);
+        let coloured = render("a.ts", Some(&lines), &finding, Some("help text"), true);
+        // The same lines, once the escapes are gone: `= help:` lines up with the gutter.
+        assert_eq!(without_escapes(&coloured), plain);
+        assert!(plain.contains("\n  = help: help text\n"), "{plain}");
+    }
 
     #[test]
     fn wrapping_breaks_at_spaces() {

@@ -16,6 +16,7 @@ pub mod frame;
 pub mod github;
 pub mod json;
 pub mod json_lines;
+pub mod plan;
 pub mod progress;
 pub mod sarif;
 pub mod statistics;
@@ -33,7 +34,7 @@ pub enum Format {
     Text,
     /// One `path:line:col: rule message (state)` line per finding; the diff in `--dry-run`.
     Concise,
-    /// One JSON document on stdout (`{"version":1,"findings":[…],"summary":{…}}`).
+    /// One JSON document on stdout (`{"version":2,"findings":[…],"summary":{…}}`).
     Json,
     /// One JSON object per finding, one per line, then a summary object.
     JsonLines,
@@ -103,6 +104,11 @@ pub struct FixFlags {
 pub trait Printer {
     /// One file's findings, fix and error.
     fn file(&mut self, report: &FileReport) -> io::Result<()>;
+    /// After the last file, before the summary: the v4 migration plan, in the formats
+    /// meant for people ([`plan`]).
+    fn plan(&mut self, _reports: &[FileReport]) -> io::Result<()> {
+        Ok(())
+    }
     /// After the last file: anything held back, then the summary line on stderr.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
@@ -137,6 +143,12 @@ pub fn write_error_line(
 ) -> io::Result<()> {
     let label = style::paint("error", style::BOLD_RED, color);
     writeln!(err, "inngest-fix: {label}: {path}: {reason}")
+}
+
+/// A warning line: `inngest-fix: warning: message`.
+pub fn write_warning_line(err: &mut dyn Write, message: &str, color: bool) -> io::Result<()> {
+    let label = style::paint("warning", style::YELLOW, color);
+    writeln!(err, "inngest-fix: {label}: {message}")
 }
 
 /// The error line of a file that could not be checked or written, when it has one.

@@ -89,6 +89,17 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
         write_file_error(&mut self.err, report, self.options.color_err)
     }
 
+    fn plan(&mut self, reports: &[FileReport]) -> io::Result<()> {
+        if self.options.quiet {
+            return Ok(());
+        }
+        let stream: &mut dyn Write = match self.options.mode {
+            Mode::Check => &mut self.out,
+            Mode::DryRun | Mode::Write | Mode::Interactive => &mut self.err,
+        };
+        super::plan::write_plan(stream, reports, self.options.mode)
+    }
+
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.out.flush()?;
         write_summary(&mut self.err, summary, &self.options)?;
@@ -207,7 +218,7 @@ fn finding_state(finding: &Finding, options: &PrintOptions) -> Option<(String, &
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::diagnostic::SourceRange;
     use crate::printer::FixFlags;

@@ -93,6 +93,7 @@ pub struct FileContext<'a, 't> {
     pub model: &'a FileModel<'t>,
     inngest_imports: std::cell::OnceCell<migration::InngestImports>,
     serve_calls: std::cell::OnceCell<Vec<Node<'t>>>,
+    pinned_v3_sdks: std::cell::OnceCell<Vec<migration::v4_non_npm_sdk::PinnedSdk<'t>>>,
 }
 
 impl<'a, 't> FileContext<'a, 't> {
@@ -105,6 +106,18 @@ impl<'a, 't> FileContext<'a, 't> {
     pub fn inngest_imports(&self) -> &migration::InngestImports {
         self.inngest_imports
             .get_or_init(|| migration::InngestImports::of(self.tree, self.source))
+    }
+
+    /// The file's imports of `inngest` 3.x from a URL, `npm:` or an import map (found on
+    /// first ask).
+    pub fn pinned_v3_sdks(&self) -> &[migration::v4_non_npm_sdk::PinnedSdk<'t>] {
+        self.pinned_v3_sdks.get_or_init(|| {
+            migration::v4_non_npm_sdk::pinned_v3_imports(
+                self.tree,
+                self.source,
+                self.options.source_path,
+            )
+        })
     }
 
     /// Every `serve(…)`/`createServer(…)` call imported from an `inngest` module, with
@@ -127,6 +140,13 @@ pub fn check_tree<'t>(
     lang: Lang,
     options: &RuleOptions,
 ) -> Checked {
+    if lang == Lang::Json {
+        // A `package.json`: only the dependency rule of the v4 migration reads it.
+        return Checked {
+            has_inngest_functions: false,
+            diagnostics: migration::check_manifest(tree, source, options.rules),
+        };
+    }
     // The rules walk the tree many times: serve the walks from a table of its nodes.
     crate::analysis::syntax::with_table(tree, || check_installed(tree, source, lang, options))
 }
@@ -205,10 +225,11 @@ fn check_installed<'t>(
         model: &model,
         inngest_imports: Default::default(),
         serve_calls: Default::default(),
+        pinned_v3_sdks: Default::default(),
     };
     for entry in registry::RULES {
         if let registry::Check::File(check) = entry.check {
-            if runs(entry.rule) {
+            if runs(entry.rule) && !migration::blocked(&file, entry.rule) {
                 check(&file, &mut diagnostics);
             }
         }

@@ -13,12 +13,17 @@
 //! Owns: the list, lookups by name, the selector names `--select` accepts. Does not own:
 //! what a rule is ([`crate::rule`]), what a selection enables ([`crate::settings`]).
 
+use super::migration::{
+    v4_create_function, v4_dependencies, v4_event_schemas, v4_middleware, v4_middleware_package,
+    v4_non_npm_sdk, v4_promise_race, v4_removed_import, v4_serve_options, v4_serve_origin,
+    v4_serve_streaming, v4_step_invoke_string,
+};
 use super::{
     duplicate_step_id, mutation_in_step, nested_step, non_json_step_result,
     nondeterminism_outside_step, side_effect_outside_step, unawaited_send, unawaited_step,
     unsafe_trailing_return, unused_suppression,
 };
-use super::{migration, FileContext, HandlerContext};
+use super::{FileContext, HandlerContext};
 use crate::diagnostic::Diagnostic;
 use crate::rule::{Files, Rule, MIGRATION_PRESET};
 use crate::settings::RuleSet;
@@ -62,7 +67,6 @@ const fn file(rule: &'static Rule, check: fn(&FileContext, &mut Vec<Diagnostic>)
 }
 
 /// A rule run outside the per-file run ([`Check::Elsewhere`]).
-#[allow(dead_code)] // for the app-wide rules (docs/architecture.md, "Adding a rule")
 const fn elsewhere(rule: &'static Rule) -> Entry {
     Entry {
         rule,
@@ -90,39 +94,21 @@ pub const RULES: &[Entry] = &[
     handler(&non_json_step_result::RULE, non_json_step_result::check),
     // Per file.
     file(&unawaited_send::RULE, unawaited_send::check),
-    // The v4 migration (opt-in, `--select v4`): src/rules/migration/.
-    file(
-        &migration::v4_create_function::RULE,
-        migration::v4_create_function::check,
-    ),
-    file(
-        &migration::v4_step_invoke_string::RULE,
-        migration::v4_step_invoke_string::check,
-    ),
-    file(
-        &migration::v4_serve_origin::RULE,
-        migration::v4_serve_origin::check,
-    ),
-    file(
-        &migration::v4_serve_streaming::RULE,
-        migration::v4_serve_streaming::check,
-    ),
-    file(
-        &migration::v4_serve_options::RULE,
-        migration::v4_serve_options::check,
-    ),
-    file(
-        &migration::v4_event_schemas::RULE,
-        migration::v4_event_schemas::check,
-    ),
-    file(
-        &migration::v4_middleware::RULE,
-        migration::v4_middleware::check,
-    ),
-    file(
-        &migration::v4_promise_race::RULE,
-        migration::v4_promise_race::check,
-    ),
+    // The v4 migration (opt-in, `--select v4`): src/rules/migration/. In a file that
+    // imports a pinned 3.x SDK only the first runs (`migration::blocked`).
+    file(&v4_non_npm_sdk::RULE, v4_non_npm_sdk::check),
+    file(&v4_create_function::RULE, v4_create_function::check),
+    file(&v4_step_invoke_string::RULE, v4_step_invoke_string::check),
+    file(&v4_serve_origin::RULE, v4_serve_origin::check),
+    file(&v4_serve_streaming::RULE, v4_serve_streaming::check),
+    file(&v4_serve_options::RULE, v4_serve_options::check),
+    file(&v4_event_schemas::RULE, v4_event_schemas::check),
+    file(&v4_middleware::RULE, v4_middleware::check),
+    file(&v4_promise_race::RULE, v4_promise_race::check),
+    file(&v4_middleware_package::RULE, v4_middleware_package::check),
+    file(&v4_removed_import::RULE, v4_removed_import::check),
+    // Reads `package.json` files: run by `migration::check_manifest`.
+    elsewhere(&v4_dependencies::RULE),
     // After suppression, in the pipeline.
     Entry {
         rule: &unused_suppression::RULE,
@@ -155,8 +141,14 @@ pub fn is_known(name: &str) -> bool {
 /// Whether a file that does not mention `createFunction` (nor a wrapper) must still be
 /// parsed: a selected rule looks at files that only import `inngest`.
 pub fn wants_file(rules: RuleSet, bytes: &[u8]) -> bool {
-    self::rules().any(|rule| rule.files == Files::ImportingInngest && rules.enabled(rule))
-        && memchr::memmem::find(bytes, b"inngest").is_some()
+    let mentions_inngest = || memchr::memmem::find(bytes, b"inngest").is_some();
+    self::rules().any(|rule| match rule.files {
+        Files::Functions => false,
+        Files::ImportingInngest => rules.enabled(rule) && mentions_inngest(),
+        Files::ImportingInngestOr(wants) => {
+            rules.enabled(rule) && (mentions_inngest() || wants(bytes))
+        }
+    })
 }
 
 /// What to say about a rule name that names no rule: the closest rule (or one of

@@ -12,10 +12,15 @@
 //! from `inngest`, the `serve(…)` calls). Each rule keeps its
 //! rewrite in a pure function from syntax nodes to [`crate::fix::Edit`]s.
 
+pub mod packages;
 pub mod v4_create_function;
+pub mod v4_dependencies;
 pub mod v4_event_schemas;
 pub mod v4_middleware;
+pub mod v4_middleware_package;
+pub mod v4_non_npm_sdk;
 pub mod v4_promise_race;
+pub mod v4_removed_import;
 pub mod v4_serve_options;
 pub mod v4_serve_origin;
 pub mod v4_serve_streaming;
@@ -23,10 +28,33 @@ pub mod v4_step_invoke_string;
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
+
 use tree_sitter::{Node, Tree};
 
 use super::{Diagnostic, Remedy};
 use crate::analysis::{code_children, text};
+use crate::rule::{Group, Rule};
+use crate::rules::FileContext;
+use crate::settings::RuleSet;
+
+/// Run the migration rules that read a `package.json` (only `v4-dependencies`, which
+/// the registry lists as run elsewhere: here).
+pub fn check_manifest(tree: &Tree, source: &str, rules: RuleSet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if rules.enabled(&v4_dependencies::RULE) {
+        v4_dependencies::check(tree, source, &mut out);
+    }
+    out
+}
+
+/// Whether the migration rule `rule` is kept from running on `file`: a file whose
+/// `inngest` is a 3.x from a URL or an import map is not reached by the bump of the npm
+/// package, and the v4 rewrites would break it, so only `v4-non-npm-sdk` reports it.
+pub fn blocked(file: &FileContext, rule: &Rule) -> bool {
+    rule.group == Group::Migration
+        && rule.name != v4_non_npm_sdk::NAME
+        && !file.pinned_v3_sdks().is_empty()
+}
 
 /// The names a file imports from the `inngest` package (`inngest`, `inngest/next`,
 /// `inngest/express`…), with `import` or `require`.
@@ -81,6 +109,50 @@ impl InngestImports {
             .filter(move |(_, name)| name == imported)
             .map(|(local, _)| local.as_str())
     }
+}
+
+/// One `import … from "module"` or `export … from "module"` of a file.
+pub struct ModuleImport<'t> {
+    /// The statement.
+    pub statement: Node<'t>,
+    /// The module's string literal, quotes included.
+    pub source: Node<'t>,
+    /// The module specifier, without quotes.
+    pub module: String,
+}
+
+/// Every top-level import and re-export of a file that names a module.
+pub fn module_imports<'t>(tree: &'t Tree, source: &str) -> Vec<ModuleImport<'t>> {
+    code_children(tree.root_node())
+        .filter(|s| matches!(s.kind_name(), "import_statement" | "export_statement"))
+        .filter_map(|statement| {
+            let literal = statement.field("source")?;
+            let module = crate::analysis::functions::string_literal(literal, source)?;
+            Some(ModuleImport {
+                statement,
+                source: literal,
+                module,
+            })
+        })
+        .collect()
+}
+
+/// The `import_specifier`s (and `export_specifier`s) of an import statement, with the
+/// name each imports.
+pub fn specifiers<'t>(statement: Node<'t>, source: &str) -> Vec<(Node<'t>, String)> {
+    let mut found = Vec::new();
+    let mut stack = vec![statement];
+    while let Some(node) = stack.pop() {
+        if matches!(node.kind_name(), "import_specifier" | "export_specifier") {
+            if let Some(name) = node.field("name") {
+                found.push((node, text(name, source).to_string()));
+            }
+        } else {
+            stack.extend(code_children(node));
+        }
+    }
+    found.sort_by_key(|(node, _)| node.start_byte());
+    found
 }
 
 /// `"inngest"`, `'inngest/next'`… with its quotes.
@@ -179,7 +251,7 @@ mod tests {
     #[test]
     fn migration_rules_are_opt_in() {
         let rules = migration();
-        assert_eq!(rules.len(), 8);
+        assert!(rules.len() >= 12, "{}", rules.len());
         let (create, race) = (
             &super::v4_create_function::RULE,
             &super::v4_promise_race::RULE,

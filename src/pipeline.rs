@@ -18,7 +18,7 @@ use tree_sitter::Tree;
 use crate::diagnostic::{Diagnostic, Finding, LineIndex, RelatedLocation, Remedy, Status};
 use crate::fix::{self, Applicability, Edit, Fix};
 use crate::language::{self, Lang};
-use crate::rules;
+use crate::rules::{self, registry};
 use crate::settings::Settings;
 use crate::suppression;
 
@@ -414,11 +414,7 @@ impl Pipeline<'_> {
         // files: the per-file pipeline does not call it unused.
         let mut used: Vec<bool> = directives
             .iter()
-            .map(|d| {
-                d.rules
-                    .iter()
-                    .any(|r| crate::settings::APP_RULES.contains(&r.as_str()))
-            })
+            .map(|d| d.rules.iter().any(|r| crate::app::rules::is_app_rule(r)))
             .collect();
         // Every diagnostic marks the directives covering it, rules not selected
         // included: only a directive that covers nothing at all is unused.
@@ -429,11 +425,17 @@ impl Pipeline<'_> {
                 }
             }
         }
-        if rule_set.enabled(rules::unused_suppression::NAME) {
-            rules::unused_suppression::check(&directives, &used, rule_set, &mut diagnostics);
-            diagnostics.sort_by_key(|d| d.range.start);
+        for entry in registry::RULES {
+            if let registry::Check::Suppressions(check) = entry.check {
+                if rule_set.enabled(entry.rule) {
+                    check(&directives, &used, rule_set, &mut diagnostics);
+                    diagnostics.sort_by_key(|d| d.range.start);
+                }
+            }
         }
-        diagnostics.retain(|diagnostic| rule_set.enabled(diagnostic.rule));
+        diagnostics.retain(|diagnostic| {
+            registry::get(diagnostic.rule).is_some_and(|r| rule_set.enabled(r))
+        });
         #[cfg(test)]
         tests::sabotage(text, &mut diagnostics);
         let suppressed = diagnostics
@@ -518,7 +520,9 @@ pub fn app_findings(
     let lines = LineIndex::new(text);
     diagnostics
         .iter()
-        .filter(|diagnostic| settings.rule_enabled(diagnostic.rule))
+        .filter(|diagnostic| {
+            registry::get(diagnostic.rule).is_some_and(|r| settings.rule_enabled(r))
+        })
         .map(|diagnostic| Finding {
             rule: diagnostic.rule,
             range: lines.range(diagnostic.range.clone(), bom),

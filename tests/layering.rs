@@ -14,7 +14,9 @@ const LAYERS: &[&[&str]] = &[
     // "Did you mean", used by rule names and configuration keys.
     &["suggest"],
     // Grammars and the rules' generated documentation.
-    &["language", "rule_docs"],
+    &["language"],
+    // What a rule is (name, group, fix title) and its documentation, from its source.
+    &["rule"],
     // What the code says: Inngest functions, handlers, steps, scopes, returns.
     &["analysis"],
     // Fixes as data, and the text-editing machinery rules share.
@@ -22,9 +24,10 @@ const LAYERS: &[&[&str]] = &[
     // The data contract, the settings a file is checked with, suppression comments.
     &["diagnostic", "settings", "suppression"],
     // One file per rule.
-    &["rules"],
-    // The app-wide rules and the event graph, from every file's app facts.
+    // The app-wide rules and the event graph, from every file's app facts (below the
+    // rules: the registry lists the app rules).
     &["app"],
+    &["rules"],
     // One file's pipeline: rules → select → suppress → decide → apply → verify.
     &["pipeline"],
     // What a run reports (the printers' input).

@@ -205,5 +205,5 @@ pub fn check(files: &[FileFacts], options: &AppOptions) -> Vec<AppDiagnostic> {
 
 /// Whether any app rule runs under `rule_set` (the app stage is skipped otherwise).
 pub fn any_enabled(rule_set: RuleSet) -> bool {
-    rules::ALL.iter().any(|(name, _)| rule_set.enabled(name))
+    rules::ALL.iter().any(|(rule, _)| rule_set.enabled(rule))
 }

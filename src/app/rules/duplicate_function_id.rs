@@ -33,8 +33,20 @@ use std::collections::HashMap;
 use super::report;
 use crate::app::{AppContext, AppDiagnostic, AppOptions, FunctionRef};
 use crate::diagnostic::Related;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 
-pub const NAME: &str = "duplicate-function-id";
+/// The rule, as the registry lists it ([`crate::rules::registry`]).
+pub const RULE: Rule = Rule {
+    name: "duplicate-function-id",
+    group: Group::Default,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
+
+/// Its name.
+pub const NAME: &str = RULE.name;
 
 pub fn check(context: &AppContext, _options: &AppOptions, out: &mut Vec<AppDiagnostic>) {
     let mut first: HashMap<(&str, &str), FunctionRef> = HashMap::new();

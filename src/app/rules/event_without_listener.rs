@@ -26,8 +26,20 @@ use std::collections::HashSet;
 use super::report;
 use crate::app::facts::TriggerKind;
 use crate::app::{AppContext, AppDiagnostic, AppOptions};
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 
-pub const NAME: &str = "event-without-listener";
+/// The rule, as the registry lists it ([`crate::rules::registry`]).
+pub const RULE: Rule = Rule {
+    name: "event-without-listener",
+    group: Group::OptIn,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
+
+/// Its name.
+pub const NAME: &str = RULE.name;
 
 pub fn check(context: &AppContext, _options: &AppOptions, out: &mut Vec<AppDiagnostic>) {
     let listened: HashSet<&str> = context

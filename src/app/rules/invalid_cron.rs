@@ -25,8 +25,20 @@
 use super::report;
 use crate::app::facts::TriggerKind;
 use crate::app::{cron, AppContext, AppDiagnostic, AppOptions};
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 
-pub const NAME: &str = "invalid-cron";
+/// The rule, as the registry lists it ([`crate::rules::registry`]).
+pub const RULE: Rule = Rule {
+    name: "invalid-cron",
+    group: Group::Default,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
+
+/// Its name.
+pub const NAME: &str = RULE.name;
 
 pub fn check(context: &AppContext, _options: &AppOptions, out: &mut Vec<AppDiagnostic>) {
     for function in &context.functions {

@@ -41,8 +41,20 @@ use std::ops::Range;
 use super::report;
 use crate::app::facts::{Function, Value};
 use crate::app::{duration, AppContext, AppDiagnostic, AppOptions};
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 
-pub const NAME: &str = "invalid-flow-control";
+/// The rule, as the registry lists it ([`crate::rules::registry`]).
+pub const RULE: Rule = Rule {
+    name: "invalid-flow-control",
+    group: Group::Default,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
+
+/// Its name.
+pub const NAME: &str = RULE.name;
 
 const MAX_CONCURRENCY_LIMITS: usize = 2;
 const MAX_RETRIES: f64 = 20.0;

@@ -16,22 +16,26 @@ use std::ops::Range;
 
 use super::{AppContext, AppDiagnostic, AppOptions};
 use crate::diagnostic::{Diagnostic, Related, Remedy};
+use crate::rule::Rule;
 
 /// A rule that reads the whole app.
 pub type AppRule = fn(&AppContext, &AppOptions, &mut Vec<AppDiagnostic>);
 
-/// Every app rule, by name.
-pub const ALL: [(&str, AppRule); 6] = [
-    (duplicate_function_id::NAME, duplicate_function_id::check),
-    (invalid_cron::NAME, invalid_cron::check),
-    (invalid_flow_control::NAME, invalid_flow_control::check),
-    (sleep_duration::NAME, sleep_duration::check),
-    (event_without_listener::NAME, event_without_listener::check),
-    (trigger_without_sender::NAME, trigger_without_sender::check),
+/// Every app rule with its check. The registry ([`crate::rules::registry`]) lists the
+/// same rules as run elsewhere: a test checks the two agree.
+pub const ALL: [(&Rule, AppRule); 6] = [
+    (&duplicate_function_id::RULE, duplicate_function_id::check),
+    (&invalid_cron::RULE, invalid_cron::check),
+    (&invalid_flow_control::RULE, invalid_flow_control::check),
+    (&sleep_duration::RULE, sleep_duration::check),
+    (&event_without_listener::RULE, event_without_listener::check),
+    (&trigger_without_sender::RULE, trigger_without_sender::check),
 ];
 
-/// The opt-in app rules: events may come from, or go to, code outside the run.
-pub const OPT_IN: [&str; 2] = [event_without_listener::NAME, trigger_without_sender::NAME];
+/// Whether `name` is an app rule.
+pub fn is_app_rule(name: &str) -> bool {
+    ALL.iter().any(|(rule, _)| rule.name == name)
+}
 
 /// A diagnostic with no fix (app findings are for a person to settle).
 pub(crate) fn report(
@@ -54,17 +58,5 @@ pub(crate) fn report(
             remedy: Remedy::None,
             related,
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_settings_know_every_app_rule() {
-        let names: Vec<&str> = super::ALL.iter().map(|(name, _)| *name).collect();
-        assert_eq!(names, crate::settings::APP_RULES);
-        for name in super::OPT_IN {
-            assert!(crate::settings::is_opt_in_rule(name));
-        }
     }
 }

@@ -29,8 +29,20 @@
 use super::report;
 use crate::app::facts::{SleepKind, Value};
 use crate::app::{duration, AppContext, AppDiagnostic, AppOptions};
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 
-pub const NAME: &str = "sleep-duration";
+/// The rule, as the registry lists it ([`crate::rules::registry`]).
+pub const RULE: Rule = Rule {
+    name: "sleep-duration",
+    group: Group::Default,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
+
+/// Its name.
+pub const NAME: &str = RULE.name;
 
 /// The engine's maximum sleep and wait, in seconds (366 days).
 const MAX_SECONDS: f64 = 366.0 * 86400.0;

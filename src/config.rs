@@ -8,7 +8,8 @@
 //!
 //! Keys, the same in both places: `step-id`, `var-name`, `all-returns`, `select`,
 //! `ignore`, `unsafe-fixes`, `exclude` (gitignore-style globs relative to the file's
-//! directory) and `wrappers` (more function names to treat as `createFunction`).
+//! directory), `wrappers` (more function names to treat as `createFunction`) and
+//! `cache-dir` (where the results cache lives).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -53,6 +54,11 @@ pub struct FileConfig {
     /// or `x.defineJob(…)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wrappers: Option<Vec<String>>,
+    /// Where the results cache lives, relative to the configuration file's directory
+    /// (default `.inngest-fix-cache`; docs/cache.md). Read from the configuration that
+    /// applies to the current directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// The flags given on the command line that a configuration file may also set.
@@ -82,6 +88,8 @@ pub struct Resolved {
     pub settings: Settings,
     /// The file's `exclude` globs, rooted at its directory.
     excludes: Option<Gitignore>,
+    /// [`Settings::fingerprint`] of `settings`, computed once.
+    pub fingerprint: u64,
 }
 
 impl Resolved {
@@ -104,6 +112,7 @@ impl Resolved {
             unsafe_fixes: Some(s.unsafe_fixes),
             exclude: Some(self.file.exclude.clone().unwrap_or_default()),
             wrappers: Some(s.extra_create_function_names.clone()),
+            cache_dir: self.file.cache_dir.clone(),
         }
     }
 }
@@ -280,7 +289,7 @@ fn read(path: &Path) -> Result<String, ConfigError> {
 }
 
 /// The keys a configuration file may hold, as users write them.
-pub const KEYS: [&str; 8] = [
+pub const KEYS: [&str; 9] = [
     "step-id",
     "var-name",
     "all-returns",
@@ -289,6 +298,7 @@ pub const KEYS: [&str; 8] = [
     "unsafe-fixes",
     "exclude",
     "wrappers",
+    "cache-dir",
 ];
 
 /// A deserializer's message in the user's words: an unknown key gets the closest known
@@ -435,6 +445,7 @@ fn resolve(
     Ok(Resolved {
         source,
         file,
+        fingerprint: settings.fingerprint(),
         settings,
         excludes,
     })

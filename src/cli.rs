@@ -15,23 +15,30 @@ use crate::run::{CacheOptions, Config};
 use crate::settings::{parse_rule, parse_step_id, parse_var_name};
 use crate::walk::WalkOptions;
 
+/// The name of standard input read as `-` without --stdin-filename.
+const STDIN_NAME: &str = "stdin.ts";
+
 const ABOUT: &str = "A linter and codemod for Inngest functions: it finds the code that \
 breaks when a run replays, and fixes what it can prove safe.";
 
 const LONG_ABOUT: &str = "\
-The codemod (rule unsafe-trailing-return): an Inngest handler runs again from the top on every step. Code outside steps re-runs on
-each replay, so a `return` after steps that reads handler variables can return values that
-were computed again, differently, or not at all. inngest-fix finds those returns in
-TypeScript and JavaScript files and rewrites each one to build its value inside one last
-`step.run`, whose result is memoized:
+The codemod (rule unsafe-trailing-return) applies a team convention: a handler whose final
+`return` reads values from outside any step, after steps (step results, `event.data`, locals),
+builds that value inside one last `step.run` and returns the step's memoized output:
 
     const finalReturn = await step.run(\"finalize-and-return\", async () => {
       return { jobId, processed: result.count };
     });
     return finalReturn;
 
+The rewrite keeps the returned value (where it cannot prove that, the return is left for
+manual review, with the reason) and costs one more step per run. It repairs nothing: the
+hazards that do break replays (writes lost inside steps, nondeterminism and side effects
+outside steps, nested and unawaited steps, step results that JSON changes) are the other
+rules' findings.
+
 By default it prints the fixes as a unified diff (apply it with `git apply`, or run again
-with --write). Findings it cannot fix safely are reported for manual review with the reason.";
+with --write).";
 
 /// `--help`: what the tool is, its rules, then the long description.
 fn long_about() -> String {
@@ -52,7 +59,7 @@ Formats (--format):
   text        each finding's path:line:col: rule message line, code frame and help (like
               ruff's default); the unified diff in --dry-run
   concise     one path:line:col: rule message (state) line per finding
-  json        one document: {\"version\":1,\"findings\":[…],\"summary\":{…}}
+  json        one document: {\"version\":2,\"findings\":[…],\"summary\":{…}}
   json-lines  one JSON object per finding, one line each, then one summary object
   sarif       SARIF 2.1.0, with fixes (for GitHub code scanning and other SARIF viewers)
   github      GitHub Actions workflow commands (::warning file=…::message annotations)
@@ -86,7 +93,9 @@ pub struct Args {
     /// Directories are walked recursively, honouring .gitignore, .ignore and hidden-file
     /// rules, and always skipping node_modules. A file named here is checked even when an
     /// ignore rule or --exclude matches it. Only .ts .mts .cts .tsx .js .jsx .mjs .cjs files
-    /// are looked at; .d.ts files never are.
+    /// are looked at; .d.ts files never are. `-` alone reads one file from standard input,
+    /// as TypeScript named stdin.ts (--stdin-filename PATH names it instead). When no file is found to
+    /// check, a warning says so (the exit code stays 0).
     #[arg(
         value_name = "PATH",
         default_value = ".",
@@ -246,6 +255,13 @@ pub struct Args {
     #[arg(long, help_heading = "Output", conflicts_with = "interactive")]
     pub statistics: bool,
 
+    /// After --write, list each fix written (`path:line:col: rule message (fixed: …)`)
+    /// instead of one line per file, like `ruff check --fix --show-fixes`.
+    ///
+    /// Either way, what is printed in full is what remains in the files as written.
+    #[arg(long, help_heading = "Output")]
+    pub show_fixes: bool,
+
     /// When to use colours: auto (when printing to a terminal and NO_COLOR is unset),
     /// always, or never.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
@@ -381,13 +397,23 @@ impl Args {
     pub fn into_config(self) -> Config {
         let mode = self.mode();
         let overrides = self.overrides();
+        // `-` alone is standard input, as in ruff and biome: named by --stdin-filename, or
+        // taken as TypeScript.
+        let stdin = self.paths.len() == 1 && self.paths[0].as_os_str() == "-";
+        let stdin_filename = match (self.stdin_filename, stdin) {
+            (Some(name), _) => Some(name),
+            (None, true) => Some(PathBuf::from(STDIN_NAME)),
+            (None, false) => None,
+        };
+        let paths = if stdin { Vec::new() } else { self.paths };
         Config {
-            paths: self.paths,
+            paths,
             mode,
             format: self.format,
             color: self.color,
             quiet: self.quiet,
             statistics: self.statistics,
+            show_fixes: self.show_fixes,
             overrides,
             walk: WalkOptions {
                 no_ignore: self.no_ignore,
@@ -395,7 +421,7 @@ impl Args {
                 threads: self.threads,
             },
             max_file_size: self.max_file_size,
-            stdin_filename: self.stdin_filename,
+            stdin_filename,
             cache: CacheOptions {
                 enabled: !self.no_cache,
                 dir: self

@@ -460,7 +460,9 @@ pub fn show(resolved: &Resolved) -> String {
     };
     let effective = resolved.effective();
     if effective.select.is_none() {
-        out.push_str("# select: every rule\n");
+        out.push_str(
+            "# select: the default rules (opt-in rules, such as the v4 migration, are not selected)\n",
+        );
     }
     match toml::to_string(&effective) {
         Ok(text) => out.push_str(&text),

@@ -1,6 +1,7 @@
 //! Languages and parsing: which grammar a path gets (SPEC 1), and one parser per thread.
 //!
-//! Owns: the extension → grammar table, the `.d.ts` skip, parsing with a thread-local
+//! Owns: the extension → grammar table, the `.d.ts` skip, `package.json` (read by the
+//! dependency rule of the v4 migration only), parsing with a thread-local
 //! [`tree_sitter::Parser`]. Does not own: queries (see [`crate::analysis::queries`]).
 
 use std::cell::RefCell;
@@ -13,6 +14,8 @@ pub enum Lang {
     TypeScript,
     /// `.tsx`, and JavaScript (`.js .jsx .mjs .cjs`): JavaScript with JSX is valid TSX here.
     Tsx,
+    /// `package.json` (no other JSON file): only `v4-dependencies` reads it.
+    Json,
 }
 
 impl Lang {
@@ -20,6 +23,9 @@ impl Lang {
     /// (other extensions, and `.d.ts` declaration files, which hold no handlers).
     pub fn from_path(path: &Path) -> Option<Lang> {
         let name = path.file_name()?.to_str()?;
+        if name == "package.json" {
+            return Some(Lang::Json);
+        }
         if name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts") {
             return None;
         }
@@ -35,6 +41,7 @@ impl Lang {
         match self {
             Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
             Lang::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+            Lang::Json => tree_sitter_json::LANGUAGE.into(),
         }
     }
 
@@ -42,12 +49,13 @@ impl Lang {
         match self {
             Lang::TypeScript => 0,
             Lang::Tsx => 1,
+            Lang::Json => 2,
         }
     }
 }
 
 thread_local! {
-    static PARSERS: RefCell<[Option<tree_sitter::Parser>; 2]> = const { RefCell::new([None, None]) };
+    static PARSERS: RefCell<[Option<tree_sitter::Parser>; 3]> = const { RefCell::new([None, None, None]) };
 }
 
 /// Parse `source` with this thread's parser for `lang` (created on first use).
@@ -103,6 +111,10 @@ mod tests {
         assert_eq!(Lang::from_path(Path::new("b.mjs")), Some(Lang::Tsx));
         assert_eq!(Lang::from_path(Path::new("b.d.ts")), None);
         assert_eq!(Lang::from_path(Path::new("b.json")), None);
+        assert_eq!(
+            Lang::from_path(Path::new("a/package.json")),
+            Some(Lang::Json)
+        );
         assert_eq!(Lang::from_path(Path::new("Makefile")), None);
     }
 

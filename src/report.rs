@@ -62,6 +62,10 @@ pub struct FileReport {
     pub rewrite: Option<Rewrite>,
     /// Why the file could not be read, checked or written.
     pub error: Option<FileError>,
+    /// `--write`: the findings of the text as written (checked again after the fixes,
+    /// so that what a fix leaves or creates is reported by the run that wrote it);
+    /// positions are in [`Rewrite::fixed`]. `None` when nothing was written.
+    pub remaining: Option<Vec<Finding>>,
 }
 
 impl FileReport {
@@ -74,7 +78,24 @@ impl FileReport {
             source: None,
             rewrite: None,
             error: None,
+            remaining: None,
         }
+    }
+
+    /// The findings to print, and the text their positions are in: after `--write`, those
+    /// of the text as written; otherwise those of the text as read.
+    pub fn shown(&self) -> (&[Finding], Option<&str>) {
+        match (&self.remaining, &self.rewrite) {
+            (Some(remaining), Some(rewrite)) => (remaining, Some(&rewrite.fixed)),
+            _ => (&self.findings, self.source.as_deref()),
+        }
+    }
+
+    /// The findings whose fix this run wrote (`--write`, with [`FileReport::remaining`]).
+    pub fn written_fixes(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|finding| self.remaining.is_some() && finding.status.is_fixed())
     }
 
     /// A report of a file that could not be handled, and why.
@@ -167,7 +188,18 @@ impl Summary {
     /// Count one file's error and findings.
     pub fn count(&mut self, report: &FileReport) {
         self.errors += usize::from(report.error.is_some());
-        for finding in &report.findings {
+        let Some(remaining) = &report.remaining else {
+            self.count_findings(&report.findings);
+            return;
+        };
+        // After `--write`: the fixes written, then what the text as written still has.
+        let written: Vec<Finding> = report.written_fixes().cloned().collect();
+        self.count_findings(&written);
+        self.count_findings(remaining);
+    }
+
+    fn count_findings(&mut self, findings: &[Finding]) {
+        for finding in findings {
             if !finding.status.is_suppressed() {
                 self.findings += 1;
             }

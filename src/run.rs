@@ -26,7 +26,7 @@ use crate::analysis::consulted;
 use crate::analysis::semantic::tsconfig::lexically_normal;
 use crate::cache::{self, Cache};
 use crate::config::{Overrides, Resolver};
-use crate::diagnostic::Status;
+use crate::diagnostic::{Finding, Status};
 use crate::language::Lang;
 use crate::pipeline::{check_source, FileOutcome};
 use crate::printer::progress::Progress;
@@ -51,6 +51,8 @@ pub struct Config {
     pub quiet: u8,
     /// `--statistics`: counts per rule instead of findings.
     pub statistics: bool,
+    /// `--show-fixes`: list each fix written.
+    pub show_fixes: bool,
     /// The flags that win over configuration files.
     pub overrides: Overrides,
     /// Which files to walk.
@@ -127,11 +129,30 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     summary.elapsed = start.elapsed();
 
     let options = print_options(config, config.mode);
-    let (out, err) = output_streams(config);
+    let (out, mut err) = output_streams(config);
+    if summary.files_scanned == 0 && summary.errors == 0 {
+        // Said, not failed (as ruff does): pre-commit and lint-staged hand over lists of
+        // changed files that may hold no TypeScript; see docs/usage.md.
+        let paths: Vec<String> = config
+            .paths
+            .iter()
+            .map(|path| display_path(path, cwd.as_deref()))
+            .collect();
+        printer::write_warning_line(
+            &mut err,
+            &format!(
+                "no TypeScript or JavaScript file to check in {} (checked: .ts .tsx .mts .cts \
+                 .js .jsx .mjs .cjs, not .d.ts; `-` reads standard input)",
+                paths.join(", ")
+            ),
+            options.color_err,
+        )?;
+    }
     let mut printer = printer::new_printer(config.format, options, out, err);
     for report in &reports {
         printer.file(report)?;
     }
+    printer.plan(&reports)?;
     printer.finish(&summary)?;
     Ok(summary.exit(config.mode))
 }
@@ -184,6 +205,7 @@ fn print_options(config: &Config, mode: Mode) -> PrintOptions {
         color_err: config.color.enabled(io::stderr().is_terminal()),
         quiet: config.quiet > 0,
         statistics: config.statistics,
+        show_fixes: config.show_fixes,
         flags: FixFlags {
             all_returns: config.overrides.all_returns,
             unsafe_fixes: config.overrides.unsafe_fixes,
@@ -316,6 +338,11 @@ impl Files<'_> {
         if resolved.excludes(&absolute) && !self.config.paths.contains(&path) {
             return None;
         }
+        // A `package.json` is only read for the dependency rule of the v4 migration.
+        let manifest_rule = crate::rules::migration::v4_dependencies::NAME;
+        if lang == Lang::Json && !resolved.settings.rules().enabled(manifest_rule) {
+            return None;
+        }
         scanned.fetch_add(1, Ordering::Relaxed);
         let file = FileToCheck {
             path,
@@ -442,7 +469,11 @@ fn check_file(
                 matched.fetch_add(1, Ordering::Relaxed);
             }
             let display_path = display_path(&path, cwd);
-            report_for(FileReport::new(path, display_path), text, outcome)?
+            let mut report = report_for(FileReport::new(path, display_path), text, outcome)?;
+            if config.mode == Mode::Write {
+                report.remaining = remaining_after_write(&report, lang, settings);
+            }
+            report
         }
         Err(reason) => FileReport::failed(path.clone(), display_path(&path, cwd), reason),
     };
@@ -534,17 +565,41 @@ fn check_bytes<'a>(
             "not valid UTF-8 (first invalid byte on line {line})"
         ))
     })?;
-    // Relative imports are resolved against the file.
-    let settings = Settings {
-        source_path: Some(path.to_path_buf()),
-        ..settings.clone()
-    };
+    let settings = settings.for_file(path);
     // A bug in the analysis must cost one file, not the run.
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| check_source(text, lang, &settings)))
         .map_err(|_| {
             FileError::Internal("the analysis panicked; the file was left alone".to_string())
         })?;
     Ok(Some((text, outcome)))
+}
+
+/// `--write`: the findings of the text the fixes produced, checked again as the next
+/// `--check` will check it (what a fix leaves or creates is reported by this run, as
+/// ruff does). `None` when there is no fixed text, or when checking it panicked (the
+/// findings as read are printed then).
+fn remaining_after_write(
+    report: &FileReport,
+    lang: Lang,
+    settings: &Settings,
+) -> Option<Vec<Finding>> {
+    let rewrite = report.rewrite.as_ref()?;
+    let settings = Settings {
+        source_path: Some(report.path.clone()),
+        build_fixes: false,
+        ..settings.clone()
+    };
+    let mut findings = panic::catch_unwind(AssertUnwindSafe(|| {
+        check_source(&rewrite.fixed, lang, &settings).findings
+    }))
+    .ok()?;
+    // A fix the text as written still has is for the next run.
+    for finding in &mut findings {
+        if finding.status.is_fixed() {
+            finding.status = Status::Deferred;
+        }
+    }
+    Some(findings)
 }
 
 /// Fill `report` from a file's outcome; `None` when there is nothing to report.
@@ -638,6 +693,7 @@ fn apply_rewrite(report: &mut FileReport, scope: &WriteScope) {
     if let Err(err) = written {
         report.error = Some(FileError::NotWritten(err));
         report.rewrite = None;
+        report.remaining = None;
         not_applied(report);
     }
 }
@@ -702,6 +758,9 @@ fn run_stdin(config: &Config, filename: &Path) -> anyhow::Result<Exit> {
                 if let Some(filled) = report_for(FileReport::new(path, display_path), text, outcome)
                 {
                     report = filled;
+                    if config.mode != Mode::Check {
+                        report.remaining = remaining_after_write(&report, lang, settings);
+                    }
                 }
             }
             Err(reason) => report.error = Some(reason),

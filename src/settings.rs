@@ -42,6 +42,17 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// These settings as they apply to the file at `path`: its relative imports, and the
+    /// closest `tsconfig.json`, are read from there, and its extension says whether it is
+    /// JavaScript. The command line, `--interactive` and the language server all check a
+    /// file with these, so that they agree.
+    pub fn for_file(&self, path: &std::path::Path) -> Settings {
+        Settings {
+            source_path: Some(path.to_path_buf()),
+            ..self.clone()
+        }
+    }
+
     /// Whether `rule` runs under `select` and `ignore`.
     pub fn rule_enabled(&self, rule: &str) -> bool {
         self.rules().enabled(rule)

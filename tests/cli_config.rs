@@ -184,7 +184,9 @@ fn show_config_says_what_applies() {
     assert_eq!(shown["step-id"].as_str(), Some("finalize-and-return"));
     assert_eq!(shown["all-returns"].as_bool(), Some(true), "flags included");
     assert_eq!(shown["exclude"].as_array().map(Vec::len), Some(1));
-    assert!(body.contains("# select: every rule"));
+    assert!(body.contains(
+        "# select: the default rules (opt-in rules, such as the v4 migration, are not selected)"
+    ));
     let out = stdout_of(inngest_fix(root).args(["--show-config", "--no-config"]));
     assert!(out.starts_with("# no configuration file"), "{out}");
 }
@@ -321,8 +323,11 @@ fn interactive_applies_the_accepted_files_only() {
         .output()
         .unwrap();
     let out = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(out.matches("Apply the fixes to").count(), 3, "{out}");
-    assert!(out.contains("[1/3] Apply the fixes to a.ts?"), "{out}");
+    assert_eq!(out.matches("] Apply the ").count(), 3, "{out}");
+    assert!(
+        out.contains("[1/3] Apply the unsafe-trailing-return fix to a.ts?"),
+        "{out}"
+    );
     assert!(out.contains("Please answer y, n, a or q"), "{out}");
     assert!(out.contains("--- a/b.ts\n+++ b/b.ts\n"), "{out}");
     let read = |name: &str| fs::read_to_string(root.join(name)).unwrap();
@@ -366,6 +371,59 @@ export const fn = inngest.createFunction(
 );
 "#;
 
+/// Two fixable returns that call `fmt` from `./util`: fixable only when the file's path
+/// is known (the import is read and runs no step).
+const TWO_FIXES_WITH_IMPORT: &str = r#"import { inngest } from "./client";
+import { fmt } from "./util";
+export const fn = inngest.createFunction(
+  { id: "branches" },
+  { event: "demo/run" },
+  async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    if (a > 0) {
+      return { label: fmt(a) };
+    } else {
+      return { label: fmt(a), id: event.data.id };
+    }
+  },
+);
+"#;
+
+/// `--interactive` checks the file again with only the accepted fix: with the file's
+/// path, as the first check did, so that its relative imports are still read.
+#[test]
+fn interactive_rechecks_a_file_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "src/two.ts", TWO_FIXES_WITH_IMPORT);
+    write(
+        root,
+        "src/util.ts",
+        "export function fmt(n: number): string {\n  return `#${n}`;\n}\n",
+    );
+    let output = inngest_fix(root)
+        .args(["--no-config", "--interactive", "src/two.ts"])
+        .write_stdin("y\nn\n")
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.contains("[2/2] Apply fix 2 of 2"), "{out}");
+    let written = fs::read_to_string(root.join("src/two.ts")).unwrap();
+    assert_eq!(
+        written.matches("finalize-and-return").count(),
+        1,
+        "{written}"
+    );
+    assert!(
+        written.contains("        return { label: fmt(a) };"),
+        "{written}"
+    );
+    assert!(
+        written.contains("      return { label: fmt(a), id: event.data.id };"),
+        "{written}"
+    );
+}
+
 #[test]
 fn interactive_asks_fix_by_fix_and_writes_only_the_accepted_ones() {
     let dir = tempfile::tempdir().unwrap();
@@ -378,11 +436,11 @@ fn interactive_asks_fix_by_fix_and_writes_only_the_accepted_ones() {
         .unwrap();
     let out = String::from_utf8(output.stdout).unwrap();
     assert!(
-        out.contains("[1/2] Apply fix 1 of 2 to two.ts (line 8)?"),
+        out.contains("[1/2] Apply fix 1 of 2 (unsafe-trailing-return) to two.ts (line 8)?"),
         "{out}"
     );
     assert!(
-        out.contains("[2/2] Apply fix 2 of 2 to two.ts (line 10)?"),
+        out.contains("[2/2] Apply fix 2 of 2 (unsafe-trailing-return) to two.ts (line 10)?"),
         "{out}"
     );
     // Each diff shows one fix alone.
@@ -544,7 +602,7 @@ fn interactive_counts_declined_fixes_as_skipped() {
     assert!(!stderr.contains("--all-returns"), "{stderr}");
     assert_eq!(stderr.matches("= help: skipped: ").count(), 2, "{stderr}");
     assert!(
-        stderr.contains("3 findings (1 fixed, 2 skipped), 0 suppressed, no errors."),
+        stderr.contains("1 fixed, 2 remaining (2 skipped), 0 suppressed, no errors."),
         "{stderr}"
     );
     assert_eq!(output.status.code(), Some(1));

@@ -104,7 +104,7 @@ fn json_lines_stream() {
         .collect();
     let (summary, findings) = lines.split_last().unwrap();
     assert_eq!(summary["type"], "summary");
-    assert_eq!(summary["version"], 1);
+    assert_eq!(summary["version"], 2);
     assert_eq!(summary["findings"].as_u64(), Some(findings.len() as u64));
     assert!(findings.iter().all(|f| f["type"] == "finding"));
     // The same findings as the JSON document, in the same order.

@@ -82,7 +82,7 @@ fn output_format_is_format() {
     let by_format = stdout_of(inngest_fix(dir.path()).args(["--check", "--format", "json"]));
     let by_output_format =
         stdout_of(inngest_fix(dir.path()).args(["--check", "--output-format=json"]));
-    assert!(by_format.starts_with("{\n  \"version\": 1,"), "{by_format}");
+    assert!(by_format.starts_with("{\n  \"version\": 2,"), "{by_format}");
     assert_eq!(by_output_format, by_format);
 }
 
@@ -484,4 +484,96 @@ fn text_in_write_mode_says_what_was_fixed() {
         "manual findings remain"
     );
     snapshot("text_examples_shop_write", &without_time(&err));
+    // What --write printed in full is what remains: the next --check finds exactly that,
+    // at the same positions (those of the files as written), and nothing the run did not
+    // mention.
+    let (after, _, code) = run(&root, &["--check", "functions"]);
+    assert_eq!(code, Some(1), "{after}");
+    snapshot("text_examples_shop_check_after_write", &after);
+    let locations = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| {
+                line.starts_with("functions/")
+                    && line.contains(": ")
+                    && !line.contains(" written (")
+            })
+            .map(|line| line.split(' ').take(2).collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    assert_eq!(locations(&err), locations(&after), "{err}\n---\n{after}");
+    assert!(!locations(&after).is_empty());
+    // One line per file says what was written; --show-fixes lists each fix instead.
+    assert!(
+        err.contains("functions/order-placed.ts: 1 fix written (unsafe-trailing-return)\n"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("help: fixed:"),
+        "fixed findings are not printed in full: {err}"
+    );
+}
+
+#[test]
+fn show_fixes_lists_each_fix_written_and_quiet_keeps_only_what_remains() {
+    let dir = demo_dir();
+    let (_, err, code) = run(dir.path(), &["--write", "--show-fixes"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        without_time(&err),
+        "src/fn.ts:7:5: unsafe-trailing-return return after steps reads `a` (a step result) and \
+         `event` (event data) outside any step (fixed: wrapped in a final step)\n\
+         Scanned 1 file (1 with Inngest functions) in TIME: 1 fixed, 0 remaining, 0 suppressed, \
+         no errors.\n"
+    );
+    let dir = demo_dir();
+    let (out, err, code) = run(dir.path(), &["--write", "-q"]);
+    assert_eq!((out.as_str(), err.as_str(), code), ("", "", Some(0)));
+}
+
+// ---------------------------------------------------------------- nothing to check, stdin
+
+#[test]
+fn a_path_with_nothing_to_check_is_said_not_passed_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "notes.md", "# notes\n");
+    let (out, err, code) = run(dir.path(), &["--check", "notes.md"]);
+    assert_eq!((out.as_str(), code), ("", Some(0)));
+    assert_eq!(
+        without_time(&err),
+        "inngest-fix: warning: no TypeScript or JavaScript file to check in notes.md (checked: \
+         .ts .tsx .mts .cts .js .jsx .mjs .cjs, not .d.ts; `-` reads standard input)\n\
+         Scanned 0 files (0 with Inngest functions) in TIME: no findings, 0 suppressed, no \
+         errors.\n"
+    );
+    // A run that checked a file says nothing of the kind, even when it found nothing.
+    write(dir.path(), "a.ts", "export const a = 1;\n");
+    let (_, err, code) = run(dir.path(), &["--check", "a.ts", "notes.md"]);
+    assert_eq!(code, Some(0));
+    assert!(!err.contains("warning"), "{err}");
+}
+
+#[test]
+fn dash_reads_standard_input_as_ruff_and_biome_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = inngest_fix(dir.path())
+        .args(["--check", "-"])
+        .write_stdin(DEMO)
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(
+        out.starts_with("stdin.ts:7:5: unsafe-trailing-return "),
+        "{out}"
+    );
+    // Without --check, the fixed text on stdout, as --stdin-filename does.
+    let output = inngest_fix(dir.path())
+        .args(["-"])
+        .write_stdin(DEMO)
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.contains("const finalReturn = await step.run("), "{out}");
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(err.starts_with("stdin.ts: 1 fix written"), "{err}");
 }

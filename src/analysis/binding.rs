@@ -147,14 +147,28 @@ impl StepBinding {
     /// How the finalize step is called: `step.run`, `ctx.step.run`, or the bare local
     /// name of `run`. `None` when `run` is not reachable (`{ step: { sleep } }`).
     pub fn run_callee(&self) -> Option<String> {
-        self.names.iter().find_map(callee_of)
+        self.by_preference().find_map(callee_of)
+    }
+
+    /// The names in the order a callee is taken from: the step object as the file
+    /// names it (`step` of `const { step } = ctx` writes `step.run`, not `ctx.step.run`),
+    /// then a bare `run`, then the context.
+    fn by_preference(&self) -> impl Iterator<Item = &StepName> {
+        let rank = |name: &StepName| match &name.holds {
+            Holds::Object => 0,
+            Holds::Tool(_) => 1,
+            Holds::Context => 2,
+        };
+        let mut names: Vec<&StepName> = self.names.iter().collect();
+        names.sort_by_key(|name| rank(name));
+        names.into_iter()
     }
 
     /// The callee of the finalize step for a return at `at`: the first name that is in
     /// scope there and means the handler's binding (not a local of the same name
     /// declared between it and the return, and initialised before it).
     pub fn run_callee_at(&self, at: Node, handler: Node, source: &str) -> Option<String> {
-        self.names.iter().find_map(|n| {
+        self.by_preference().find_map(|n| {
             let callee = callee_of(n)?;
             let scope = super::scope::resolve(at, handler, &n.name, source).map(|s| s.id());
             let initialised = n.declared_at <= at.start_byte();

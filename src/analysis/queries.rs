@@ -47,7 +47,8 @@ impl Queries {
         static TSX: OnceLock<Queries> = OnceLock::new();
         match lang {
             Lang::TypeScript => TS.get_or_init(|| Queries::compile(Lang::TypeScript)),
-            Lang::Tsx => TSX.get_or_init(|| Queries::compile(Lang::Tsx)),
+            // No rule queries a `package.json`: the TSX queries, should one ask.
+            Lang::Tsx | Lang::Json => TSX.get_or_init(|| Queries::compile(Lang::Tsx)),
         }
     }
 
@@ -60,6 +61,7 @@ impl Queries {
         let once = match lang {
             Lang::TypeScript => &TS,
             Lang::Tsx => &TSX,
+            Lang::Json => return,
         };
         once.call_once(|| {
             let _ = std::thread::Builder::new()

@@ -21,7 +21,9 @@ use std::fmt::Write as _;
 
 use super::frame::{Lines, Span};
 use super::style;
+use super::FixFlags;
 use crate::diagnostic::{Finding, Status};
+use crate::fix::Applicability;
 use crate::report::Mode;
 
 /// Help and docs lines are wrapped at this many characters.
@@ -60,7 +62,11 @@ pub fn render(
         });
         let spans: Vec<Span> = std::iter::once(primary).chain(related).collect();
         let frame = lines.render(&spans, color);
-        width = frame.find('|').unwrap_or(2).saturating_sub(1);
+        // The gutter's width as the terminal shows it: colour escapes take no column.
+        width = without_escapes(frame.lines().next().unwrap_or(""))
+            .find('|')
+            .unwrap_or(2)
+            .saturating_sub(1);
         out.push_str(&frame);
     }
     let pad = " ".repeat(width);
@@ -88,12 +94,22 @@ pub fn render(
 }
 
 /// What fixes a finding, or why nothing does automatically, from what became of it.
-pub fn help(finding: &Finding, mode: Mode) -> Option<String> {
+pub fn help(finding: &Finding, mode: Mode, flags: FixFlags) -> Option<String> {
     let (title, done) = fix_title(finding.rule);
     Some(match &finding.status {
         Status::Fixed => match mode {
             Mode::Write | Mode::Interactive => format!("fixed: {done}"),
-            Mode::DryRun | Mode::Check => format!("`--write` {title}"),
+            // A fix that applies only because of a flag of this command line: `--write`
+            // needs that flag too.
+            Mode::DryRun | Mode::Check => match finding.applicability() {
+                Some(Applicability::NeedsReview) if flags.unsafe_fixes => {
+                    format!("needs review: `--write --unsafe-fixes` {title}")
+                }
+                Some(Applicability::NonTrailing) if flags.all_returns => {
+                    format!("`--write --all-returns` {title}")
+                }
+                _ => format!("`--write` {title}"),
+            },
         },
         Status::WaitsForAllReturns => match finding.status_note() {
             Some(note) => note.to_string(),
@@ -110,6 +126,11 @@ pub fn help(finding: &Finding, mode: Mode) -> Option<String> {
         Status::NotApplied => "not fixed: see the error reported for this file".to_string(),
         Status::NoFix | Status::Suppressed => return None,
     })
+}
+
+/// What a rule's fix did, in a few words (`--show-fixes`).
+pub fn fix_done(rule: &str) -> &'static str {
+    fix_title(rule).1
 }
 
 /// What a rule's fix does, in a few words after "`--write`", and once done, after
@@ -132,6 +153,24 @@ fn fix_title(rule: &str) -> (&'static str, &'static str) {
 
 /// `text` in lines of at most `width` characters, broken at spaces (a longer word
 /// stays whole).
+/// `text` without its ANSI colour escapes (`\x1b[…m`).
+fn without_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -151,6 +190,41 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_takes_no_column() {
+        assert_eq!(without_escapes("\x1b[1;34m12 |\x1b[0m x"), "12 | x");
+        let finding = crate::printer::text::tests::finding(2, true, None);
+        let lines = Lines::new("a\nbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\nc\n");
+        let plain = render("a.ts", Some(&lines), &finding, Some("help text"), false);
+        let coloured = render("a.ts", Some(&lines), &finding, Some("help text"), true);
+        // The same lines, once the escapes are gone: `= help:` lines up with the gutter.
+        assert_eq!(without_escapes(&coloured), plain);
+        assert!(plain.contains("\n  = help: help text\n"), "{plain}");
+    }
+
+    #[test]
+    fn help_names_the_flag_a_fix_needs_with_write() {
+        let mut finding = crate::printer::text::tests::finding(2, true, None);
+        finding.fix = Some(crate::fix::Fix {
+            edits: Vec::new(),
+            applicability: Applicability::NeedsReview,
+            waiting_note: None,
+        });
+        let flags = FixFlags {
+            unsafe_fixes: true,
+            all_returns: false,
+        };
+        assert_eq!(
+            help(&finding, Mode::Check, flags).as_deref(),
+            Some("needs review: `--write --unsafe-fixes` wraps it in a final step")
+        );
+        // Given by a configuration file instead, plain --write applies it.
+        assert_eq!(
+            help(&finding, Mode::Check, FixFlags::default()).as_deref(),
+            Some("`--write` wraps it in a final step")
+        );
+    }
 
     #[test]
     fn wrapping_breaks_at_spaces() {

@@ -35,7 +35,7 @@ impl<O: Write, E: Write> GithubPrinter<O, E> {
 
 impl<O: Write, E: Write> Printer for GithubPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
-        for finding in report.findings.iter().filter(|f| !f.suppressed()) {
+        for finding in report.shown().0.iter().filter(|f| !f.suppressed()) {
             writeln!(
                 self.out,
                 "{}",

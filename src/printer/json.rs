@@ -1,7 +1,10 @@
-//! The JSON format: one document on stdout, exactly SPEC 5's shape:
-//! `{"version":1,"findings":[{"path","line","column","end_line","end_column","rule",
-//! "message","function_id","fixable","fixed","reason"}],"summary":{"files_scanned",
-//! "files_matched","findings","fixed","manual","suppressed","errors"}}`.
+//! The JSON format: one document on stdout:
+//! `{"version":2,"findings":[{"path","line","column","end_line","end_column","rule",
+//! "message","function_id","fixable","fixed","would_fix","reason"}],"summary":{"files_scanned",
+//! "files_matched","findings","fixed","would_fix","manual","suppressed","errors"}}`.
+//! `fixed`: this run wrote the fix (`--write`); `would_fix`: `--write` with the same flags
+//! would (`--check`, `--dry-run`). After `--write`, the fixes written come first (positions
+//! in the file as read), then what remains (positions in the file as written).
 //!
 //! Suppressed findings are left out of `findings` and counted in `summary.suppressed`.
 //! File errors are not part of the document: they are lines on stderr, counted in
@@ -13,10 +16,10 @@ use serde::Serialize;
 
 use super::{write_file_error, write_summary, PrintOptions, Printer};
 use crate::diagnostic::Finding;
-use crate::report::{FileReport, Summary};
+use crate::report::{FileReport, Mode, Summary};
 
 /// The version of the document's shape; bumped when a field changes meaning or goes away.
-pub const JSON_VERSION: u32 = 1;
+pub const JSON_VERSION: u32 = 2;
 
 /// Collects findings and prints the document at the end.
 pub struct JsonPrinter<O: Write, E: Write> {
@@ -46,6 +49,7 @@ pub(super) struct JsonFinding {
     function_id: Option<String>,
     fixable: bool,
     fixed: bool,
+    would_fix: bool,
     reason: Option<String>,
     /// Other places of the finding; left out when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -69,6 +73,7 @@ pub(super) struct JsonSummary {
     files_matched: usize,
     findings: usize,
     fixed: usize,
+    would_fix: usize,
     manual: usize,
     suppressed: usize,
     errors: usize,
@@ -76,7 +81,8 @@ pub(super) struct JsonSummary {
 
 impl JsonFinding {
     /// `finding` of the file `report`.
-    pub(super) fn new(report: &FileReport, finding: &Finding) -> Self {
+    pub(super) fn new(report: &FileReport, finding: &Finding, mode: Mode) -> Self {
+        let written = matches!(mode, Mode::Write | Mode::Interactive);
         JsonFinding {
             path: report.display_path.clone(),
             line: finding.range.line,
@@ -87,7 +93,8 @@ impl JsonFinding {
             message: finding.message.clone(),
             function_id: finding.function_id.clone(),
             fixable: finding.fixable(),
-            fixed: finding.fixed(),
+            fixed: written && finding.fixed(),
+            would_fix: !written && finding.fixed(),
             reason: finding.reason().map(str::to_string),
             related: finding
                 .related
@@ -104,13 +111,16 @@ impl JsonFinding {
     }
 }
 
-impl From<&Summary> for JsonSummary {
-    fn from(summary: &Summary) -> Self {
+impl JsonSummary {
+    /// The counts of a run in `mode`.
+    pub(super) fn new(summary: &Summary, mode: Mode) -> Self {
+        let written = matches!(mode, Mode::Write | Mode::Interactive);
         JsonSummary {
             files_scanned: summary.files_scanned,
             files_matched: summary.files_matched,
             findings: summary.findings,
-            fixed: summary.fixed,
+            fixed: if written { summary.fixed } else { 0 },
+            would_fix: if written { 0 } else { summary.fixed },
             manual: summary.manual,
             suppressed: summary.suppressed,
             errors: summary.errors,
@@ -137,8 +147,10 @@ impl<O: Write, E: Write> JsonPrinter<O, E> {
 
 impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
-        for finding in report.findings.iter().filter(|f| !f.suppressed()) {
-            self.findings.push(JsonFinding::new(report, finding));
+        let mode = self.options.mode;
+        let findings = report.written_fixes().chain(report.shown().0);
+        for finding in findings.filter(|f| !f.suppressed()) {
+            self.findings.push(JsonFinding::new(report, finding, mode));
         }
         write_file_error(&mut self.err, report, self.options.color_err)
     }
@@ -147,7 +159,7 @@ impl<O: Write, E: Write> Printer for JsonPrinter<O, E> {
         let document = Document {
             version: JSON_VERSION,
             findings: &self.findings,
-            summary: JsonSummary::from(summary),
+            summary: JsonSummary::new(summary, self.options.mode),
         };
         serde_json::to_writer_pretty(&mut self.out, &document)?;
         writeln!(self.out)?;
@@ -173,6 +185,7 @@ mod tests {
             color_err: false,
             quiet: false,
             statistics: false,
+            show_fixes: false,
             flags: FixFlags::default(),
         };
         let mut printer = JsonPrinter::new(options, Vec::new(), Vec::new());
@@ -224,17 +237,18 @@ mod tests {
         assert_eq!(
             value,
             serde_json::json!({
-                "version": 1,
+                "version": 2,
                 "findings": [
+                    // --dry-run writes nothing: the fix would be written, it is not `fixed`.
                     {"path": "a.ts", "line": 7, "column": 5, "end_line": 7, "end_column": 35,
                      "rule": "unsafe-trailing-return", "message": "m", "function_id": "demo",
-                     "fixable": true, "fixed": true, "reason": null},
+                     "fixable": true, "fixed": false, "would_fix": true, "reason": null},
                     {"path": "a.ts", "line": 7, "column": 5, "end_line": 7, "end_column": 35,
                      "rule": "unsafe-trailing-return", "message": "m", "function_id": null,
-                     "fixable": false, "fixed": false, "reason": "r"},
+                     "fixable": false, "fixed": false, "would_fix": false, "reason": "r"},
                 ],
-                "summary": {"files_scanned": 3, "files_matched": 1, "findings": 2, "fixed": 1,
-                            "manual": 1, "suppressed": 1, "errors": 1},
+                "summary": {"files_scanned": 3, "files_matched": 1, "findings": 2, "fixed": 0,
+                            "would_fix": 1, "manual": 1, "suppressed": 1, "errors": 1},
             })
         );
         let err = String::from_utf8(err).unwrap();

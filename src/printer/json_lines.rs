@@ -6,7 +6,7 @@
 //! A finding line has the fields of a finding of the JSON document (`path`, `line`,
 //! `column`, `end_line`, `end_column`, `rule`, `message`, `function_id`, `fixable`,
 //! `fixed`, `reason`) and `"type":"finding"`; the last line is
-//! `{"type":"summary","version":1,…the summary's counts}`. A consumer reads it line by
+//! `{"type":"summary","version":2,…the summary's counts}`. A consumer reads it line by
 //! line without holding a whole document, and tells a complete stream by its summary line. Error lines
 //! and the human summary go to stderr, as for `json`.
 
@@ -54,11 +54,12 @@ impl<O: Write, E: Write> JsonLinesPrinter<O, E> {
 
 impl<O: Write, E: Write> Printer for JsonLinesPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
-        for finding in report.findings.iter().filter(|f| !f.suppressed()) {
+        let findings = report.written_fixes().chain(report.shown().0);
+        for finding in findings.filter(|f| !f.suppressed()) {
             self.line(&Line {
                 kind: "finding",
                 version: None,
-                body: JsonFinding::new(report, finding),
+                body: JsonFinding::new(report, finding, self.options.mode),
             })?;
         }
         // Streamed: a consumer sees each file's findings as soon as they are printed.
@@ -70,7 +71,7 @@ impl<O: Write, E: Write> Printer for JsonLinesPrinter<O, E> {
         self.line(&Line {
             kind: "summary",
             version: Some(JSON_VERSION),
-            body: JsonSummary::from(summary),
+            body: JsonSummary::new(summary, self.options.mode),
         })?;
         self.out.flush()?;
         write_summary(&mut self.err, summary, &self.options)?;

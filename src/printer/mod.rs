@@ -16,6 +16,7 @@ pub mod frame;
 pub mod github;
 pub mod json;
 pub mod json_lines;
+pub mod plan;
 pub mod progress;
 pub mod sarif;
 pub mod statistics;
@@ -33,7 +34,7 @@ pub enum Format {
     Text,
     /// One `path:line:col: rule message (state)` line per finding; the diff in `--dry-run`.
     Concise,
-    /// One JSON document on stdout (`{"version":1,"findings":[…],"summary":{…}}`).
+    /// One JSON document on stdout (`{"version":2,"findings":[…],"summary":{…}}`).
     Json,
     /// One JSON object per finding, one per line, then a summary object.
     JsonLines,
@@ -82,6 +83,8 @@ pub struct PrintOptions {
     pub quiet: bool,
     /// `--statistics`: counts per rule instead of findings.
     pub statistics: bool,
+    /// `--show-fixes`: after `--write`, list each fix written instead of one line per file.
+    pub show_fixes: bool,
     /// The flags given on the command line that let more fixes apply: the summary of
     /// `--check` and `--dry-run` names them where plain `--write` would not apply a fix.
     pub flags: FixFlags,
@@ -101,6 +104,11 @@ pub struct FixFlags {
 pub trait Printer {
     /// One file's findings, fix and error.
     fn file(&mut self, report: &FileReport) -> io::Result<()>;
+    /// After the last file, before the summary: the v4 migration plan, in the formats
+    /// meant for people ([`plan`]).
+    fn plan(&mut self, _reports: &[FileReport]) -> io::Result<()> {
+        Ok(())
+    }
     /// After the last file: anything held back, then the summary line on stderr.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
@@ -137,6 +145,12 @@ pub fn write_error_line(
     writeln!(err, "inngest-fix: {label}: {path}: {reason}")
 }
 
+/// A warning line: `inngest-fix: warning: message`.
+pub fn write_warning_line(err: &mut dyn Write, message: &str, color: bool) -> io::Result<()> {
+    let label = style::paint("warning", style::YELLOW, color);
+    writeln!(err, "inngest-fix: {label}: {message}")
+}
+
 /// The error line of a file that could not be checked or written, when it has one.
 pub fn write_file_error(err: &mut dyn Write, report: &FileReport, color: bool) -> io::Result<()> {
     match &report.error {
@@ -167,8 +181,22 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         number(summary.files_matched),
         elapsed(summary.elapsed),
     );
+    let written = matches!(options.mode, Mode::Write | Mode::Interactive) && summary.fixed > 0;
     if summary.findings == 0 {
         line.push_str("no findings");
+    } else if written {
+        // After `--write`: what was written, then what the files as written still have.
+        let remaining = summary.findings.saturating_sub(summary.fixed);
+        line.push_str(&style::paint(
+            &format!("{} fixed", number(summary.fixed)),
+            style::BOLD,
+            color,
+        ));
+        line.push_str(&format!(", {} remaining", number(remaining)));
+        let parts = remaining_parts(summary);
+        if !parts.is_empty() {
+            line.push_str(&format!(" ({})", parts.join(", ")));
+        }
     } else {
         line.push_str(&style::paint(
             &plural(summary.findings, "finding", "findings"),
@@ -177,40 +205,9 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         ));
         let mut parts = Vec::new();
         if summary.fixed > 0 {
-            match options.mode {
-                Mode::Write | Mode::Interactive => {
-                    parts.push(format!("{} fixed", number(summary.fixed)));
-                }
-                Mode::DryRun | Mode::Check => parts.extend(fixable_parts(summary, options.flags)),
-            }
+            parts.extend(fixable_parts(summary, options.flags));
         }
-        if summary.manual > 0 {
-            parts.push(format!("{} for manual review", number(summary.manual)));
-        }
-        if summary.waiting_all_returns > 0 {
-            parts.push(format!(
-                "{} fixable with --all-returns",
-                number(summary.waiting_all_returns)
-            ));
-        }
-        if summary.waiting_unsafe > 0 {
-            parts.push(format!(
-                "{} fixable with --unsafe-fixes",
-                number(summary.waiting_unsafe)
-            ));
-        }
-        if summary.deferred > 0 {
-            parts.push(format!(
-                "{} fixable by running again",
-                number(summary.deferred)
-            ));
-        }
-        if summary.declined > 0 {
-            parts.push(format!("{} skipped", number(summary.declined)));
-        }
-        if summary.not_applied > 0 {
-            parts.push(format!("{} not fixed", number(summary.not_applied)));
-        }
+        parts.extend(remaining_parts(summary));
         if !parts.is_empty() {
             line.push_str(&format!(" ({})", parts.join(", ")));
         }
@@ -224,6 +221,39 @@ pub fn summary_line(summary: &Summary, options: &PrintOptions) -> String {
         line.push('.');
     }
     line
+}
+
+/// What became of the findings that no fix of this run removed.
+fn remaining_parts(summary: &Summary) -> Vec<String> {
+    let mut parts = Vec::new();
+    if summary.manual > 0 {
+        parts.push(format!("{} for manual review", number(summary.manual)));
+    }
+    if summary.waiting_all_returns > 0 {
+        parts.push(format!(
+            "{} fixable with --all-returns",
+            number(summary.waiting_all_returns)
+        ));
+    }
+    if summary.waiting_unsafe > 0 {
+        parts.push(format!(
+            "{} fixable with --unsafe-fixes",
+            number(summary.waiting_unsafe)
+        ));
+    }
+    if summary.deferred > 0 {
+        parts.push(format!(
+            "{} fixable by running again",
+            number(summary.deferred)
+        ));
+    }
+    if summary.declined > 0 {
+        parts.push(format!("{} skipped", number(summary.declined)));
+    }
+    if summary.not_applied > 0 {
+        parts.push(format!("{} not fixed", number(summary.not_applied)));
+    }
+    parts
 }
 
 /// "N fixable with --write", and, for fixes that plain `--write` applies only because
@@ -320,6 +350,7 @@ mod tests {
             color_err: false,
             quiet: false,
             statistics: false,
+            show_fixes: false,
             flags: FixFlags::default(),
         }
     }
@@ -340,8 +371,8 @@ mod tests {
         };
         assert_eq!(
             summary_line(&summary, &options(Mode::Write)),
-            "Scanned 12 files (3 with Inngest functions) in 41ms: 4 findings (2 fixed, \
-             1 for manual review, 1 fixable with --all-returns), 1 suppressed, no errors."
+            "Scanned 12 files (3 with Inngest functions) in 41ms: 2 fixed, 2 remaining \
+             (1 for manual review, 1 fixable with --all-returns), 1 suppressed, no errors."
         );
         assert!(summary_line(&summary, &options(Mode::DryRun)).contains("2 fixable with --write"));
     }

@@ -59,7 +59,12 @@ impl<O: Write, E: Write> SarifPrinter<O, E> {
 impl<O: Write, E: Write> Printer for SarifPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
         let uri = uri(&report.display_path);
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| !f.suppressed()).collect();
+        let findings: Vec<&Finding> = report
+            .shown()
+            .0
+            .iter()
+            .filter(|f| !f.suppressed())
+            .collect();
         for finding in findings {
             let fixes = match (&report.rewrite, self.options.mode) {
                 (Some(rewrite), Mode::DryRun | Mode::Check) if finding.fixed() => {

@@ -153,7 +153,11 @@ impl<O: Write, E: Write> StatisticsPrinter<O, E> {
 
 impl<O: Write, E: Write> Printer for StatisticsPrinter<O, E> {
     fn file(&mut self, report: &FileReport) -> io::Result<()> {
-        for finding in report.findings.iter().filter(|f| !f.suppressed()) {
+        for finding in report
+            .written_fixes()
+            .chain(report.shown().0)
+            .filter(|f| !f.suppressed())
+        {
             let outcome = outcome(finding);
             *self
                 .counts

@@ -66,10 +66,12 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
                 (&mut self.err, self.options.color_err)
             }
         };
+        write_fixes_written(diagnostics, report, &self.options, color)?;
+        let (shown, source) = report.shown();
         if self.frames {
-            let lines = report.source.as_deref().map(Lines::new);
-            for finding in report.findings.iter().filter(|f| !f.suppressed()) {
-                let help = annotated::help(finding, self.options.mode);
+            let lines = source.map(Lines::new);
+            for finding in shown.iter().filter(|f| !f.suppressed()) {
+                let help = annotated::help(finding, self.options.mode, self.options.flags);
                 let block = annotated::render(
                     &report.display_path,
                     lines.as_ref(),
@@ -80,15 +82,22 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
                 diagnostics.write_all(block.as_bytes())?;
             }
         }
-        for finding in report
-            .findings
-            .iter()
-            .filter(|f| !f.suppressed() && !self.frames)
-        {
+        for finding in shown.iter().filter(|f| !f.suppressed() && !self.frames) {
             let line = diagnostic_line(&report.display_path, finding, &self.options, color);
             writeln!(diagnostics, "{line}")?;
         }
         write_file_error(&mut self.err, report, self.options.color_err)
+    }
+
+    fn plan(&mut self, reports: &[FileReport]) -> io::Result<()> {
+        if self.options.quiet {
+            return Ok(());
+        }
+        let stream: &mut dyn Write = match self.options.mode {
+            Mode::Check => &mut self.out,
+            Mode::DryRun | Mode::Write | Mode::Interactive => &mut self.err,
+        };
+        super::plan::write_plan(stream, reports, self.options.mode)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
@@ -96,6 +105,61 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
         write_summary(&mut self.err, summary, &self.options)?;
         self.err.flush()
     }
+}
+
+/// After `--write`, what was written to the file: one line naming the rules and how many
+/// fixes of each (`src/a.ts: 3 fixes written (unsafe-trailing-return ×2, unawaited-send)`),
+/// or, with `--show-fixes`, one line per fix at its position in the text as read. Under
+/// `-q` only `--show-fixes` prints.
+fn write_fixes_written(
+    out: &mut dyn Write,
+    report: &FileReport,
+    options: &PrintOptions,
+    color: bool,
+) -> io::Result<()> {
+    let written: Vec<&Finding> = report.written_fixes().collect();
+    if written.is_empty() {
+        return Ok(());
+    }
+    if options.show_fixes {
+        for finding in written {
+            let state = format!("fixed: {}", annotated::fix_done(finding.rule));
+            let line = line_with_state(
+                &report.display_path,
+                finding,
+                Some((state, style::GREEN)),
+                color,
+            );
+            writeln!(out, "{line}")?;
+        }
+        return Ok(());
+    }
+    if options.quiet {
+        return Ok(());
+    }
+    let mut rules: Vec<(&str, usize)> = Vec::new();
+    for finding in &written {
+        match rules.iter_mut().find(|(rule, _)| *rule == finding.rule) {
+            Some((_, count)) => *count += 1,
+            None => rules.push((finding.rule, 1)),
+        }
+    }
+    let rules: Vec<String> = rules
+        .into_iter()
+        .map(|(rule, count)| match count {
+            1 => rule.to_string(),
+            count => format!("{rule} \u{d7}{count}"),
+        })
+        .collect();
+    let count = written.len();
+    writeln!(
+        out,
+        "{} {} {} written ({})",
+        style::paint(&format!("{}:", report.display_path), style::BOLD, color),
+        super::number(count),
+        if count == 1 { "fix" } else { "fixes" },
+        rules.join(", ")
+    )
 }
 
 /// `path:line:col: rule message (state)`, where the state says what became of it:
@@ -154,7 +218,7 @@ fn finding_state(finding: &Finding, options: &PrintOptions) -> Option<(String, &
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::diagnostic::SourceRange;
     use crate::printer::FixFlags;
@@ -202,6 +266,7 @@ mod tests {
                 fixed: "a\nB\n".to_string(),
             }),
             error: None,
+            remaining: None,
         }
     }
 
@@ -212,6 +277,7 @@ mod tests {
             color_err: false,
             quiet: false,
             statistics: false,
+            show_fixes: false,
             flags: FixFlags::default(),
         };
         let mut printer = TextPrinter::new(options, Vec::new(), Vec::new());
@@ -286,6 +352,7 @@ mod tests {
             color_err: false,
             quiet: false,
             statistics: false,
+            show_fixes: false,
             flags: FixFlags::default(),
         };
         let line = diagnostic_line("a.ts", &finding(3, false, None), &options, false);
@@ -300,6 +367,7 @@ mod tests {
             color_err: false,
             quiet: false,
             statistics: false,
+            show_fixes: false,
             flags: FixFlags::default(),
         };
         let mut waiting = finding(3, false, None);

@@ -80,6 +80,13 @@ pub fn check_tree<'t>(
     lang: Lang,
     options: &RuleOptions,
 ) -> Checked {
+    if lang == Lang::Json {
+        // A `package.json`: only the dependency rule of the v4 migration reads it.
+        return Checked {
+            has_inngest_functions: false,
+            diagnostics: migration::check_manifest(tree, source, options.rules),
+        };
+    }
     // The rules walk the tree many times: serve the walks from a table of its nodes.
     crate::analysis::syntax::with_table(tree, || check_installed(tree, source, lang, options))
 }
@@ -169,6 +176,7 @@ fn check_installed<'t>(
         source,
         lang,
         options.rules,
+        options.source_path,
         &mut diagnostics,
     );
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));

@@ -49,21 +49,20 @@ pub enum Analysis {
     },
 }
 
-/// The settings that apply to `document`: its configuration file's, or the defaults
-/// for an unsaved buffer (then the configuration of `root`, the workspace, applies).
+/// The settings that apply to `document`, exactly as the command line checks its file:
+/// its closest configuration's, for its path ([`Settings::for_file`]: relative imports,
+/// the closest `tsconfig.json`, JavaScript or not). An unsaved buffer is checked as a
+/// file of its language in `root`, the workspace ([`Document::checked_as`]).
 pub fn settings_for(document: &Document, root: &Path) -> Result<Option<Settings>, String> {
     let resolver = Resolver::new(Overrides::default(), root.to_path_buf());
-    let path = document
-        .path
-        .clone()
-        .unwrap_or_else(|| root.join("untitled.ts"));
+    let path = document.checked_as(root);
     let resolved = resolver
         .for_path(&path, false)
         .map_err(|err| err.to_string())?;
     if document.path.is_some() && resolved.excludes(&path) {
         return Ok(None);
     }
-    Ok(Some(resolved.settings.clone()))
+    Ok(Some(resolved.settings.for_file(&path)))
 }
 
 /// Analyse `document`'s text. With `build_fixes`, also build and verify the fixed text

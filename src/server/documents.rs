@@ -7,7 +7,7 @@
 //! ([`super::diagnose`]).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use lsp_types::Url;
@@ -31,6 +31,9 @@ pub struct Document {
     /// The file on disk it belongs to (for its configuration); `None` for an unsaved
     /// buffer.
     pub path: Option<PathBuf>,
+    /// The name an unsaved buffer is checked under, from its language id
+    /// (`untitled.js` for `javascript`); `None` for a file.
+    pub untitled_name: Option<&'static str>,
     /// When it is due for analysis; `None` when its diagnostics are current.
     pub due: Option<Instant>,
 }
@@ -40,25 +43,45 @@ impl Document {
     /// when its name does not say (an untitled buffer).
     pub fn new(uri: &Url, text: String, version: i32, language_id: &str) -> Self {
         let path = uri.to_file_path().ok().filter(|_| uri.scheme() == "file");
-        let lang = match &path {
-            Some(path) => Lang::from_path(path),
-            None => lang_of_language_id(language_id),
+        let untitled_name = match &path {
+            Some(_) => None,
+            None => untitled_name(language_id),
+        };
+        let lang = match (&path, untitled_name) {
+            (Some(path), _) => Lang::from_path(path),
+            (None, Some(name)) => Lang::from_path(Path::new(name)),
+            (None, None) => None,
         };
         Document {
             text,
             version,
             lang,
             path,
+            untitled_name,
             due: Some(Instant::now()),
+        }
+    }
+
+    /// The file the document is checked as: its own, or for an unsaved buffer a file of
+    /// its language in the workspace `root` (as `--stdin-filename untitled.js` run in
+    /// `root` checks it: the workspace's configuration applies and relative imports are
+    /// read from `root`).
+    pub fn checked_as(&self, root: &Path) -> PathBuf {
+        match &self.path {
+            Some(path) => path.clone(),
+            None => root.join(self.untitled_name.unwrap_or("untitled.ts")),
         }
     }
 }
 
-/// The grammar for an editor's language id, as `.ts` and `.js` files are parsed.
-fn lang_of_language_id(language_id: &str) -> Option<Lang> {
+/// The name an unsaved buffer of an editor's language id is checked under: its
+/// extension gives the grammar and whether the text is JavaScript.
+fn untitled_name(language_id: &str) -> Option<&'static str> {
     match language_id {
-        "typescript" => Some(Lang::TypeScript),
-        "typescriptreact" | "javascript" | "javascriptreact" => Some(Lang::Tsx),
+        "typescript" => Some("untitled.ts"),
+        "typescriptreact" => Some("untitled.tsx"),
+        "javascript" => Some("untitled.js"),
+        "javascriptreact" => Some("untitled.jsx"),
         _ => None,
     }
 }
@@ -154,5 +177,11 @@ mod tests {
         let document = Document::new(&untitled, String::new(), 1, "javascript");
         assert_eq!(document.lang, Some(Lang::Tsx));
         assert_eq!(document.path, None);
+        let root = Path::new("/project");
+        assert_eq!(document.checked_as(root), root.join("untitled.js"));
+        assert_eq!(
+            Document::new(&ts, String::new(), 1, "x").checked_as(root),
+            root.join("a.ts")
+        );
     }
 }

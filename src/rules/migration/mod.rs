@@ -8,10 +8,15 @@
 //! helpers they share (object properties, imports from `inngest`). Each rule keeps its
 //! rewrite in a pure function from syntax nodes to [`crate::fix::Edit`]s.
 
+pub mod packages;
 pub mod v4_create_function;
+pub mod v4_dependencies;
 pub mod v4_event_schemas;
 pub mod v4_middleware;
+pub mod v4_middleware_package;
+pub mod v4_non_npm_sdk;
 pub mod v4_promise_race;
+pub mod v4_removed_import;
 pub mod v4_serve_options;
 pub mod v4_serve_origin;
 pub mod v4_serve_streaming;
@@ -19,6 +24,8 @@ pub mod v4_step_invoke_string;
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
+use std::path::Path;
+
 use tree_sitter::{Node, Tree};
 
 use super::{Diagnostic, Remedy};
@@ -41,14 +48,28 @@ pub const RULES: &[&str] = &[
     v4_event_schemas::NAME,
     v4_middleware::NAME,
     v4_promise_race::NAME,
+    v4_middleware_package::NAME,
+    v4_removed_import::NAME,
+    v4_non_npm_sdk::NAME,
+    v4_dependencies::NAME,
 ];
+
+/// Run the migration rules that read a `package.json` (only `v4-dependencies`).
+pub fn check_manifest(tree: &Tree, source: &str, rules: RuleSet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if rules.enabled(v4_dependencies::NAME) {
+        v4_dependencies::check(tree, source, &mut out);
+    }
+    out
+}
 
 /// Whether a file that does not mention `createFunction` must still be parsed: some
 /// migration rules look at `serve(…)`, clients and event schemas, which live in other
 /// files. Those files mention `inngest` (the import).
 pub fn wants_file(rules: RuleSet, bytes: &[u8]) -> bool {
-    RULES[1..].iter().any(|rule| rules.enabled(rule))
-        && memchr::memmem::find(bytes, b"inngest").is_some()
+    (RULES[1..].iter().any(|rule| rules.enabled(rule))
+        && memchr::memmem::find(bytes, b"inngest").is_some())
+        || (rules.enabled(v4_removed_import::NAME) && v4_removed_import::wants_file(bytes))
 }
 
 /// Run the enabled migration rules over one file.
@@ -58,6 +79,7 @@ pub fn check(
     source: &str,
     lang: Lang,
     rules: RuleSet,
+    source_path: Option<&Path>,
     out: &mut Vec<Diagnostic>,
 ) {
     if !RULES.iter().any(|rule| rules.enabled(rule)) {
@@ -65,6 +87,15 @@ pub fn check(
     }
     let imports = InngestImports::of(tree, source);
     let enabled = |rule: &str| rules.enabled(rule);
+    // A file whose `inngest` is a 3.x from a URL or an import map is not reached by the
+    // bump of the npm package: the v4 rewrites would break it, so it is only reported.
+    let sdks = v4_non_npm_sdk::pinned_v3_imports(tree, source, source_path);
+    if !sdks.is_empty() {
+        if enabled(v4_non_npm_sdk::NAME) {
+            v4_non_npm_sdk::check(&sdks, source, out);
+        }
+        return;
+    }
     if enabled(v4_create_function::NAME) {
         v4_create_function::check(functions, tree, source, &imports, out);
     }
@@ -89,6 +120,12 @@ pub fn check(
     }
     if enabled(v4_promise_race::NAME) {
         v4_promise_race::check(functions, tree, source, out);
+    }
+    if enabled(v4_middleware_package::NAME) {
+        v4_middleware_package::check(tree, source, source_path, out);
+    }
+    if enabled(v4_removed_import::NAME) {
+        v4_removed_import::check(tree, source, out);
     }
 }
 
@@ -145,6 +182,50 @@ impl InngestImports {
             .filter(move |(_, name)| name == imported)
             .map(|(local, _)| local.as_str())
     }
+}
+
+/// One `import … from "module"` or `export … from "module"` of a file.
+pub struct ModuleImport<'t> {
+    /// The statement.
+    pub statement: Node<'t>,
+    /// The module's string literal, quotes included.
+    pub source: Node<'t>,
+    /// The module specifier, without quotes.
+    pub module: String,
+}
+
+/// Every top-level import and re-export of a file that names a module.
+pub fn module_imports<'t>(tree: &'t Tree, source: &str) -> Vec<ModuleImport<'t>> {
+    code_children(tree.root_node())
+        .filter(|s| matches!(s.kind_name(), "import_statement" | "export_statement"))
+        .filter_map(|statement| {
+            let literal = statement.field("source")?;
+            let module = crate::analysis::functions::string_literal(literal, source)?;
+            Some(ModuleImport {
+                statement,
+                source: literal,
+                module,
+            })
+        })
+        .collect()
+}
+
+/// The `import_specifier`s (and `export_specifier`s) of an import statement, with the
+/// name each imports.
+pub fn specifiers<'t>(statement: Node<'t>, source: &str) -> Vec<(Node<'t>, String)> {
+    let mut found = Vec::new();
+    let mut stack = vec![statement];
+    while let Some(node) = stack.pop() {
+        if matches!(node.kind_name(), "import_specifier" | "export_specifier") {
+            if let Some(name) = node.field("name") {
+                found.push((node, text(name, source).to_string()));
+            }
+        } else {
+            stack.extend(code_children(node));
+        }
+    }
+    found.sort_by_key(|(node, _)| node.start_byte());
+    found
 }
 
 /// `"inngest"`, `'inngest/next'`… with its quotes.

@@ -22,7 +22,9 @@
 //! where the platform cannot". `"allow"` → `true` needs review (applied only with
 //! `--unsafe-fixes`): `"allow"` streamed where possible and silently did not elsewhere,
 //! while v4's `true` throws where the `serve` handler does not support streaming. Keep
-//! `true` only on a platform that streams; otherwise remove the option.
+//! `true` only on a platform that streams; otherwise remove the option. The message says
+//! so, for the run that does not apply the fix: `"allow"` left in place is a type error
+//! on inngest 4.
 
 use crate::analysis::Navigate;
 use tree_sitter::Node;
@@ -50,8 +52,10 @@ pub fn check(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
         ),
         Some("allow") => (
             false,
-            "`streaming: \"allow\"` is gone in inngest 4: `true` streams but throws where the \
-             handler cannot stream (v3 fell back silently); keep `true` only where it streams",
+            "`streaming: \"allow\"` is gone in inngest 4 (a type error there): `true` streams \
+             but throws where the handler cannot stream (v3 fell back silently); without the \
+             fix, write `streaming: true` where the platform streams, or remove the option \
+             (v4 then does not stream)",
         ),
         _ => return,
     };

@@ -11,8 +11,9 @@ use clap::{ArgGroup, Parser};
 use crate::config::Overrides;
 use crate::printer::{ColorChoice, Format};
 use crate::report::Mode;
+use crate::rules::registry::parse_selector as parse_rule;
 use crate::run::{CacheOptions, Config};
-use crate::settings::{parse_rule, parse_step_id, parse_var_name};
+use crate::settings::{parse_step_id, parse_var_name};
 use crate::walk::WalkOptions;
 
 /// The name of standard input read as `-` without --stdin-filename.
@@ -42,7 +43,10 @@ with --write).";
 
 /// `--help`: what the tool is, its rules, then the long description.
 fn long_about() -> String {
-    let rules: Vec<&str> = crate::rule_docs::names().collect();
+    let rules: Vec<&str> = crate::rules::registry::by_name()
+        .into_iter()
+        .map(|rule| rule.name)
+        .collect();
     format!(
         "{ABOUT}\n\nRules (`--explain RULE` documents each): {}.\n\n{LONG_ABOUT}",
         rules.join(", ")
@@ -66,7 +70,8 @@ Formats (--format):
 
 Configuration: the closest inngest-fix.toml walking up from each file, else the closest
 package.json with an \"inngest-fix\" key. Keys: step-id, var-name, all-returns, select,
-ignore, unsafe-fixes, exclude, wrappers, cache-dir. Flags given on the command line win.
+ignore, unsafe-fixes, exclude, wrappers, pure, side-effects, cache-dir. Flags given on the
+command line win.
 
 Suppress a finding with `// inngest-fix-ignore` on the line before the return or before
 the createFunction call (`// inngest-fix-ignore: RULE -- reason` names the rule).";

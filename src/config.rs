@@ -54,6 +54,14 @@ pub struct FileConfig {
     /// or `x.defineJob(…)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wrappers: Option<Vec<String>>,
+    /// Functions of the project that only compute: `side-effect-outside-step` does not
+    /// report them (`decryptToken`, `renderInvoice`, `analytics.hash`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pure: Option<Vec<String>>,
+    /// Functions that are side effects whatever their names say (`buildReport` that
+    /// writes a file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side_effects: Option<Vec<String>>,
     /// Where the results cache lives, relative to the configuration file's directory
     /// (default `.inngest-fix-cache`; docs/cache.md). Read from the configuration that
     /// applies to the current directory.
@@ -112,6 +120,8 @@ impl Resolved {
             unsafe_fixes: Some(s.unsafe_fixes),
             exclude: Some(self.file.exclude.clone().unwrap_or_default()),
             wrappers: Some(s.extra_create_function_names.clone()),
+            pure: Some(s.pure_functions.clone()),
+            side_effects: Some(s.side_effect_functions.clone()),
             cache_dir: self.file.cache_dir.clone(),
         }
     }
@@ -289,7 +299,7 @@ fn read(path: &Path) -> Result<String, ConfigError> {
 }
 
 /// The keys a configuration file may hold, as users write them.
-pub const KEYS: [&str; 9] = [
+pub const KEYS: [&str; 11] = [
     "step-id",
     "var-name",
     "all-returns",
@@ -298,6 +308,8 @@ pub const KEYS: [&str; 9] = [
     "unsafe-fixes",
     "exclude",
     "wrappers",
+    "pure",
+    "side-effects",
     "cache-dir",
 ];
 
@@ -407,7 +419,8 @@ fn resolve(
     };
     for (key, names) in [("select", &file.select), ("ignore", &file.ignore)] {
         for name in names.iter().flatten() {
-            crate::settings::parse_rule(name).map_err(|e| invalid_value(key, name, e))?;
+            crate::rules::registry::parse_selector(name)
+                .map_err(|e| invalid_value(key, name, e))?;
         }
     }
     let excludes = match (&file.exclude, &source) {
@@ -439,6 +452,8 @@ fn resolve(
             .unwrap_or_default(),
         unsafe_fixes: overrides.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
         extra_create_function_names: file.wrappers.clone().unwrap_or_default(),
+        pure_functions: file.pure.clone().unwrap_or_default(),
+        side_effect_functions: file.side_effects.clone().unwrap_or_default(),
         build_fixes: !overrides.report_only,
         source_path: None,
     };

@@ -137,6 +137,54 @@ fn config_excludes_and_wrappers() {
     );
 }
 
+/// A handler awaiting two project functions outside steps, each followed by a step.
+const EFFECTS: &str = r#"import { inngest } from "./client";
+import { loadVaultEntry, buildReport } from "./lib";
+export const fn = inngest.createFunction(
+  { id: "effects" },
+  { event: "demo/effects" },
+  async ({ event, step }) => {
+    const entry = await loadVaultEntry(event.data.id);
+    await buildReport(event.data.id);
+    await step.run("use", () => entry.length);
+  },
+);
+"#;
+
+#[test]
+fn config_names_pure_functions_and_side_effects() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "src/fn.ts", EFFECTS);
+    let messages = |args: &[&str]| -> Vec<String> {
+        let out = stdout_of(
+            inngest_fix(root)
+                .args(["--check", "--format=json"])
+                .args(args),
+        );
+        let document: Value = serde_json::from_str(&out).unwrap();
+        document["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "side-effect-outside-step")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Without configuration `loadVaultEntry` is reported, `buildReport` reads as computation.
+    let plain = messages(&["."]);
+    assert_eq!(plain.len(), 1, "{plain:?}");
+    assert!(plain[0].contains("loadVaultEntry"), "{plain:?}");
+    write(
+        root,
+        "inngest-fix.toml",
+        "pure = [\"loadVaultEntry\"]\nside-effects = [\"buildReport\"]\n",
+    );
+    let configured = messages(&["."]);
+    assert_eq!(configured.len(), 1, "{configured:?}");
+    assert!(configured[0].contains("buildReport"), "{configured:?}");
+}
+
 #[test]
 fn a_broken_config_is_an_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();

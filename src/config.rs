@@ -53,6 +53,14 @@ pub struct FileConfig {
     /// or `x.defineJob(…)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wrappers: Option<Vec<String>>,
+    /// Functions of the project that only compute: `side-effect-outside-step` does not
+    /// report them (`decryptToken`, `renderInvoice`, `analytics.hash`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pure: Option<Vec<String>>,
+    /// Functions that are side effects whatever their names say (`buildReport` that
+    /// writes a file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side_effects: Option<Vec<String>>,
 }
 
 /// The flags given on the command line that a configuration file may also set.
@@ -104,6 +112,8 @@ impl Resolved {
             unsafe_fixes: Some(s.unsafe_fixes),
             exclude: Some(self.file.exclude.clone().unwrap_or_default()),
             wrappers: Some(s.extra_create_function_names.clone()),
+            pure: Some(s.pure_functions.clone()),
+            side_effects: Some(s.side_effect_functions.clone()),
         }
     }
 }
@@ -280,7 +290,7 @@ fn read(path: &Path) -> Result<String, ConfigError> {
 }
 
 /// The keys a configuration file may hold, as users write them.
-pub const KEYS: [&str; 8] = [
+pub const KEYS: [&str; 10] = [
     "step-id",
     "var-name",
     "all-returns",
@@ -289,6 +299,8 @@ pub const KEYS: [&str; 8] = [
     "unsafe-fixes",
     "exclude",
     "wrappers",
+    "pure",
+    "side-effects",
 ];
 
 /// A deserializer's message in the user's words: an unknown key gets the closest known
@@ -429,6 +441,8 @@ fn resolve(
             .unwrap_or_default(),
         unsafe_fixes: overrides.unsafe_fixes || file.unsafe_fixes.unwrap_or(false),
         extra_create_function_names: file.wrappers.clone().unwrap_or_default(),
+        pure_functions: file.pure.clone().unwrap_or_default(),
+        side_effect_functions: file.side_effects.clone().unwrap_or_default(),
         build_fixes: !overrides.report_only,
         source_path: None,
     };
@@ -449,7 +463,9 @@ pub fn show(resolved: &Resolved) -> String {
     };
     let effective = resolved.effective();
     if effective.select.is_none() {
-        out.push_str("# select: every rule\n");
+        out.push_str(
+            "# select: the default rules (opt-in rules, such as the v4 migration, are not selected)\n",
+        );
     }
     match toml::to_string(&effective) {
         Ok(text) => out.push_str(&text),

@@ -30,6 +30,11 @@ pub struct Settings {
     /// (`inngest.createScheduledFunction`) or bare wrapper functions
     /// (`defineJob(options, handler)`).
     pub extra_create_function_names: Vec<String>,
+    /// Functions of the project that only compute (config `pure`):
+    /// `side-effect-outside-step` does not report awaits of them.
+    pub pure_functions: Vec<String>,
+    /// Functions that are side effects whatever they look like (config `side-effects`).
+    pub side_effect_functions: Vec<String>,
     /// Build the fixed text and verify it (default). `--check` turns this off: it
     /// reports what `--write` would fix without paying for the rewrite and its
     /// re-verification, so a fix that would fail verification (a bug, reported as an
@@ -72,6 +77,8 @@ impl Settings {
             step_id: &self.step_id,
             var_name: &self.var_name,
             wrappers: &self.extra_create_function_names,
+            pure: &self.pure_functions,
+            side_effects: &self.side_effect_functions,
             rules: self.rules(),
             source_path: self.source_path.as_deref(),
         }
@@ -88,6 +95,8 @@ impl Default for Settings {
             ignore: Vec::new(),
             unsafe_fixes: false,
             extra_create_function_names: Vec::new(),
+            pure_functions: Vec::new(),
+            side_effect_functions: Vec::new(),
             build_fixes: true,
             source_path: None,
         }
@@ -149,6 +158,10 @@ pub struct RuleOptions<'a> {
     pub var_name: &'a str,
     /// More callee names treated as `createFunction` (config `wrappers`).
     pub wrappers: &'a [String],
+    /// Callee names declared pure (config `pure`).
+    pub pure: &'a [String],
+    /// Callee names declared side effects (config `side-effects`).
+    pub side_effects: &'a [String],
     /// The rules this file is checked with. Rules that cost a walk of their own (the
     /// migration rules) skip it when they are off; the others run regardless, so that a
     /// suppression for them still counts as used.

@@ -137,6 +137,54 @@ fn config_excludes_and_wrappers() {
     );
 }
 
+/// A handler awaiting two project functions outside steps, each followed by a step.
+const EFFECTS: &str = r#"import { inngest } from "./client";
+import { loadVaultEntry, buildReport } from "./lib";
+export const fn = inngest.createFunction(
+  { id: "effects" },
+  { event: "demo/effects" },
+  async ({ event, step }) => {
+    const entry = await loadVaultEntry(event.data.id);
+    await buildReport(event.data.id);
+    await step.run("use", () => entry.length);
+  },
+);
+"#;
+
+#[test]
+fn config_names_pure_functions_and_side_effects() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "src/fn.ts", EFFECTS);
+    let messages = |args: &[&str]| -> Vec<String> {
+        let out = stdout_of(
+            inngest_fix(root)
+                .args(["--check", "--format=json"])
+                .args(args),
+        );
+        let document: Value = serde_json::from_str(&out).unwrap();
+        document["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "side-effect-outside-step")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Without configuration `loadVaultEntry` is reported, `buildReport` reads as computation.
+    let plain = messages(&["."]);
+    assert_eq!(plain.len(), 1, "{plain:?}");
+    assert!(plain[0].contains("loadVaultEntry"), "{plain:?}");
+    write(
+        root,
+        "inngest-fix.toml",
+        "pure = [\"loadVaultEntry\"]\nside-effects = [\"buildReport\"]\n",
+    );
+    let configured = messages(&["."]);
+    assert_eq!(configured.len(), 1, "{configured:?}");
+    assert!(configured[0].contains("buildReport"), "{configured:?}");
+}
+
 #[test]
 fn a_broken_config_is_an_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -184,7 +232,9 @@ fn show_config_says_what_applies() {
     assert_eq!(shown["step-id"].as_str(), Some("finalize-and-return"));
     assert_eq!(shown["all-returns"].as_bool(), Some(true), "flags included");
     assert_eq!(shown["exclude"].as_array().map(Vec::len), Some(1));
-    assert!(body.contains("# select: every rule"));
+    assert!(body.contains(
+        "# select: the default rules (opt-in rules, such as the v4 migration, are not selected)"
+    ));
     let out = stdout_of(inngest_fix(root).args(["--show-config", "--no-config"]));
     assert!(out.starts_with("# no configuration file"), "{out}");
 }
@@ -321,8 +371,11 @@ fn interactive_applies_the_accepted_files_only() {
         .output()
         .unwrap();
     let out = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(out.matches("Apply the fixes to").count(), 3, "{out}");
-    assert!(out.contains("[1/3] Apply the fixes to a.ts?"), "{out}");
+    assert_eq!(out.matches("] Apply the ").count(), 3, "{out}");
+    assert!(
+        out.contains("[1/3] Apply the unsafe-trailing-return fix to a.ts?"),
+        "{out}"
+    );
     assert!(out.contains("Please answer y, n, a or q"), "{out}");
     assert!(out.contains("--- a/b.ts\n+++ b/b.ts\n"), "{out}");
     let read = |name: &str| fs::read_to_string(root.join(name)).unwrap();
@@ -431,11 +484,11 @@ fn interactive_asks_fix_by_fix_and_writes_only_the_accepted_ones() {
         .unwrap();
     let out = String::from_utf8(output.stdout).unwrap();
     assert!(
-        out.contains("[1/2] Apply fix 1 of 2 to two.ts (line 8)?"),
+        out.contains("[1/2] Apply fix 1 of 2 (unsafe-trailing-return) to two.ts (line 8)?"),
         "{out}"
     );
     assert!(
-        out.contains("[2/2] Apply fix 2 of 2 to two.ts (line 10)?"),
+        out.contains("[2/2] Apply fix 2 of 2 (unsafe-trailing-return) to two.ts (line 10)?"),
         "{out}"
     );
     // Each diff shows one fix alone.

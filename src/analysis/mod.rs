@@ -14,6 +14,7 @@
 
 pub mod assertions;
 pub mod binding;
+pub mod effects;
 pub mod flow;
 pub mod functions;
 pub mod imports;
@@ -32,6 +33,7 @@ pub mod semantic;
 pub mod steps;
 pub mod symbols;
 pub mod syntax;
+pub mod wrap;
 
 pub use syntax::{code_children, for_each_descendant, Navigate};
 

@@ -21,7 +21,9 @@ use std::fmt::Write as _;
 
 use super::frame::{Lines, Span};
 use super::style;
+use super::FixFlags;
 use crate::diagnostic::{Finding, Status};
+use crate::fix::Applicability;
 use crate::report::Mode;
 
 /// Help and docs lines are wrapped at this many characters.
@@ -92,12 +94,22 @@ pub fn render(
 }
 
 /// What fixes a finding, or why nothing does automatically, from what became of it.
-pub fn help(finding: &Finding, mode: Mode) -> Option<String> {
+pub fn help(finding: &Finding, mode: Mode, flags: FixFlags) -> Option<String> {
     let (title, done) = fix_title(finding.rule);
     Some(match &finding.status {
         Status::Fixed => match mode {
             Mode::Write | Mode::Interactive => format!("fixed: {done}"),
-            Mode::DryRun | Mode::Check => format!("`--write` {title}"),
+            // A fix that applies only because of a flag of this command line: `--write`
+            // needs that flag too.
+            Mode::DryRun | Mode::Check => match finding.applicability() {
+                Some(Applicability::NeedsReview) if flags.unsafe_fixes => {
+                    format!("needs review: `--write --unsafe-fixes` {title}")
+                }
+                Some(Applicability::NonTrailing) if flags.all_returns => {
+                    format!("`--write --all-returns` {title}")
+                }
+                _ => format!("`--write` {title}"),
+            },
         },
         Status::WaitsForAllReturns => match finding.status_note() {
             Some(note) => note.to_string(),
@@ -189,6 +201,29 @@ mod tests {
         // The same lines, once the escapes are gone: `= help:` lines up with the gutter.
         assert_eq!(without_escapes(&coloured), plain);
         assert!(plain.contains("\n  = help: help text\n"), "{plain}");
+    }
+
+    #[test]
+    fn help_names_the_flag_a_fix_needs_with_write() {
+        let mut finding = crate::printer::text::tests::finding(2, true, None);
+        finding.fix = Some(crate::fix::Fix {
+            edits: Vec::new(),
+            applicability: Applicability::NeedsReview,
+            waiting_note: None,
+        });
+        let flags = FixFlags {
+            unsafe_fixes: true,
+            all_returns: false,
+        };
+        assert_eq!(
+            help(&finding, Mode::Check, flags).as_deref(),
+            Some("needs review: `--write --unsafe-fixes` wraps it in a final step")
+        );
+        // Given by a configuration file instead, plain --write applies it.
+        assert_eq!(
+            help(&finding, Mode::Check, FixFlags::default()).as_deref(),
+            Some("`--write` wraps it in a final step")
+        );
     }
 
     #[test]

@@ -71,7 +71,7 @@ impl<O: Write, E: Write> Printer for TextPrinter<O, E> {
         if self.frames {
             let lines = source.map(Lines::new);
             for finding in shown.iter().filter(|f| !f.suppressed()) {
-                let help = annotated::help(finding, self.options.mode);
+                let help = annotated::help(finding, self.options.mode, self.options.flags);
                 let block = annotated::render(
                     &report.display_path,
                     lines.as_ref(),

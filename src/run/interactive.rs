@@ -133,8 +133,21 @@ fn ask_with(
                     color,
                 )?;
             }
+            // Named: which rule's fix, or how many fixes of which rules.
+            let mut rules: Vec<&str> = report
+                .findings
+                .iter()
+                .filter(|f| f.fixed())
+                .map(|f| f.rule)
+                .collect();
+            let count = rules.len();
+            rules.dedup();
+            let what = match count {
+                1 => format!("the {} fix", rules.join(", ")),
+                n => format!("the {n} fixes ({})", rules.join(", ")),
+            };
             let question = format!(
-                "[{asked}/{total}] Apply the fixes to {}? [y]es, [n]o, [a]ll, [q]uit: ",
+                "[{asked}/{total}] Apply {what} to {}? [y]es, [n]o, [a]ll, [q]uit: ",
                 report.display_path
             );
             if answers.answer(input, out, &question)? {
@@ -161,9 +174,11 @@ fn ask_with(
                 diff::write_diff(out, &report.display_path, &rewrite.original, alone, color)?;
             }
             let question = format!(
-                "[{asked}/{total}] Apply fix {} of {} to {} (line {})? [y]es, [n]o, [a]ll, [q]uit: ",
+                "[{asked}/{total}] Apply fix {} of {} ({}) to {} (line {})? [y]es, [n]o, [a]ll, \
+                 [q]uit: ",
                 k + 1,
                 fixes.len(),
+                report.findings[index].rule,
                 report.display_path,
                 report.findings[index].range.line
             );
@@ -349,7 +364,7 @@ mod tests {
     fn no_and_quit_decline_and_stop_asking() {
         let (reports, out) = run("n\nmaybe\nq\n", 3);
         assert!(reports.iter().all(|r| declined(r) && r.rewrite.is_none()));
-        assert_eq!(out.matches("Apply the fixes").count(), 2, "{out}");
+        assert_eq!(out.matches("] Apply the ").count(), 2, "{out}");
         assert!(out.contains("Please answer y, n, a or q"));
         assert!(out.starts_with("--- a/0.ts\n+++ b/0.ts\n"), "{out}");
     }
@@ -357,7 +372,7 @@ mod tests {
     #[test]
     fn all_applies_the_rest_without_asking() {
         let (reports, out) = run("a\n", 3);
-        assert_eq!(out.matches("Apply the fixes").count(), 1);
+        assert_eq!(out.matches("] Apply the ").count(), 1);
         // Applying means writing: these paths do not exist, so each write reports why.
         assert!(reports.iter().all(|r| !declined(r) && r.error.is_some()));
     }

@@ -32,6 +32,8 @@
 //! rewritten to that entry point: safe (applied by `--write`). The others are reported
 //! with the v4 replacement where the upgrade guide or the package names one.
 
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::FileContext;
 use tree_sitter::{Node, Tree};
 
 use super::{manual, module_imports, specifiers};
@@ -42,6 +44,16 @@ use crate::rules::{function_statement_start, Diagnostic, Remedy};
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-removed-import";
+
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Migration,
+    fixes: Fixes::Safe,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::ImportingInngestOr(wants_file),
+};
 
 /// The entry points inngest 4.24.0 exports (`exports` of its package.json), besides
 /// `inngest` itself.
@@ -186,7 +198,8 @@ pub fn wants_file(bytes: &[u8]) -> bool {
 }
 
 /// Report the removed imports of one file.
-pub fn check(tree: &Tree, source: &str, out: &mut Vec<Diagnostic>) {
+pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
+    let (tree, source) = (file.tree, file.source);
     for import in module_imports(tree, source) {
         let Some(path) = import
             .module

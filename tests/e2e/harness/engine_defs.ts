@@ -18,9 +18,27 @@ type Handler = (ctx: any) => Promise<unknown>;
 /** Defines one function with the given id (`retries` when given) on the SDK's client. */
 export type Define = (id: string, handler: Handler, opts?: { retries?: 0 }) => unknown;
 
+/** A higher-order function a handler is passed through, which reads its return value. */
+const withReceipt = (handler: Handler): Handler => async (ctx) => {
+  const out = (await handler(ctx)) as { at: Date };
+  return { at: out.at.toISOString() };
+};
+
 export function engineProofFns(define: Define, prefix: string) {
   const d = (id: string, handler: Handler, opts?: { retries?: 0 }) => define(`${prefix}-${id}`, handler, opts);
   return {
+    // movability: the return goes to a wrapper (`createFunction(opts, withReceipt(…))`),
+    // which reads a `Date` of it. The tool leaves it alone; the naive rewrite hands the
+    // wrapper the finalize step's output.
+    wrapperOriginal: d("wrapper-original", withReceipt(async ({ step }) => {
+      await step.run("a", async () => 1);
+      return { at: new Date(0) };
+    }), { retries: 0 }),
+    wrapperMoved: d("wrapper-moved", withReceipt(async ({ step }) => {
+      await step.run("a", async () => 1);
+      const finalReturn = await step.run("finalize-and-return", async () => ({ at: new Date(0) }));
+      return finalReturn;
+    }), { retries: 0 }),
     // mutation-in-step: a write inside a step body, read after the step.
     mutation: d("mutation", async ({ step }) => {
       let count = 0;

@@ -151,6 +151,24 @@ const PROOFS: Proof[] = [
       };
     },
   },
+  {
+    // What the wrapper is handed depends on whether the finalize step's output is read back
+    // from run state (JSON) or kept in the request that ran it: the line says which.
+    claim: "manual review, the return goes to a higher-order function the handler is passed through",
+    runs: ["fns.wrapperOriginal", "fns.wrapperMoved"],
+    judge: (r) => {
+      const [orig, moved] = [r["fns.wrapperOriginal"], r["fns.wrapperMoved"]];
+      if (!completed(orig)) return { ok: false, saw: `the original should complete: ${out(orig)}` };
+      const threw = moved.status === "FAILED" && /toISOString is not a function/.test(moved.error ?? "");
+      return {
+        ok: true,
+        claim: threw
+          ? "manual review, the return goes to a higher-order function the handler is passed through: after the naive rewrite the wrapper gets the finalize step's JSON (a string for the Date) and the run fails"
+          : "caveat wrapper: here the wrapper still got the Date from the finalize step (the request that ran it kept the value; refused all the same: a replay of that request hands it JSON)",
+        saw: `original ${out(orig)}; naive rewrite ${out(moved)}`,
+      };
+    },
+  },
   movability("a step call moved into the finalize step (nested step)", "nestedOriginal", "nestedMoved"),
   movability("a closure that runs a step, called in the return", "closureOriginal", "closureMoved"),
   movability("a local `step` shadowing the handler's, in scope at the return", "shadowOriginal", "shadowMoved"),

@@ -106,6 +106,18 @@ async function main() {
     await broken("proof escape-this: the step binding stored in `this`, run by a method the return awaits", d.thisOriginal, d.thisMoved);
     await broken("proof namespace-step: `sdk.step.run` of `import * as sdk from \"inngest\"` in a helper the return calls", d.namespaceOriginal, d.namespaceMoved);
   }
+  // A handler passed through a higher-order function: the wrapper reads the return value,
+  // which a finalize step hands back through JSON (v4 only).
+  // @inngest/test hands the finalize step's value back as it was (no JSON), so the harm is
+  // not shown here; the engine leg shows it (engine_proofs.ts). This line records what the
+  // test engine does, so a change shows up in the log.
+  if (d.wrapperOriginal) {
+    const check = "caveat wrapper: the return goes to a higher-order function the handler is passed through, which reads a `Date` of it";
+    const orig = await execute(d.wrapperOriginal, data, NEST_TIMEOUT_MS);
+    const mv = await execute(d.wrapperMoved, data, NEST_TIMEOUT_MS);
+    if (orig.timedOut || orig.error) fail(check, `the unmoved original should run cleanly, got ${show(orig)}`);
+    else pass(check, `original ${show(orig)}; naive rewrite on @inngest/test: ${show(mv)} (the test engine keeps the Date; the real engine: leg engine)`);
+  }
 
   // Caveat checked: step output is JSON, so could a finalize step turn a
   // returned `undefined` into null? The SDK already resolves both to null.

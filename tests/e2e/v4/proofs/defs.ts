@@ -254,3 +254,33 @@ export const namespaceMoved = inngest.createFunction(
     return finalReturn;
   },
 );
+
+// --- Proof 11: the return goes to a wrapper the handler is passed through --
+// `createFunction(opts, withReceipt(async (…) => …))`: the wrapper reads the handler's
+// return value. Moved into a finalize step, that value comes back through JSON, and the
+// wrapper gets a string where the handler returned a `Date`.
+type Receipt = { a: number; at: Date; jobId: string };
+const withReceipt =
+  (handler: (input: Input) => Promise<Receipt>) =>
+  async (input: Input) => {
+    const out = await handler(input);
+    return { a: out.a, at: out.at.toISOString(), jobId: out.jobId };
+  };
+export const wrapperOriginal = inngest.createFunction(
+  { id: "proof-v4-wrapper-original", triggers: [{ event: EVENT }] },
+  withReceipt(async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    return { a, at: new Date(0), jobId: event.data.jobId as string };
+  }),
+);
+export const wrapperMoved = inngest.createFunction(
+  { id: "proof-v4-wrapper-moved", triggers: [{ event: EVENT }] },
+  withReceipt(async ({ event, step }) => {
+    const a = await step.run("a", async () => 1);
+    const finalReturn = await step.run("finalize-and-return", async () => {
+      return { a, at: new Date(0), jobId: event.data.jobId as string };
+    });
+    // The step's declared type says `Date`; on the SDK it is the JSON string.
+    return finalReturn as unknown as Receipt;
+  }),
+);

@@ -63,16 +63,20 @@ pub fn write_plan(w: &mut dyn Write, reports: &[FileReport], mode: Mode) -> io::
         }
     }
     writeln!(w, "  SDKs:")?;
-    writeln!(
-        w,
-        "    the npm package `inngest` ({}): {npm_files} file{} with findings, migrated",
-        if manifests.is_empty() {
-            "no package.json with findings".to_string()
-        } else {
-            manifests.join(", ")
-        },
-        plural(npm_files)
-    )?;
+    let declared = if manifests.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", manifests.join(", "))
+    };
+    if npm_files == 0 {
+        writeln!(w, "    the npm package `inngest`{declared}")?;
+    } else {
+        writeln!(
+            w,
+            "    the npm package `inngest`{declared}: {npm_files} file{} with findings, migrated",
+            plural(npm_files)
+        )?;
+    }
     for (what, files) in &remote {
         writeln!(
             w,

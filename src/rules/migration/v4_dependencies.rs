@@ -119,7 +119,9 @@ fn typescript(range: &str) -> Option<Finding> {
             Finding {
                 message: format!(
                     "`typescript` {range} admits versions below {minimum}, the peer dependency \
-                     of inngest 4 (`npm install` fails with ERESOLVE on an older one): {new}"
+                     of inngest 4 (`npm install` fails with ERESOLVE on an older one): {new}; \
+                     a package whose own peer range stops below {minimum} (typescript-eslint \
+                     8.24) must move too, as the ERESOLVE report names it"
                 ),
                 remedy: Ok(new),
             }

@@ -13,7 +13,8 @@
 //! ## Why is this bad?
 //! After the bump each is a TypeScript error (TS2307 "Cannot find module", TS2305 "has
 //! no exported member", TS2503 "Cannot find namespace"), and a deep import fails at run
-//! time where the runtime enforces the package's `exports`.
+//! time where the runtime enforces the package's `exports` (inngest 3.31 still exported
+//! `./helpers/*`, `./middleware/*`, `./components/*` and `./api/*`; 3.54 and 4.x do not).
 //!
 //! ## Example
 //! ```ts

@@ -577,3 +577,34 @@ fn dash_reads_standard_input_as_ruff_and_biome_do() {
     let err = String::from_utf8(output.stderr).unwrap();
     assert!(err.starts_with("stdin.ts: 1 fix written"), "{err}");
 }
+
+#[test]
+fn a_colour_terminal_gets_the_same_layout_as_plain_text() {
+    let dir = demo_dir();
+    let coloured = assert_cmd::Command::new(env!("CARGO_BIN_EXE_inngest-fix"))
+        .current_dir(dir.path())
+        .env_remove("NO_COLOR")
+        .env_remove("CI")
+        .args(["--color=always", "--check"])
+        .output()
+        .unwrap();
+    let coloured = String::from_utf8(coloured.stdout).unwrap();
+    assert!(
+        coloured.contains('\u{1b}'),
+        "colours were asked for: {coloured}"
+    );
+    let (plain, _, _) = run(dir.path(), &["--check"]);
+    // Escapes take no column: once they are removed the text is the plain one, so the
+    // `= help:` and `= docs:` lines line up under the gutter.
+    let mut stripped = String::new();
+    let mut chars = coloured.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|c| c.is_ascii_alphabetic());
+        } else {
+            stripped.push(c);
+        }
+    }
+    assert_eq!(stripped, plain);
+    assert!(plain.contains("\n  = help: "), "{plain}");
+}

@@ -11,8 +11,9 @@ use clap::{ArgGroup, Parser};
 use crate::config::Overrides;
 use crate::printer::{ColorChoice, Format};
 use crate::report::Mode;
+use crate::rules::registry::parse_selector as parse_rule;
 use crate::run::Config;
-use crate::settings::{parse_rule, parse_step_id, parse_var_name};
+use crate::settings::{parse_step_id, parse_var_name};
 use crate::walk::WalkOptions;
 
 /// The name of standard input read as `-` without --stdin-filename.
@@ -42,7 +43,10 @@ with --write).";
 
 /// `--help`: what the tool is, its rules, then the long description.
 fn long_about() -> String {
-    let rules: Vec<&str> = crate::rule_docs::names().collect();
+    let rules: Vec<&str> = crate::rules::registry::by_name()
+        .into_iter()
+        .map(|rule| rule.name)
+        .collect();
     format!(
         "{ABOUT}\n\nRules (`--explain RULE` documents each): {}.\n\n{LONG_ABOUT}",
         rules.join(", ")

@@ -409,7 +409,8 @@ fn resolve(
     };
     for (key, names) in [("select", &file.select), ("ignore", &file.ignore)] {
         for name in names.iter().flatten() {
-            crate::settings::parse_rule(name).map_err(|e| invalid_value(key, name, e))?;
+            crate::rules::registry::parse_selector(name)
+                .map_err(|e| invalid_value(key, name, e))?;
         }
     }
     let excludes = match (&file.exclude, &source) {

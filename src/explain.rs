@@ -1,10 +1,11 @@
 //! `--explain RULE` and `--list-rules`: the rules' own documentation, as
-//! [`crate::rule_docs`] took it from their source files.
+//! [`crate::rules::registry`] lists it (from each rule's source file).
 
 use std::io::{self, Write};
 
 use crate::report::Exit;
-use crate::rule_docs;
+use crate::rule::{Group, MIGRATION_PRESET};
+use crate::rules::registry;
 
 /// Print `rule`'s documentation; for an unknown rule, say so with the closest name
 /// (exit 2, a usage error).
@@ -17,15 +18,17 @@ pub fn explain(rule: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
              They are opt-in: no default run and no `--select ALL` checks them; \
              `--select {rule}` selects them all.\n"
         )?;
-        let width = rule_docs::names().map(str::len).max().unwrap_or(0);
-        for (name, doc) in rule_docs::RULE_DOCS {
-            if crate::settings::preset_selects(rule, name) {
-                writeln!(out, "  {name:width$}  {}", rule_docs::summary(doc))?;
+        let rules = registry::by_name();
+        let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+        for listed in rules {
+            if crate::settings::preset_selects(rule, listed) {
+                let name = listed.name;
+                writeln!(out, "  {name:width$}  {}", listed.summary())?;
             }
         }
         return Ok(Exit::Clean);
     }
-    match rule_docs::doc(rule) {
+    match registry::get(rule).map(|rule| rule.doc()) {
         Some(doc) => {
             writeln!(out, "# {rule}\n")?;
             // The first line repeats the name: `Rule `x`.`
@@ -34,7 +37,7 @@ pub fn explain(rule: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
             Ok(Exit::Clean)
         }
         None => {
-            let reason = rule_docs::unknown_rule(rule, &[]);
+            let reason = registry::unknown_rule(rule, &[]);
             writeln!(err, "inngest-fix: error: {reason}")?;
             Ok(Exit::Error)
         }
@@ -43,15 +46,17 @@ pub fn explain(rule: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
 
 /// One line per rule: its name and summary.
 pub fn list_rules(out: &mut dyn Write) -> io::Result<()> {
-    let width = rule_docs::names().map(str::len).max().unwrap_or(0);
-    for (name, doc) in rule_docs::RULE_DOCS {
-        // Migration rules say how to select them: nothing else does.
-        let opt_in = if crate::settings::is_migration_rule(name) {
-            " [opt-in: --select v4]"
-        } else {
-            ""
+    let rules = registry::by_name();
+    let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    for rule in rules {
+        // Opt-in rules say how to select them: nothing else does.
+        let opt_in = match rule.group {
+            Group::Default => String::new(),
+            Group::OptIn => format!(" [opt-in: --select {}]", rule.name),
+            Group::Migration => format!(" [opt-in: --select {MIGRATION_PRESET}]"),
         };
-        writeln!(out, "  {name:width$}  {}{opt_in}", rule_docs::summary(doc))?;
+        let name = rule.name;
+        writeln!(out, "  {name:width$}  {}{opt_in}", rule.summary())?;
     }
     Ok(())
 }

@@ -25,7 +25,7 @@ pub mod language;
 pub mod pipeline;
 pub mod printer;
 pub mod report;
-pub mod rule_docs;
+pub mod rule;
 pub mod rules;
 pub mod run;
 pub mod server;

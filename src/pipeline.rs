@@ -18,7 +18,7 @@ use tree_sitter::Tree;
 use crate::diagnostic::{Diagnostic, Finding, LineIndex, RelatedLocation, Remedy, Status};
 use crate::fix::{self, Applicability, Edit, Fix};
 use crate::language::{self, Lang};
-use crate::rules;
+use crate::rules::{self, registry};
 use crate::settings::Settings;
 use crate::suppression;
 
@@ -420,11 +420,17 @@ impl Pipeline<'_> {
                 }
             }
         }
-        if rule_set.enabled(rules::unused_suppression::NAME) {
-            rules::unused_suppression::check(&directives, &used, rule_set, &mut diagnostics);
-            diagnostics.sort_by_key(|d| d.range.start);
+        for entry in registry::RULES {
+            if let registry::Check::Suppressions(check) = entry.check {
+                if rule_set.enabled(entry.rule) {
+                    check(&directives, &used, rule_set, &mut diagnostics);
+                    diagnostics.sort_by_key(|d| d.range.start);
+                }
+            }
         }
-        diagnostics.retain(|diagnostic| rule_set.enabled(diagnostic.rule));
+        diagnostics.retain(|diagnostic| {
+            registry::get(diagnostic.rule).is_some_and(|r| rule_set.enabled(r))
+        });
         #[cfg(test)]
         tests::sabotage(text, &mut diagnostics);
         let suppressed = diagnostics

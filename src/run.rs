@@ -283,7 +283,7 @@ impl Files<'_> {
             return None;
         }
         // A `package.json` is only read for the dependency rule of the v4 migration.
-        let manifest_rule = crate::rules::migration::v4_dependencies::NAME;
+        let manifest_rule = &crate::rules::migration::v4_dependencies::RULE;
         if lang == Lang::Json && !resolved.settings.rules().enabled(manifest_rule) {
             return None;
         }
@@ -415,7 +415,7 @@ fn check_bytes<'a>(
     };
     if !prefilter(bytes)
         && !mentions_wrapper()
-        && !crate::rules::migration::wants_file(settings.rules(), bytes)
+        && !crate::rules::registry::wants_file(settings.rules(), bytes)
     {
         return Ok(None);
     }

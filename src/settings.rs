@@ -1,15 +1,18 @@
 //! The settings of a run, as they apply to one file: the command line's flags layered
 //! over that file's configuration ([`crate::config`] does the layering).
 //!
-//! Owns: [`Settings`] (what a file is checked with), [`RuleSet`] (which rules run),
+//! Owns: [`Settings`] (what a file is checked with), [`RuleSet`] (which rules run, from
+//! each [`Rule`]'s group),
 //! [`RuleOptions`] (the part of the settings a rule may read: how to recognise Inngest
 //! functions and how to name the code a fix inserts), and the validation of the values a
-//! user may give (`--step-id`, `--var-name`, rule names), shared by the command line and
-//! the configuration files. Does not own: where the values come from.
+//! user may give (`--step-id`, `--var-name`), shared by the command line and the
+//! configuration files (rule names: [`crate::rules::registry::parse_selector`]). Does not own: where the values come from.
 //!
 //! Rules never read the rest: whether a fix is applied (`--all-returns`,
 //! `--unsafe-fixes`, selection) is decided from the fix's applicability, in one place
 //! ([`crate::pipeline`]).
+
+use crate::rule::{Group, Rule, MIGRATION_PRESET};
 
 /// The user's choices for one file.
 #[derive(Debug, Clone)]
@@ -59,7 +62,7 @@ impl Settings {
     }
 
     /// Whether `rule` runs under `select` and `ignore`.
-    pub fn rule_enabled(&self, rule: &str) -> bool {
+    pub fn rule_enabled(&self, rule: &Rule) -> bool {
         self.rules().enabled(rule)
     }
 
@@ -103,8 +106,8 @@ impl Default for Settings {
     }
 }
 
-/// Which rules run: `select` (every rule when `None`; `ALL` selects every rule), minus
-/// `ignore` (`ALL` ignores every rule not named in `select`).
+/// Which rules run: `select` (every default rule when `None`; `ALL` selects every
+/// default rule), minus `ignore` (`ALL` ignores every rule not named in `select`).
 #[derive(Debug, Clone, Copy)]
 pub struct RuleSet<'a> {
     select: Option<&'a [String]>,
@@ -113,29 +116,24 @@ pub struct RuleSet<'a> {
 
 impl RuleSet<'_> {
     /// Whether `rule` runs. As in ruff: a rule named (or its preset) beats `ALL`;
-    /// between equals, `ignore` wins. Migration rules are opt-in: no default and no
-    /// `ALL` selects them, only their own name or their preset (`v4`).
-    pub fn enabled(&self, rule: &str) -> bool {
-        let named = |list: &[String]| list.iter().any(|n| n == rule || preset_selects(n, rule));
+    /// between equals, `ignore` wins. Opt-in rules (the migration rules among them) are
+    /// selected by no default and no `ALL`, only by their own name or their preset (`v4`).
+    pub fn enabled(&self, rule: &Rule) -> bool {
+        let named = |list: &[String]| {
+            list.iter()
+                .any(|n| n == rule.name || preset_selects(n, rule))
+        };
         let has = |list: &[String], name: &str| list.iter().any(|n| n == name);
         if named(self.ignore) {
             false
         } else if self.select.is_some_and(named) {
             true
-        } else if is_migration_rule(rule) || has(self.ignore, "ALL") {
+        } else if rule.is_opt_in() || has(self.ignore, "ALL") {
             false
         } else {
             self.select.is_none_or(|s| has(s, "ALL"))
         }
     }
-}
-
-/// The preset that selects every migration rule (`--select v4`).
-pub const MIGRATION_PRESET: &str = "v4";
-
-/// Whether `name` is a migration rule (opt-in, selected by [`MIGRATION_PRESET`]).
-pub fn is_migration_rule(name: &str) -> bool {
-    name.starts_with("v4-")
 }
 
 /// Whether `name` is the name of a preset.
@@ -144,8 +142,8 @@ pub fn is_preset(name: &str) -> bool {
 }
 
 /// Whether the `--select`/`--ignore` entry `entry` names `rule` through a preset.
-pub fn preset_selects(entry: &str, rule: &str) -> bool {
-    is_preset(entry) && is_migration_rule(rule)
+pub fn preset_selects(entry: &str, rule: &Rule) -> bool {
+    is_preset(entry) && rule.group == Group::Migration
 }
 
 /// The settings a rule may read: how to recognise Inngest functions, and the names a
@@ -162,9 +160,9 @@ pub struct RuleOptions<'a> {
     pub pure: &'a [String],
     /// Callee names declared side effects (config `side-effects`).
     pub side_effects: &'a [String],
-    /// The rules this file is checked with. Rules that cost a walk of their own (the
-    /// migration rules) skip it when they are off; the others run regardless, so that a
-    /// suppression for them still counts as used.
+    /// The rules this file is checked with. A rule left out does not run, except in a
+    /// file with a suppression comment, where every default rule runs so that a
+    /// suppression naming it still counts as used ([`crate::rules::check_tree`]).
     pub rules: RuleSet<'a>,
     /// The file being checked, when known: relative imports resolve against it.
     pub source_path: Option<&'a std::path::Path>,
@@ -253,24 +251,20 @@ pub fn parse_var_name(value: &str) -> Result<String, String> {
     Ok(value.to_string())
 }
 
-/// A rule's name as `--select` and `--ignore` take it: a known rule, a preset, or `ALL`.
-pub fn parse_rule(value: &str) -> Result<String, String> {
-    let value = value.trim();
-    if value == "ALL" || is_preset(value) || crate::rule_docs::is_known(value) {
-        Ok(value.to_string())
-    } else {
-        Err(crate::rule_docs::unknown_rule(
-            value,
-            &["ALL", MIGRATION_PRESET],
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn enabled(select: Option<&[&str]>, ignore: &[&str], rule: &str) -> bool {
+    const NESTED: Rule = Rule {
+        name: "nested-step",
+        group: Group::Default,
+        fixes: crate::rule::Fixes::None,
+        fix_title: crate::rule::FixTitle::GENERIC,
+        file: "src/rules/nested_step.rs",
+        files: crate::rule::Files::Functions,
+    };
+
+    fn enabled(select: Option<&[&str]>, ignore: &[&str], rule: &Rule) -> bool {
         let list = |names: &[&str]| names.iter().map(|n| n.to_string()).collect();
         Settings {
             select: select.map(list),
@@ -282,7 +276,7 @@ mod tests {
 
     #[test]
     fn select_and_ignore_all_work_as_in_ruff() {
-        let rule = "nested-step";
+        let rule = &NESTED;
         assert!(enabled(None, &[], rule));
         assert!(enabled(Some(&["ALL"]), &[], rule));
         assert!(!enabled(None, &["ALL"], rule), "--ignore ALL ignores all");

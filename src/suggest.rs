@@ -3,7 +3,7 @@
 //! Owns: the edit distance and the threshold that decides when a name is close enough
 //! to suggest. Used for rule names (`--explain`, `--select`, `--ignore`, configuration
 //! files, suppression comments) and configuration keys. Does not own the lists of
-//! names ([`crate::rule_docs`], [`crate::config`]).
+//! names ([`crate::rules::registry`], [`crate::config`]).
 
 /// The candidate closest to `word`, when one is close enough to be what was meant: at
 /// most a third of its length in edits (a swap of two neighbours counts as one), or

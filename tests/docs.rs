@@ -140,9 +140,10 @@ fn the_command_line_reference_is_the_help() {
 #[test]
 fn the_rule_pages_are_the_rules_docs() {
     let mut generated = String::new();
-    for (name, doc) in inngest_fix::rule_docs::RULE_DOCS {
+    for rule in inngest_fix::rules::registry::by_name() {
+        let (name, doc) = (rule.name, rule.doc());
         // The first line repeats the name: `Rule `x`.`
-        let body = doc.split_once('\n').map_or(*doc, |(_, rest)| rest).trim();
+        let body = doc.split_once('\n').map_or(doc, |(_, rest)| rest).trim();
         generated.push_str(&format!("\n### `{name}`\n\n"));
         let mut in_code = false;
         for line in body.lines() {

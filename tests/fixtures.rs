@@ -16,6 +16,10 @@
 //! checked for every fixture in `tests/cli_fixtures.rs`.
 
 use std::collections::BTreeMap;
+
+use inngest_fix::fix::Applicability;
+use inngest_fix::rule::Fixes;
+use inngest_fix::rules::registry;
 use std::path::{Path, PathBuf};
 
 use inngest_fix::{check_source, language, FileOutcome, Lang, Settings};
@@ -187,6 +191,25 @@ fn every_fixture() {
         let got = counts(&outcome, expect.rules.is_some());
         if got != expect {
             failures.push(format!("{name}: expected {expect:?}, got {got:?}"));
+        }
+        // Every fix is of the kind its rule declares in the registry.
+        for finding in &outcome.findings {
+            let Some(applicability) = finding.applicability() else {
+                continue;
+            };
+            let declared = registry::get(finding.rule).map(|rule| rule.fixes);
+            let allowed = match applicability {
+                Applicability::Safe | Applicability::NonTrailing => {
+                    matches!(declared, Some(Fixes::Safe | Fixes::NeedsReview))
+                }
+                Applicability::NeedsReview => declared == Some(Fixes::NeedsReview),
+            };
+            if !allowed {
+                failures.push(format!(
+                    "{name}: {} has a {applicability:?} fix, the registry says {declared:?}",
+                    finding.rule
+                ));
+            }
         }
         if outcome.internal_error.is_some() {
             failures.push(format!(

@@ -14,7 +14,9 @@ const LAYERS: &[&[&str]] = &[
     // "Did you mean", used by rule names and configuration keys.
     &["suggest"],
     // Grammars and the rules' generated documentation.
-    &["language", "rule_docs"],
+    &["language"],
+    // What a rule is (name, group, fix title) and its documentation, from its source.
+    &["rule"],
     // What the code says: Inngest functions, handlers, steps, scopes, returns.
     &["analysis"],
     // Fixes as data, and the text-editing machinery rules share.

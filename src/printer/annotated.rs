@@ -25,6 +25,8 @@ use super::FixFlags;
 use crate::diagnostic::{Finding, Status};
 use crate::fix::Applicability;
 use crate::report::Mode;
+use crate::rule::FixTitle;
+use crate::rules::registry;
 
 /// Help and docs lines are wrapped at this many characters.
 const WIDTH: usize = 100;
@@ -134,21 +136,10 @@ pub fn fix_done(rule: &str) -> &'static str {
 }
 
 /// What a rule's fix does, in a few words after "`--write`", and once done, after
-/// "fixed:".
+/// "fixed:" (declared with the rule, [`crate::rule::Rule::fix_title`]).
 fn fix_title(rule: &str) -> (&'static str, &'static str) {
-    use crate::rules::{nondeterminism_outside_step, unawaited_send, unawaited_step};
-    match rule {
-        crate::rules::unsafe_trailing_return::NAME => {
-            ("wraps it in a final step", "wrapped in a final step")
-        }
-        nondeterminism_outside_step::NAME => {
-            ("wraps it in its own step", "wrapped in its own step")
-        }
-        unawaited_step::NAME | unawaited_send::NAME => {
-            ("adds the missing `await`", "the missing `await` added")
-        }
-        _ => ("applies its fix", "its fix applied"),
-    }
+    let title = registry::get(rule).map_or(FixTitle::GENERIC, |rule| rule.fix_title);
+    (title.does, title.done)
 }
 
 /// `text` in lines of at most `width` characters, broken at spaces (a longer word

@@ -10,7 +10,9 @@ use std::io::{self, Write};
 
 use crate::diagnostic::{Finding, Status};
 use crate::report::{FileReport, Mode};
-use crate::rules::migration::{is_migration_rule, v4_dependencies, v4_non_npm_sdk};
+use crate::rule::Group;
+use crate::rules::migration::{v4_dependencies, v4_non_npm_sdk};
+use crate::rules::registry;
 
 /// The v4 changes no rule can see in code (docs/migrating-to-v4.md, "What is left").
 const UNSEEN: &[&str] = &[
@@ -23,7 +25,9 @@ const UNSEEN: &[&str] = &[
 
 /// Write the plan for `reports`, or nothing when no migration rule found anything.
 pub fn write_plan(w: &mut dyn Write, reports: &[FileReport], mode: Mode) -> io::Result<()> {
-    let migration = |f: &&Finding| is_migration_rule(f.rule) && !f.suppressed();
+    let migration = |f: &&Finding| {
+        registry::get(f.rule).is_some_and(|rule| rule.group == Group::Migration) && !f.suppressed()
+    };
     if !reports
         .iter()
         .any(|r| r.findings.iter().any(|f| migration(&f)))
@@ -59,16 +63,20 @@ pub fn write_plan(w: &mut dyn Write, reports: &[FileReport], mode: Mode) -> io::
         }
     }
     writeln!(w, "  SDKs:")?;
-    writeln!(
-        w,
-        "    the npm package `inngest` ({}): {npm_files} file{} with findings, migrated",
-        if manifests.is_empty() {
-            "no package.json with findings".to_string()
-        } else {
-            manifests.join(", ")
-        },
-        plural(npm_files)
-    )?;
+    let declared = if manifests.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", manifests.join(", "))
+    };
+    if npm_files == 0 {
+        writeln!(w, "    the npm package `inngest`{declared}")?;
+    } else {
+        writeln!(
+            w,
+            "    the npm package `inngest`{declared}: {npm_files} file{} with findings, migrated",
+            plural(npm_files)
+        )?;
+    }
     for (what, files) in &remote {
         writeln!(
             w,

@@ -2,7 +2,7 @@
 //! scanning (`github/codeql-action/upload-sarif`) and other SARIF viewers.
 //!
 //! The log has one run: the tool (`inngest-fix`, its version, and every rule with its
-//! summary, description and documentation, from [`crate::rule_docs`]), one result per
+//! summary, description and documentation, from [`crate::rules::registry`]), one result per
 //! finding that is not suppressed (rule, level `warning`, message, location with the
 //! path relative to the current directory and a 1-based region whose columns count
 //! Unicode code points, as `columnKind` says), and the invocation, whose notifications
@@ -22,7 +22,8 @@ use serde_json::{json, Value};
 use super::{write_error_line, write_summary, PrintOptions, Printer};
 use crate::diagnostic::{Finding, LineIndex};
 use crate::report::{FileReport, Mode, Summary};
-use crate::rule_docs;
+use crate::rule::{section, Rule};
+use crate::rules::registry;
 
 /// The SARIF version written.
 pub const SARIF_VERSION: &str = "2.1.0";
@@ -110,7 +111,7 @@ fn log(results: Vec<Value>, notifications: Vec<Value>, successful: bool) -> Valu
         "name": env!("CARGO_PKG_NAME"),
         "version": env!("CARGO_PKG_VERSION"),
         "semanticVersion": env!("CARGO_PKG_VERSION"),
-        "rules": rule_docs::RULE_DOCS.iter().map(|(name, doc)| rule(name, doc)).collect::<Vec<_>>(),
+        "rules": registry::by_name().into_iter().map(rule).collect::<Vec<_>>(),
     });
     // Set once the package names its home: a made-up address would be worse than none.
     let home = [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
@@ -135,12 +136,13 @@ fn log(results: Vec<Value>, notifications: Vec<Value>, successful: bool) -> Valu
 }
 
 /// A rule's `reportingDescriptor`, from its documentation.
-fn rule(name: &str, doc: &'static str) -> Value {
-    let why = rule_docs::section(doc, "Why is this bad?").unwrap_or("");
+fn rule(rule: &'static Rule) -> Value {
+    let (name, doc) = (rule.name, rule.doc());
+    let why = section(doc, "Why is this bad?").unwrap_or("");
     json!({
         "id": name,
         "name": name,
-        "shortDescription": { "text": rule_docs::summary(doc) },
+        "shortDescription": { "text": rule.summary() },
         "fullDescription": { "text": one_paragraph(why) },
         "help": { "text": doc, "markdown": doc },
         "defaultConfiguration": { "level": "warning" },
@@ -158,7 +160,9 @@ fn result(uri: &str, finding: &Finding, replacements: Vec<Value>) -> Value {
     if let Some(reason) = finding.reason() {
         message.push_str(&format!(" (manual review: {reason})"));
     }
-    let rule_index = rule_docs::names().position(|name| name == finding.rule);
+    let rule_index = registry::by_name()
+        .iter()
+        .position(|rule| rule.name == finding.rule);
     let mut result = json!({
         "ruleId": finding.rule,
         "level": "warning",

@@ -34,18 +34,28 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
-use tree_sitter::{Node, Tree};
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use tree_sitter::Node;
 
 use super::{callee_text, function_statement_start, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::steps::StepCall;
 use crate::analysis::{code_children, enclosing_function, is_function};
-use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "duplicate-step-id";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Default,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
+
 /// Report the second (third…) use of a literal step ID in one handler.
-pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
     let handler = context.handler.function;
     let candidates: Vec<&StepCall> = context
         .steps

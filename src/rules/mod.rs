@@ -1,6 +1,8 @@
-//! Rules: one file each. A rule reads the analysis of one handler and reports
-//! [`Diagnostic`]s, each with its [`Remedy`]: a fix as data (edits and applicability),
-//! or the reason a person must look.
+//! Rules: one file each. A rule reads the analysis of one handler ([`HandlerContext`])
+//! or of the whole file ([`FileContext`]) and reports [`Diagnostic`]s, each with its
+//! [`Remedy`]: a fix as data (edits and applicability), or the reason a person must look.
+//! Every rule is declared in its file (`pub const RULE`) and listed once in
+//! [`registry`], which [`check_tree`] runs.
 //!
 //! Owns: judgement. Does not own: whether a fix applies in this run, applying or
 //! verifying it ([`crate::pipeline`]), the edit machinery ([`crate::fix`]), suppression
@@ -13,6 +15,7 @@ pub mod mutation_in_step;
 pub mod nested_step;
 pub mod non_json_step_result;
 pub mod nondeterminism_outside_step;
+pub mod registry;
 pub mod side_effect_outside_step;
 pub mod unawaited_send;
 pub mod unawaited_step;
@@ -33,10 +36,15 @@ pub use crate::diagnostic::{Diagnostic, Related, Remedy};
 use crate::fix::style::StyleCache;
 use crate::fix::{Edit, Fix};
 use crate::language::Lang;
+use crate::rule::Rule;
 use crate::settings::RuleOptions;
 
 /// Everything a rule may read about one handler.
 pub struct HandlerContext<'a, 't> {
+    /// The file's syntax tree.
+    pub tree: &'t Tree,
+    /// Its grammar.
+    pub lang: Lang,
     pub source: &'t str,
     /// How to name what a fix inserts. Whether the fix applies is not the rule's business.
     pub options: &'a RuleOptions<'a>,
@@ -70,10 +78,62 @@ impl<'a, 't> HandlerContext<'a, 't> {
     }
 }
 
-/// Run every rule over every handler of a parsed file; the diagnostics come in source
-/// order. Only the rules this run selects run, except in a file with a suppression
-/// comment, where every rule runs: a comment for a rule left out of this run still counts
-/// as used ([`crate::pipeline`] drops the other rules' findings).
+/// Everything a rule may read about the whole file.
+pub struct FileContext<'a, 't> {
+    /// The file's syntax tree.
+    pub tree: &'t Tree,
+    /// Its grammar.
+    pub lang: Lang,
+    pub source: &'t str,
+    /// How to name what a fix inserts.
+    pub options: &'a RuleOptions<'a>,
+    /// The file's Inngest functions.
+    pub functions: &'a [InngestFunction<'t>],
+    /// The model of the file.
+    pub model: &'a FileModel<'t>,
+    inngest_imports: std::cell::OnceCell<migration::InngestImports>,
+    serve_calls: std::cell::OnceCell<Vec<Node<'t>>>,
+    pinned_v3_sdks: std::cell::OnceCell<Vec<migration::v4_non_npm_sdk::PinnedSdk<'t>>>,
+}
+
+impl<'a, 't> FileContext<'a, 't> {
+    /// The model of the file.
+    pub fn model(&self) -> &'a FileModel<'t> {
+        self.model
+    }
+
+    /// The names the file imports from the `inngest` package (read on first ask).
+    pub fn inngest_imports(&self) -> &migration::InngestImports {
+        self.inngest_imports
+            .get_or_init(|| migration::InngestImports::of(self.tree, self.source))
+    }
+
+    /// The file's imports of `inngest` 3.x from a URL, `npm:` or an import map (found on
+    /// first ask).
+    pub fn pinned_v3_sdks(&self) -> &[migration::v4_non_npm_sdk::PinnedSdk<'t>] {
+        self.pinned_v3_sdks.get_or_init(|| {
+            migration::v4_non_npm_sdk::pinned_v3_imports(
+                self.tree,
+                self.source,
+                self.options.source_path,
+            )
+        })
+    }
+
+    /// Every `serve(…)`/`createServer(…)` call imported from an `inngest` module, with
+    /// an object literal as its options (found on first ask).
+    pub fn serve_calls(&self) -> &[Node<'t>] {
+        self.serve_calls
+            .get_or_init(|| migration::serve_calls(self.tree, self.source, self.inngest_imports()))
+    }
+}
+
+/// Run the rules of [`registry`] over a parsed file: handler rules over every handler,
+/// then file rules; the diagnostics come in source order. Only the rules this run
+/// selects run, except in a file with a suppression comment, where every default rule
+/// runs: a comment for a rule left out of this run still counts as used
+/// ([`crate::pipeline`] drops the other rules' findings). Opt-in rules run only when
+/// selected.
 pub fn check_tree<'t>(
     tree: &'t Tree,
     source: &'t str,
@@ -122,6 +182,7 @@ fn check_installed<'t>(
     // comment: one that names the rule must still count as used.
     let every_rule =
         memchr::memmem::find(source.as_bytes(), crate::suppression::DIRECTIVE.as_bytes()).is_some();
+    let runs = |rule: &Rule| options.rules.enabled(rule) || (every_rule && !rule.is_opt_in());
     for (function, function_bindings) in functions.iter().zip(&bindings) {
         for (handler, binding) in function.handlers.iter().zip(function_bindings) {
             let Some(binding) = binding else {
@@ -134,6 +195,8 @@ fn check_installed<'t>(
             }
             let returns = returns::find(handler, &steps, source, lang);
             let context = HandlerContext {
+                tree,
+                lang,
                 source,
                 options,
                 function,
@@ -144,50 +207,39 @@ fn check_installed<'t>(
                 style: &style,
                 model: &model,
             };
-            let rules: [(&str, HandlerRule); 8] = [
-                (unsafe_trailing_return::NAME, unsafe_trailing_return::check),
-                (mutation_in_step::NAME, mutation_in_step::check),
-                (nested_step::NAME, nested_step::check),
-                (
-                    nondeterminism_outside_step::NAME,
-                    nondeterminism_outside_step::check,
-                ),
-                (unawaited_step::NAME, unawaited_step::check),
-                (duplicate_step_id::NAME, duplicate_step_id::check),
-                (
-                    side_effect_outside_step::NAME,
-                    side_effect_outside_step::check,
-                ),
-                (non_json_step_result::NAME, non_json_step_result::check),
-            ];
-            for (name, check) in rules {
-                if every_rule || options.rules.enabled(name) {
-                    check(&context, tree, lang, &mut diagnostics);
+            for entry in registry::RULES {
+                if let registry::Check::Handler(check) = entry.check {
+                    if runs(entry.rule) {
+                        check(&context, &mut diagnostics);
+                    }
                 }
             }
         }
     }
-    if every_rule || options.rules.enabled(unawaited_send::NAME) {
-        unawaited_send::check(&functions, tree, source, &mut diagnostics);
-    }
-    migration::check(
-        &functions,
+    let file = FileContext {
         tree,
-        source,
         lang,
-        options.rules,
-        options.source_path,
-        &mut diagnostics,
-    );
+        source,
+        options,
+        functions: &functions,
+        model: &model,
+        inngest_imports: Default::default(),
+        serve_calls: Default::default(),
+        pinned_v3_sdks: Default::default(),
+    };
+    for entry in registry::RULES {
+        if let registry::Check::File(check) = entry.check {
+            if runs(entry.rule) && !migration::blocked(&file, entry.rule) {
+                check(&file, &mut diagnostics);
+            }
+        }
+    }
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
     Checked {
         has_inngest_functions: !functions.is_empty(),
         diagnostics,
     }
 }
-
-/// A rule that reads one handler at a time.
-type HandlerRule = fn(&HandlerContext, &Tree, Lang, &mut Vec<Diagnostic>);
 
 /// Where the statement holding `node` starts, in its block or at the top of the file:
 /// a suppression comment above it covers everything in it (for a `createFunction`

@@ -33,18 +33,27 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
-use tree_sitter::Tree;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 
 use super::{callee_text, function_statement_start, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::code_children;
 use crate::analysis::functions::string_literal;
-use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "nested-step";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Default,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
+
 /// Report every step call that sits inside a step body of one handler.
-pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
     let source = context.source;
     for call in &context.steps.calls {
         let Some(body) = context.steps.body_containing(call.call) else {

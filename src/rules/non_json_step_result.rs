@@ -39,19 +39,29 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
-use tree_sitter::{Node, Tree};
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use tree_sitter::Node;
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
 use crate::analysis::json::{body_result_shape, misuse, Misuse, Shape};
 use crate::analysis::scope::resolve;
 use crate::analysis::{code_children, for_each_descendant, is_function, text, unwrap_expression};
-use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "non-json-step-result";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Default,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
+
 /// Report the step results of one handler that are used as a type JSON loses.
-pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
     let source = context.source;
     for call in &context.steps.calls {
         if call.tool.as_deref() != Some("run") {

@@ -58,7 +58,8 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
-use tree_sitter::{Node, Tree};
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use tree_sitter::Node;
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
 use crate::analysis::replay::{self, Hazard, HazardousRead};
@@ -68,10 +69,23 @@ use crate::analysis::{
 };
 use crate::fix::edits::first_free;
 use crate::fix::{Applicability, Edit, Fix};
-use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "nondeterminism-outside-step";
+
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Default,
+    fixes: Fixes::NeedsReview,
+    fix_title: FixTitle {
+        action: "Wrap the value in a step",
+        does: "wraps it in its own step",
+        done: "wrapped in its own step",
+    },
+    file: file!(),
+    files: Files::Functions,
+};
 
 /// A nondeterministic expression found outside step bodies.
 struct Nondeterministic<'t> {
@@ -86,7 +100,8 @@ struct Nondeterministic<'t> {
 /// replay can change the run with: one finding per declaration holding it (or per
 /// expression, when nothing holds it), at the first source, with the reads as related
 /// locations.
-pub fn check(context: &HandlerContext, tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
+    let tree = context.tree;
     let source = context.source;
     let handler = context.handler.function;
     let imports = Imports::of(tree.root_node(), source);

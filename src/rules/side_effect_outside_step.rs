@@ -73,7 +73,8 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
-use tree_sitter::{Node, Tree};
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use tree_sitter::Node;
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::effects::{callee_name, is_inngest_send, unawaited_call_statement, Effects};
@@ -83,10 +84,19 @@ use crate::analysis::{
 };
 use crate::fix::edits::first_free;
 use crate::fix::{Applicability, Edit, Fix};
-use crate::language::Lang;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "side-effect-outside-step";
+
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Default,
+    fixes: Fixes::NeedsReview,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
 
 /// One side effect found: the node reported, the call, and how it runs.
 struct Found<'t> {
@@ -108,7 +118,7 @@ enum How {
 
 /// Report every side effect outside the step bodies of one handler that a step can
 /// follow (code with no step after it runs once).
-pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
     let source = context.source;
     let handler = context.handler.function;
     let effects = Effects {

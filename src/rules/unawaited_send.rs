@@ -34,6 +34,8 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::FileContext;
 use tree_sitter::{Node, Tree};
 
 use super::{
@@ -45,8 +47,23 @@ use crate::analysis::{code_children, contains, text, unwrap_expression};
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "unawaited-send";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Default,
+    fixes: Fixes::Safe,
+    fix_title: FixTitle {
+        action: "Add `await`",
+        does: "adds the missing `await`",
+        done: "the missing `await` added",
+    },
+    file: file!(),
+    files: Files::Functions,
+};
+
 /// Report every dropped `send` on an Inngest client in the file.
-pub fn check(functions: &[InngestFunction], tree: &Tree, source: &str, out: &mut Vec<Diagnostic>) {
+pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
+    let (functions, tree, source) = (file.functions, file.tree, file.source);
     // Candidates are found from the text (each `send` that is a called property), not by
     // visiting every node of the file.
     let candidates = send_calls(tree, source);

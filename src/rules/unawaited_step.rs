@@ -36,14 +36,14 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
-use tree_sitter::{Node, Tree};
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use tree_sitter::Node;
 
 use super::{
     await_fix, callee_text, dropped_promise, function_statement_start, Diagnostic, HandlerContext,
     Remedy,
 };
 use crate::analysis::{is_async_function, is_function, text, unwrap_expression};
-use crate::language::Lang;
 
 /// The `forEach` call whose callback holds `call` and drops its promise: the callback
 /// returns the step's promise (`(i) => step.run(…)`, `return step.run(…)`) or is
@@ -99,8 +99,22 @@ fn dropped_by_for_each<'t>(call: Node<'t>, handler: Node<'t>, source: &str) -> O
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "unawaited-step";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Default,
+    fixes: Fixes::Safe,
+    fix_title: FixTitle {
+        action: "Add `await`",
+        does: "adds the missing `await`",
+        done: "the missing `await` added",
+    },
+    file: file!(),
+    files: Files::Functions,
+};
+
 /// Report every step call of one handler whose promise is dropped.
-pub fn check(context: &HandlerContext, _tree: &Tree, _lang: Lang, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
     let source = context.source;
     for call in &context.steps.calls {
         if call.tool.is_none() || context.steps.body_containing(call.call).is_some() {

@@ -55,8 +55,9 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
 use crate::analysis::assertions::Assertions;
@@ -74,8 +75,23 @@ use crate::language::Lang;
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "unsafe-trailing-return";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Default,
+    fixes: Fixes::Safe,
+    fix_title: FixTitle {
+        action: "Wrap the return in a final step",
+        does: "wraps it in a final step",
+        done: "wrapped in a final step",
+    },
+    file: file!(),
+    files: Files::Functions,
+};
+
 /// Check every return of one handler.
-pub fn check(context: &HandlerContext, tree: &Tree, lang: Lang, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
+    let (tree, lang) = (context.tree, context.lang);
     let mut names: Option<Names> = None;
     let mut mutations: Option<Vec<StepBodyWrite>> = None;
     for handler_return in context.returns {

@@ -35,11 +35,23 @@
 //! purpose and never reported; `--ignore unused-suppression` turns the rule off.
 
 use super::{Diagnostic, Remedy};
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::registry;
 use crate::settings::RuleSet;
 use crate::suppression::Directive;
 
 /// The rule's name, as users write it in `--select` and `--ignore`.
 pub const NAME: &str = "unused-suppression";
+
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Default,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
 
 /// Report each directive in `directives` that `used` (same order) says covered nothing.
 pub fn check(directives: &[Directive], used: &[bool], rules: RuleSet, out: &mut Vec<Diagnostic>) {
@@ -53,15 +65,15 @@ pub fn check(directives: &[Directive], used: &[bool], rules: RuleSet, out: &mut 
             && directive
                 .rules
                 .iter()
-                .all(|rule| crate::rule_docs::is_known(rule) && !rules.enabled(rule));
+                .all(|rule| registry::get(rule).is_some_and(|rule| !rules.enabled(rule)));
         if names_only_disabled_rules {
             continue;
         }
         let unknown: Vec<String> = directive
             .rules
             .iter()
-            .filter(|rule| !crate::rule_docs::is_known(rule))
-            .map(|rule| crate::rule_docs::unknown_rule(rule, &[]))
+            .filter(|rule| !registry::is_known(rule))
+            .map(|rule| registry::unknown_rule(rule, &[]))
             .collect();
         let message = if unknown.is_empty() {
             "suppression comment silences no finding".to_string()

@@ -21,7 +21,8 @@ use crate::diagnostic::Finding;
 use crate::fix::Applicability;
 use crate::language::Lang;
 use crate::pipeline::{check_source, check_source_accepting};
-use crate::rules;
+use crate::rule::FixTitle;
+use crate::rules::{self, registry};
 use crate::settings::Settings;
 use crate::suppression::DIRECTIVE;
 
@@ -153,14 +154,11 @@ fn fix_of(
     Some((title, fixed, false))
 }
 
-/// What a rule's fix does, as an action title.
+/// What a rule's fix does, as an action title (declared with the rule).
 fn fix_title(rule: &str) -> &'static str {
-    match rule {
-        "unsafe-trailing-return" => "Wrap the return in a final step",
-        "unawaited-step" | "unawaited-send" => "Add `await`",
-        "nondeterminism-outside-step" => "Wrap the value in a step",
-        _ => "Apply the fix",
-    }
+    registry::get(rule)
+        .map_or(FixTitle::GENERIC, |rule| rule.fix_title)
+        .action
 }
 
 /// The text with `// inngest-fix-ignore: RULE` on its own line before the finding's

@@ -20,8 +20,9 @@ use super::lines::LineIndex;
 use crate::config::{Overrides, Resolver};
 use crate::diagnostic::{Finding, Status};
 use crate::pipeline::{check_source, FileOutcome};
+use crate::prefilter;
+use crate::rules::{self, registry};
 use crate::settings::Settings;
-use crate::{prefilter, rule_docs, rules};
 
 /// The name diagnostics carry as their `source`.
 pub const SOURCE: &str = "inngest-fix";
@@ -180,7 +181,8 @@ pub fn hover(analysis: &Analysis, text: &str, position: Position) -> Option<Hove
     let docs: Vec<String> = rules
         .iter()
         .filter_map(|rule| {
-            rule_docs::doc(rule).map(|doc| format!("# inngest-fix: `{rule}`\n\n{}", doc.trim()))
+            registry::get(rule)
+                .map(|rule| format!("# inngest-fix: `{}`\n\n{}", rule.name, rule.doc().trim()))
         })
         .collect();
     if docs.is_empty() {

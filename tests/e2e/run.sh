@@ -224,6 +224,17 @@ run_migration() {
     [[ -d "$w/after/$extra" ]] && migrate="$migrate $extra"
   done
   local rc=0
+  # package.json first (v4-dependencies): the middleware rule then reads the moved version.
+  (cd "$w/after" && "$TOOL" --select v4 --write package.json) >"$w/tool-package.log" 2>&1 || rc=$?
+  if ((rc == 0)) && node -e 'const fs=require("fs");const [a,b]=process.argv.slice(1).map(p=>JSON.parse(fs.readFileSync(p,"utf8")).devDependencies);
+      const moved=Object.keys(a).filter(n=>n==="inngest"||n.startsWith("@inngest/")||n==="typescript");
+      const bad=moved.filter(n=>a[n]!==b[n]);if(bad.length){console.error(bad.map(n=>`${n}: ${a[n]} (v4 leg: ${b[n]})`).join("; "));process.exit(1)}
+      console.log(moved.map(n=>`${n} ${a[n]}`).join(", "))' "$w/after/package.json" "$E2E/v4/package.json" >"$w/package-check.txt" 2>&1; then
+    record "PASS $leg inngest-fix --select v4 --write package.json sets the versions the v4 side installs ($(cat "$w/package-check.txt"))"
+  else
+    record "FAIL $leg package.json after --select v4 --write: $(cat "$w/package-check.txt" "$w/tool-package.log" | tail -n 3 | tr '\n' ' ')"
+  fi
+  rc=0
   (cd "$w/after" && "$TOOL" --select v4 --write $migrate) >"$w/tool.log" 2>&1 || rc=$?
   if ((rc != 0)); then
     sed 's/^/   | /' "$w/tool.log" | tail -n 20

@@ -4,8 +4,12 @@
 //! nobody's v3 code is flagged unasked. docs/migrating-to-v4.md says what each
 //! rewrites and what it leaves for a person.
 //!
-//! Owns: which rules form the preset, running them over one file, and the small syntax
-//! helpers they share (object properties, imports from `inngest`). Each rule keeps its
+//! Each rule declares itself `group: Group::Migration` (that puts it in the preset) and
+//! is listed in [`crate::rules::registry`], which runs it with a
+//! [`crate::rules::FileContext`].
+//!
+//! Owns: the small syntax helpers the migration rules share (object properties, imports
+//! from `inngest`, the `serve(…)` calls). Each rule keeps its
 //! rewrite in a pure function from syntax nodes to [`crate::fix::Edit`]s.
 
 pub mod packages;
@@ -24,109 +28,32 @@ pub mod v4_step_invoke_string;
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
-use std::path::Path;
 
 use tree_sitter::{Node, Tree};
 
 use super::{Diagnostic, Remedy};
-use crate::analysis::functions::InngestFunction;
 use crate::analysis::{code_children, text};
-use crate::language::Lang;
+use crate::rule::{Group, Rule};
+use crate::rules::FileContext;
 use crate::settings::RuleSet;
 
-pub use crate::settings::{
-    is_migration_rule, is_preset, preset_selects, MIGRATION_PRESET as PRESET,
-};
-
-/// Every migration rule, in the order they run.
-pub const RULES: &[&str] = &[
-    v4_create_function::NAME,
-    v4_step_invoke_string::NAME,
-    v4_serve_origin::NAME,
-    v4_serve_streaming::NAME,
-    v4_serve_options::NAME,
-    v4_event_schemas::NAME,
-    v4_middleware::NAME,
-    v4_promise_race::NAME,
-    v4_middleware_package::NAME,
-    v4_removed_import::NAME,
-    v4_non_npm_sdk::NAME,
-    v4_dependencies::NAME,
-];
-
-/// Run the migration rules that read a `package.json` (only `v4-dependencies`).
+/// Run the migration rules that read a `package.json` (only `v4-dependencies`, which
+/// the registry lists as run elsewhere: here).
 pub fn check_manifest(tree: &Tree, source: &str, rules: RuleSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if rules.enabled(v4_dependencies::NAME) {
+    if rules.enabled(&v4_dependencies::RULE) {
         v4_dependencies::check(tree, source, &mut out);
     }
     out
 }
 
-/// Whether a file that does not mention `createFunction` must still be parsed: some
-/// migration rules look at `serve(…)`, clients and event schemas, which live in other
-/// files. Those files mention `inngest` (the import).
-pub fn wants_file(rules: RuleSet, bytes: &[u8]) -> bool {
-    (RULES[1..].iter().any(|rule| rules.enabled(rule))
-        && memchr::memmem::find(bytes, b"inngest").is_some())
-        || (rules.enabled(v4_removed_import::NAME) && v4_removed_import::wants_file(bytes))
-}
-
-/// Run the enabled migration rules over one file.
-pub fn check(
-    functions: &[InngestFunction],
-    tree: &Tree,
-    source: &str,
-    lang: Lang,
-    rules: RuleSet,
-    source_path: Option<&Path>,
-    out: &mut Vec<Diagnostic>,
-) {
-    if !RULES.iter().any(|rule| rules.enabled(rule)) {
-        return;
-    }
-    let imports = InngestImports::of(tree, source);
-    let enabled = |rule: &str| rules.enabled(rule);
-    // A file whose `inngest` is a 3.x from a URL or an import map is not reached by the
-    // bump of the npm package: the v4 rewrites would break it, so it is only reported.
-    let sdks = v4_non_npm_sdk::pinned_v3_imports(tree, source, source_path);
-    if !sdks.is_empty() {
-        if enabled(v4_non_npm_sdk::NAME) {
-            v4_non_npm_sdk::check(&sdks, source, out);
-        }
-        return;
-    }
-    if enabled(v4_create_function::NAME) {
-        v4_create_function::check(functions, tree, source, &imports, out);
-    }
-    if enabled(v4_step_invoke_string::NAME) {
-        v4_step_invoke_string::check(tree, source, lang, out);
-    }
-    if enabled(v4_serve_origin::NAME)
-        || enabled(v4_serve_streaming::NAME)
-        || enabled(v4_serve_options::NAME)
-    {
-        for call in serve_calls(tree, source, &imports) {
-            v4_serve_origin::check(call, source, out);
-            v4_serve_streaming::check(call, source, out);
-            v4_serve_options::check(call, source, out);
-        }
-    }
-    if enabled(v4_event_schemas::NAME) {
-        v4_event_schemas::check(tree, source, &imports, out);
-    }
-    if enabled(v4_middleware::NAME) {
-        v4_middleware::check(tree, source, &imports, out);
-    }
-    if enabled(v4_promise_race::NAME) {
-        v4_promise_race::check(functions, tree, source, out);
-    }
-    if enabled(v4_middleware_package::NAME) {
-        v4_middleware_package::check(tree, source, source_path, out);
-    }
-    if enabled(v4_removed_import::NAME) {
-        v4_removed_import::check(tree, source, out);
-    }
+/// Whether the migration rule `rule` is kept from running on `file`: a file whose
+/// `inngest` is a 3.x from a URL or an import map is not reached by the bump of the npm
+/// package, and the v4 rewrites would break it, so only `v4-non-npm-sdk` reports it.
+pub fn blocked(file: &FileContext, rule: &Rule) -> bool {
+    rule.group == Group::Migration
+        && rule.name != v4_non_npm_sdk::NAME
+        && !file.pinned_v3_sdks().is_empty()
 }
 
 /// The names a file imports from the `inngest` package (`inngest`, `inngest/next`,
@@ -259,7 +186,7 @@ pub fn has_member(object: Node, key: &str, source: &str) -> bool {
 
 /// Every call of `serve(…)` or `createServer(…)` imported from an `inngest` module,
 /// with an object literal as its options.
-fn serve_calls<'t>(tree: &'t Tree, source: &str, imports: &InngestImports) -> Vec<Node<'t>> {
+pub fn serve_calls<'t>(tree: &'t Tree, source: &str, imports: &InngestImports) -> Vec<Node<'t>> {
     let mut names: Vec<&str> = imports.local_names("serve").collect();
     names.extend(imports.local_names("createServer"));
     if names.is_empty() {
@@ -302,7 +229,9 @@ pub fn manual(rule: &'static str, node: Node, message: String, reason: String) -
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::rule::{Group, Rule, MIGRATION_PRESET as PRESET};
+    use crate::rules::registry;
+    use crate::rules::{nested_step, unsafe_trailing_return};
     use crate::settings::Settings;
 
     fn select(names: &[&str], ignore: &[&str]) -> Settings {
@@ -313,35 +242,43 @@ mod tests {
         }
     }
 
-    #[test]
-    fn migration_rules_are_opt_in() {
-        let default = Settings::default();
-        assert!(default.rule_enabled("unsafe-trailing-return"));
-        assert!(RULES.iter().all(|rule| !default.rule_enabled(rule)));
-        let all = select(&["ALL"], &[]);
-        assert!(RULES.iter().all(|rule| !all.rule_enabled(rule)));
-        let preset = select(&[PRESET], &[]);
-        assert!(RULES.iter().all(|rule| preset.rule_enabled(rule)));
-        assert!(!preset.rule_enabled("unsafe-trailing-return"));
-        let one = select(&[v4_create_function::NAME], &[]);
-        assert!(one.rule_enabled(v4_create_function::NAME));
-        assert!(!one.rule_enabled(v4_promise_race::NAME));
-        let without = select(&[PRESET], &[v4_promise_race::NAME]);
-        assert!(without.rule_enabled(v4_create_function::NAME));
-        assert!(!without.rule_enabled(v4_promise_race::NAME));
-        let none = select(&["ALL"], &[PRESET]);
-        assert!(none.rule_enabled("nested-step"));
-        assert!(RULES.iter().all(|rule| !none.rule_enabled(rule)));
-        assert_eq!(crate::settings::parse_rule("v4"), Ok("v4".to_string()));
+    fn migration() -> Vec<&'static Rule> {
+        registry::rules()
+            .filter(|rule| rule.group == Group::Migration)
+            .collect()
     }
 
     #[test]
-    fn the_preset_lists_every_migration_rule() {
-        let documented: Vec<&str> = crate::rule_docs::names()
-            .filter(|name| is_migration_rule(name))
-            .collect();
-        let mut listed = RULES.to_vec();
-        listed.sort_unstable();
-        assert_eq!(listed, documented);
+    fn migration_rules_are_opt_in() {
+        let rules = migration();
+        assert!(rules.len() >= 12, "{}", rules.len());
+        let (create, race) = (
+            &super::v4_create_function::RULE,
+            &super::v4_promise_race::RULE,
+        );
+        let default = Settings::default();
+        assert!(default.rule_enabled(&unsafe_trailing_return::RULE));
+        assert!(rules.iter().all(|rule| !default.rule_enabled(rule)));
+        let all = select(&["ALL"], &[]);
+        assert!(rules.iter().all(|rule| !all.rule_enabled(rule)));
+        let preset = select(&[PRESET], &[]);
+        assert!(rules.iter().all(|rule| preset.rule_enabled(rule)));
+        assert!(!preset.rule_enabled(&unsafe_trailing_return::RULE));
+        let one = select(&[create.name], &[]);
+        assert!(one.rule_enabled(create));
+        assert!(!one.rule_enabled(race));
+        let without = select(&[PRESET], &[race.name]);
+        assert!(without.rule_enabled(create));
+        assert!(!without.rule_enabled(race));
+        let none = select(&["ALL"], &[PRESET]);
+        assert!(none.rule_enabled(&nested_step::RULE));
+        assert!(rules.iter().all(|rule| !none.rule_enabled(rule)));
+    }
+
+    #[test]
+    fn the_migration_rules_are_named_for_v4() {
+        for rule in migration() {
+            assert!(rule.name.starts_with("v4-"), "{}", rule.name);
+        }
     }
 }

@@ -56,10 +56,11 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::FileContext;
 use tree_sitter::{Node, Tree};
 
 use super::{has_member, pair, InngestImports};
-use crate::analysis::functions::InngestFunction;
 use crate::analysis::{code_children, text, unwrap_expression};
 use crate::fix::style::{line_ending_at, line_indent, line_start, starts_line};
 use crate::fix::{Edit, Fix};
@@ -68,18 +69,24 @@ use crate::rules::{function_statement_start, Diagnostic, Remedy};
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-create-function";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Migration,
+    fixes: Fixes::Safe,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
+
 const MESSAGE: &str =
     "v3 `createFunction(options, trigger, handler)`: inngest 4 takes `createFunction({ ...options, \
      triggers }, handler)`";
 
 /// Report every v3 `createFunction` call of the file, with its rewrite.
-pub fn check(
-    functions: &[InngestFunction],
-    tree: &Tree,
-    source: &str,
-    imports: &InngestImports,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
+    let (functions, tree, source) = (file.functions, file.tree, file.source);
+    let imports = file.inngest_imports();
     for function in functions {
         let Some(call) = V3Call::of(function.call, tree, source, imports) else {
             continue;

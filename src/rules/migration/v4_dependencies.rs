@@ -33,6 +33,7 @@
 //! ranges (`>=3 <4`, tags, `workspace:`), packages without a v4 release and packages
 //! that moved into `inngest` are reported with what to do.
 
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
@@ -45,6 +46,16 @@ use crate::rules::{Diagnostic, Remedy};
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-dependencies";
+
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Migration,
+    fixes: Fixes::Safe,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::ImportingInngest,
+};
 
 /// One `"name": "range"` of a dependency section.
 struct Dependency<'t> {
@@ -108,7 +119,9 @@ fn typescript(range: &str) -> Option<Finding> {
             Finding {
                 message: format!(
                     "`typescript` {range} admits versions below {minimum}, the peer dependency \
-                     of inngest 4 (`npm install` fails with ERESOLVE on an older one): {new}"
+                     of inngest 4 (`npm install` fails with ERESOLVE on an older one): {new}; \
+                     a package whose own peer range stops below {minimum} (typescript-eslint \
+                     8.24) must move too, as the ERESOLVE report names it"
                 ),
                 remedy: Ok(new),
             }

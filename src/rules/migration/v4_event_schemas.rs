@@ -32,17 +32,29 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
-use tree_sitter::Tree;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::FileContext;
 
-use super::{manual, InngestImports};
+use super::manual;
 use crate::analysis::{for_each_descendant, text};
 use crate::rules::Diagnostic;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-event-schemas";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Migration,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::ImportingInngest,
+};
+
 /// Report every `new EventSchemas()` of the file.
-pub fn check(tree: &Tree, source: &str, imports: &InngestImports, out: &mut Vec<Diagnostic>) {
+pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
+    let (tree, source, imports) = (file.tree, file.source, file.inngest_imports());
     let names: Vec<&str> = imports.local_names("EventSchemas").collect();
     if names.is_empty() {
         return;

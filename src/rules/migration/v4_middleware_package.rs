@@ -25,9 +25,8 @@
 //! release for inngest 4 (`@inngest/middleware-validation`) or that moved into `inngest`
 //! (`@inngest/realtime`) is reported with what to do instead.
 
-use std::path::Path;
-
-use tree_sitter::Tree;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::FileContext;
 
 use super::packages::{companion, declared_range, SimpleRange, V4Support};
 use super::{manual, module_imports, specifiers};
@@ -38,8 +37,19 @@ use crate::rules::Diagnostic;
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-middleware-package";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Migration,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::ImportingInngest,
+};
+
 /// Report the calls of middleware factories imported from a v3-era package.
-pub fn check(tree: &Tree, source: &str, path: Option<&Path>, out: &mut Vec<Diagnostic>) {
+pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
+    let (tree, source, path) = (file.tree, file.source, file.options.source_path);
     // (local name, package) of each name imported from a middleware package.
     let mut factories: Vec<(String, &'static str)> = Vec::new();
     for import in module_imports(tree, source) {

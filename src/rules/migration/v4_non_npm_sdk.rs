@@ -21,6 +21,8 @@
 //! ## Fix safety
 //! No automatic fix: whether that runtime should move to v4 now is the owner's choice.
 
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::FileContext;
 use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
@@ -31,6 +33,16 @@ use crate::rules::Diagnostic;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-non-npm-sdk";
+
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Migration,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::ImportingInngest,
+};
 
 /// One import of a 3.x `inngest` that is not the npm package.
 pub struct PinnedSdk<'t> {
@@ -86,8 +98,13 @@ pub fn pinned_v3_imports<'t>(
     found
 }
 
+/// Report each import of a pinned 3.x SDK.
+pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
+    report(file.pinned_v3_sdks(), out);
+}
+
 /// Report each pinned import.
-pub fn check(sdks: &[PinnedSdk], _source: &str, out: &mut Vec<Diagnostic>) {
+fn report(sdks: &[PinnedSdk], out: &mut Vec<Diagnostic>) {
     for sdk in sdks {
         let through = match &sdk.import_map {
             Some(map) => format!(" from `{}` (mapped by {})", sdk.target, map.display()),

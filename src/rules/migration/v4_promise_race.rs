@@ -32,23 +32,30 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::FileContext;
 use tree_sitter::Node;
 
 use super::manual;
-use crate::analysis::functions::InngestFunction;
 use crate::analysis::{any_descendant, for_each_descendant, steps, text};
 use crate::rules::Diagnostic;
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-promise-race";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Migration,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::ImportingInngest,
+};
+
 /// Report the races of every handler of the file.
-pub fn check(
-    functions: &[InngestFunction],
-    _tree: &tree_sitter::Tree,
-    source: &str,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
+    let (functions, source) = (file.functions, file.source);
     for function in functions {
         for handler in &function.handlers {
             for_each_descendant(handler.function, |node| {

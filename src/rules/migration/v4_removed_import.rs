@@ -13,7 +13,8 @@
 //! ## Why is this bad?
 //! After the bump each is a TypeScript error (TS2307 "Cannot find module", TS2305 "has
 //! no exported member", TS2503 "Cannot find namespace"), and a deep import fails at run
-//! time where the runtime enforces the package's `exports`.
+//! time where the runtime enforces the package's `exports` (inngest 3.31 still exported
+//! `./helpers/*`, `./middleware/*`, `./components/*` and `./api/*`; 3.54 and 4.x do not).
 //!
 //! ## Example
 //! ```ts
@@ -31,6 +32,8 @@
 //! rewritten to that entry point: safe (applied by `--write`). The others are reported
 //! with the v4 replacement where the upgrade guide or the package names one.
 
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::FileContext;
 use tree_sitter::{Node, Tree};
 
 use super::{manual, module_imports, specifiers};
@@ -41,6 +44,16 @@ use crate::rules::{function_statement_start, Diagnostic, Remedy};
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-removed-import";
+
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Migration,
+    fixes: Fixes::Safe,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::ImportingInngestOr(wants_file),
+};
 
 /// The entry points inngest 4.24.0 exports (`exports` of its package.json), besides
 /// `inngest` itself.
@@ -185,7 +198,8 @@ pub fn wants_file(bytes: &[u8]) -> bool {
 }
 
 /// Report the removed imports of one file.
-pub fn check(tree: &Tree, source: &str, out: &mut Vec<Diagnostic>) {
+pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
+    let (tree, source) = (file.tree, file.source);
     for import in module_imports(tree, source) {
         let Some(path) = import
             .module

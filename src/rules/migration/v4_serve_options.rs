@@ -36,6 +36,8 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::FileContext;
 use tree_sitter::Node;
 
 use super::{manual, options_object};
@@ -45,8 +47,25 @@ use crate::rules::Diagnostic;
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-serve-options";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Migration,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::ImportingInngest,
+};
+
+/// Report the options of each `serve(…)` call that v4 does not take there.
+pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
+    for &call in file.serve_calls() {
+        check_call(call, file.source, out);
+    }
+}
+
 /// Report the options of one `serve(…)` call that v4 does not take there.
-pub fn check(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
+fn check_call(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
     let Some(options) = options_object(call) else {
         return;
     };

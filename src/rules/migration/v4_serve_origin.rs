@@ -26,6 +26,8 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::FileContext;
 use tree_sitter::Node;
 
 use super::options_object;
@@ -36,8 +38,25 @@ use crate::rules::{function_statement_start, Diagnostic, Remedy};
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-serve-origin";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Migration,
+    fixes: Fixes::Safe,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::ImportingInngest,
+};
+
+/// Report the `serveHost` option of each `serve(…)` call, with its rename.
+pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
+    for &call in file.serve_calls() {
+        check_call(call, file.source, out);
+    }
+}
+
 /// Report the `serveHost` option of one `serve(…)` call, with its rename.
-pub fn check(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
+fn check_call(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
     let Some(options) = options_object(call) else {
         return;
     };

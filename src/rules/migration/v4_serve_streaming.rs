@@ -27,6 +27,8 @@
 //! on inngest 4.
 
 use crate::analysis::Navigate;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::FileContext;
 use tree_sitter::Node;
 
 use super::{options_object, pair};
@@ -37,8 +39,25 @@ use crate::rules::{function_statement_start, Diagnostic, Remedy};
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-serve-streaming";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Migration,
+    fixes: Fixes::NeedsReview,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::ImportingInngest,
+};
+
+/// Report a string `streaming` option of each `serve(…)` call, with its fix.
+pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
+    for &call in file.serve_calls() {
+        check_call(call, file.source, out);
+    }
+}
+
 /// Report a string `streaming` option of one `serve(…)` call, with its fix.
-pub fn check(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
+fn check_call(call: Node, source: &str, out: &mut Vec<Diagnostic>) {
     let Some(value) = options_object(call)
         .and_then(|options| pair(options, "streaming", source))
         .and_then(|p| p.field("value"))

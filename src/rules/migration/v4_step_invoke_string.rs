@@ -36,6 +36,8 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+use crate::rules::FileContext;
 use tree_sitter::{Node, Tree};
 
 use super::{manual, pair, InngestImports};
@@ -43,16 +45,26 @@ use crate::analysis::functions::string_literal;
 use crate::analysis::{code_children, for_each_descendant, text, unwrap_expression};
 use crate::fix::style::line_ending_at;
 use crate::fix::{Edit, Fix};
-use crate::language::Lang;
 use crate::rules::{function_statement_start, Diagnostic, Remedy};
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "v4-step-invoke-string";
 
+/// The rule, as the registry lists it.
+pub const RULE: Rule = Rule {
+    name: NAME,
+    group: Group::Migration,
+    fixes: Fixes::Safe,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::ImportingInngest,
+};
+
 const MESSAGE: &str = "inngest 4 does not invoke a function given as a string";
 
 /// Report every `*.invoke(id, { function: "…" })` of the file.
-pub fn check(tree: &Tree, source: &str, _lang: Lang, out: &mut Vec<Diagnostic>) {
+pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
+    let (tree, source) = (file.tree, file.source);
     if memchr::memmem::find(source.as_bytes(), b"invoke").is_none() {
         return;
     }

@@ -286,10 +286,48 @@ fn help_says_what_the_tool_is_and_lists_its_rules() {
     }
     let help = stdout_of(inngest_fix(dir.path()).arg("--help"));
     let rules = stdout_of(inngest_fix(dir.path()).arg("--list-rules"));
-    for line in rules.lines() {
+    // The table's rows: after the header, up to the blank line before the note.
+    for line in rules.lines().skip(1).take_while(|line| !line.is_empty()) {
         let rule = line.split_whitespace().next().unwrap();
         assert!(help.contains(rule), "--help names the rule {rule}");
     }
+}
+
+#[test]
+fn list_rules_is_a_table_to_read_at_a_glance_and_json_for_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = stdout_of(inngest_fix(dir.path()).arg("--list-rules"));
+    snapshot("list_rules", &table);
+    assert!(table.starts_with("RULE "), "{table}");
+    for line in table.lines() {
+        assert!(line.chars().count() <= 120, "too long: {line}");
+    }
+    let json = stdout_of(inngest_fix(dir.path()).args(["--list-rules", "--format", "json"]));
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = rows.as_array().unwrap();
+    let rows_in_table = table.lines().skip(1).take_while(|l| !l.is_empty()).count();
+    assert_eq!(rows.len(), rows_in_table);
+    let row = rows
+        .iter()
+        .find(|r| r["name"] == "unsafe-trailing-return")
+        .unwrap();
+    assert_eq!(
+        (&row["group"], &row["fix"], &row["preset"]),
+        (
+            &serde_json::json!("default"),
+            &serde_json::json!("safe"),
+            &serde_json::Value::Null
+        )
+    );
+    assert!(
+        row["summary"].as_str().unwrap().len() > 40,
+        "the whole summary: {row}"
+    );
+    let migration = rows
+        .iter()
+        .find(|r| r["name"] == "v4-create-function")
+        .unwrap();
+    assert_eq!(migration["preset"], "v4");
 }
 
 #[test]

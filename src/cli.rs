@@ -12,7 +12,7 @@ use crate::config::Overrides;
 use crate::printer::{ColorChoice, Format};
 use crate::report::Mode;
 use crate::rules::registry::parse_selector as parse_rule;
-use crate::run::Config;
+use crate::run::{CacheOptions, Config};
 use crate::settings::{parse_step_id, parse_var_name};
 use crate::walk::WalkOptions;
 
@@ -70,7 +70,8 @@ Formats (--format):
 
 Configuration: the closest inngest-fix.toml walking up from each file, else the closest
 package.json with an \"inngest-fix\" key. Keys: step-id, var-name, all-returns, select,
-ignore, unsafe-fixes, exclude, wrappers. Flags given on the command line win.
+ignore, unsafe-fixes, exclude, wrappers, pure, side-effects, cache-dir. Flags given on the
+command line win.
 
 Suppress a finding with `// inngest-fix-ignore` on the line before the return or before
 the createFunction call (`// inngest-fix-ignore: RULE -- reason` names the rule).";
@@ -305,6 +306,26 @@ pub struct Args {
     )]
     pub max_file_size: u64,
 
+    /// Do not use the results cache: analyse every file, read and write no cache.
+    ///
+    /// By default each file's findings are kept in .inngest-fix-cache/ at the project
+    /// root (the directory of the configuration file that applies to the current
+    /// directory, else the closest one holding .git, else the current directory), and a
+    /// file that did not change, nor any file its findings depend on, is not read again.
+    /// See docs/cache.md.
+    #[arg(long, help_heading = "Cache")]
+    pub no_cache: bool,
+
+    /// Keep the results cache in DIR instead (also INNGEST_FIX_CACHE_DIR, or the
+    /// configuration key cache-dir).
+    #[arg(
+        long,
+        value_name = "DIR",
+        help_heading = "Cache",
+        conflicts_with = "no_cache"
+    )]
+    pub cache_dir: Option<PathBuf>,
+
     /// Number of threads that walk and check files (default: one per core).
     #[arg(
         short = 'j',
@@ -406,6 +427,13 @@ impl Args {
             },
             max_file_size: self.max_file_size,
             stdin_filename,
+            cache: CacheOptions {
+                enabled: !self.no_cache,
+                dir: self
+                    .cache_dir
+                    .or_else(|| std::env::var_os("INNGEST_FIX_CACHE_DIR").map(PathBuf::from))
+                    .filter(|dir| !dir.as_os_str().is_empty()),
+            },
         }
     }
 }

@@ -8,7 +8,8 @@
 //!
 //! Keys, the same in both places: `step-id`, `var-name`, `all-returns`, `select`,
 //! `ignore`, `unsafe-fixes`, `exclude` (gitignore-style globs relative to the file's
-//! directory) and `wrappers` (more function names to treat as `createFunction`).
+//! directory), `wrappers` (more function names to treat as `createFunction`) and
+//! `cache-dir` (where the results cache lives).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -61,6 +62,11 @@ pub struct FileConfig {
     /// writes a file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub side_effects: Option<Vec<String>>,
+    /// Where the results cache lives, relative to the configuration file's directory
+    /// (default `.inngest-fix-cache`; docs/cache.md). Read from the configuration that
+    /// applies to the current directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// The flags given on the command line that a configuration file may also set.
@@ -90,6 +96,8 @@ pub struct Resolved {
     pub settings: Settings,
     /// The file's `exclude` globs, rooted at its directory.
     excludes: Option<Gitignore>,
+    /// [`Settings::fingerprint`] of `settings`, computed once.
+    pub fingerprint: u64,
 }
 
 impl Resolved {
@@ -114,6 +122,7 @@ impl Resolved {
             wrappers: Some(s.extra_create_function_names.clone()),
             pure: Some(s.pure_functions.clone()),
             side_effects: Some(s.side_effect_functions.clone()),
+            cache_dir: self.file.cache_dir.clone(),
         }
     }
 }
@@ -290,7 +299,7 @@ fn read(path: &Path) -> Result<String, ConfigError> {
 }
 
 /// The keys a configuration file may hold, as users write them.
-pub const KEYS: [&str; 10] = [
+pub const KEYS: [&str; 11] = [
     "step-id",
     "var-name",
     "all-returns",
@@ -301,6 +310,7 @@ pub const KEYS: [&str; 10] = [
     "wrappers",
     "pure",
     "side-effects",
+    "cache-dir",
 ];
 
 /// A deserializer's message in the user's words: an unknown key gets the closest known
@@ -450,6 +460,7 @@ fn resolve(
     Ok(Resolved {
         source,
         file,
+        fingerprint: settings.fingerprint(),
         settings,
         excludes,
     })

@@ -77,7 +77,7 @@ pub struct Related {
 
 /// Where something sits in its file. Lines and columns are 1-based; columns count
 /// Unicode scalar values (characters), not bytes. `end_*` is exclusive of the last character.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceRange {
     /// Byte offset of the first byte, in the text as read (BOM included).
     pub start_byte: usize,
@@ -90,7 +90,7 @@ pub struct SourceRange {
 }
 
 /// A related location of a [`Finding`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RelatedLocation {
     pub range: SourceRange,
     pub message: String,
@@ -99,7 +99,7 @@ pub struct RelatedLocation {
 /// What became of a finding in this run: decided once, by the pipeline, from the fix's
 /// applicability, the file's own settings, suppression comments, the user's answers
 /// (`--interactive`) and verification.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     /// Its fix is applied: written (`--write`), in the diff (`--dry-run`), or would be
     /// written by `--write` (`--check`). Also a finding that the run's other fixes made
@@ -157,10 +157,11 @@ impl Status {
 }
 
 /// One thing a rule found in a file, with what became of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
     /// The rule's name, e.g. `unsafe-trailing-return`.
-    pub rule: &'static str,
+    #[serde(with = "crate::interned")]
+    pub rule: crate::interned::Str,
     pub range: SourceRange,
     /// One line, for people.
     pub message: String,

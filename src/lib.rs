@@ -16,11 +16,13 @@
 //! fixed text out.
 
 pub mod analysis;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod explain;
 pub mod fix;
+pub mod interned;
 pub mod language;
 pub mod pipeline;
 pub mod printer;

@@ -22,6 +22,9 @@ use anyhow::Context;
 
 mod interactive;
 
+use crate::analysis::consulted;
+use crate::analysis::semantic::tsconfig::lexically_normal;
+use crate::cache::{self, Cache};
 use crate::config::{Overrides, Resolver};
 use crate::diagnostic::{Finding, Status};
 use crate::language::Lang;
@@ -58,6 +61,20 @@ pub struct Config {
     pub max_file_size: u64,
     /// Read one file from stdin, named this for its language and messages.
     pub stdin_filename: Option<PathBuf>,
+    /// The results cache ([`crate::cache`]).
+    pub cache: CacheOptions,
+}
+
+/// Whether and where to keep the results cache.
+#[derive(Debug, Clone, Default)]
+pub struct CacheOptions {
+    /// Use it (everything but `--no-cache`). `--interactive` and `--stdin-filename`
+    /// never do.
+    pub enabled: bool,
+    /// `--cache-dir` or `INNGEST_FIX_CACHE_DIR` (relative to the current directory);
+    /// `None`: the configuration's `cache-dir`, else the project root's
+    /// [`cache::DIR_NAME`].
+    pub dir: Option<PathBuf>,
 }
 
 /// Run the tool as configured, printing to stdout and stderr.
@@ -76,7 +93,17 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     for path in &config.paths {
         resolver.for_path(path, path.is_dir())?;
     }
-    let checked = check_files(config, &resolver, cwd.as_deref())?;
+    let cache = (config.cache.enabled && config.mode != Mode::Interactive)
+        .then(|| Cache::open(cache_dir(config, &resolver, cwd.as_deref())));
+    let checked = check_files(config, &resolver, cwd.as_deref(), cache.as_ref())?;
+    if let Some(cache) = cache {
+        let (served, analysed) = cache.counts();
+        // A cache that cannot be written only costs the next run its speed.
+        let _ = cache.save();
+        if std::env::var_os("INNGEST_FIX_CACHE_STATS").is_some() {
+            eprintln!("cache: {served} served, {analysed} analysed");
+        }
+    }
     let mut reports = checked.reports;
     match config.mode {
         Mode::Write => {
@@ -128,6 +155,32 @@ pub fn run(config: &Config) -> anyhow::Result<Exit> {
     printer.plan(&reports)?;
     printer.finish(&summary)?;
     Ok(summary.exit(config.mode))
+}
+
+/// Where the results cache lives: `--cache-dir` (or `INNGEST_FIX_CACHE_DIR`), else the
+/// `cache-dir` of the configuration that applies to the current directory (relative to
+/// that file), else [`cache::DIR_NAME`] at the project root: the directory of that
+/// configuration file, else the closest one holding `.git`, else the current directory.
+fn cache_dir(config: &Config, resolver: &Resolver, cwd: Option<&Path>) -> PathBuf {
+    let cwd = cwd.unwrap_or(Path::new("."));
+    if let Some(dir) = &config.cache.dir {
+        return cwd.join(dir);
+    }
+    let resolved = resolver.for_path(cwd, true).ok();
+    let config_dir = resolved
+        .as_ref()
+        .and_then(|r| r.source.as_deref())
+        .and_then(Path::parent);
+    if let (Some(dir), Some(cache_dir)) = (
+        config_dir,
+        resolved.as_ref().and_then(|r| r.file.cache_dir.as_ref()),
+    ) {
+        return dir.join(cache_dir);
+    }
+    let root = config_dir
+        .or_else(|| cwd.ancestors().find(|dir| dir.join(".git").exists()))
+        .unwrap_or(cwd);
+    root.join(cache::DIR_NAME)
 }
 
 /// Buffered stdout and stderr, or two sinks under `-qq`.
@@ -182,6 +235,7 @@ fn check_files(
     config: &Config,
     resolver: &Resolver,
     cwd: Option<&Path>,
+    cache: Option<&Cache>,
 ) -> anyhow::Result<CheckedFiles> {
     let scanned = AtomicUsize::new(0);
     let matched = AtomicUsize::new(0);
@@ -193,6 +247,7 @@ fn check_files(
         cwd,
         matched: &matched,
         reported_configs: Mutex::new(HashSet::new()),
+        cache,
     };
     std::thread::scope(|scope| {
         let progress = Progress::start(scope, show_progress, &scanned);
@@ -248,6 +303,7 @@ struct Files<'a> {
     matched: &'a AtomicUsize,
     /// Configuration files already reported as broken: each is reported once.
     reported_configs: Mutex<HashSet<PathBuf>>,
+    cache: Option<&'a Cache>,
 }
 
 impl Files<'_> {
@@ -288,30 +344,91 @@ impl Files<'_> {
             return None;
         }
         scanned.fetch_add(1, Ordering::Relaxed);
-        check_file(
+        let file = FileToCheck {
             path,
             lang,
-            self.config,
-            &resolved.settings,
-            self.cwd,
-            buffer,
-            self.matched,
-        )
+            settings: &resolved.settings,
+            cached: self.cache.and_then(|cache| {
+                let key = lexically_normal(&absolute).to_str()?.to_string();
+                Some((cache, key, resolved.fingerprint))
+            }),
+        };
+        check_file(file, self.config, self.cwd, buffer, self.matched)
     }
 }
 
-/// Read, filter and check one file; `None` when it has nothing to report.
-fn check_file(
+/// One file to check, with its settings and, when the cache is on, its key there.
+struct FileToCheck<'a> {
     path: PathBuf,
     lang: Lang,
+    settings: &'a Settings,
+    /// The cache, the file's key in it and its settings' fingerprint.
+    cached: Option<(&'a Cache, String, u64)>,
+}
+
+/// The report of a file served from the cache; `Err(())` when the entry does not hold
+/// (or the file cannot be read again for its code frames): the file is analysed.
+fn served(
+    file: &FileToCheck,
+    cwd: Option<&Path>,
+    matched: &AtomicUsize,
+) -> Result<Option<Checked>, ()> {
+    let (cache, key, fingerprint) = file.cached.as_ref().ok_or(())?;
+    let metadata = fs::metadata(&file.path).map_err(|_| ())?;
+    if !metadata.is_file() {
+        return Err(());
+    }
+    let (outcome, text) = cache
+        .lookup(key, &file.path, *fingerprint, &metadata)
+        .ok_or(())?;
+    let (has_inngest_functions, findings) = match outcome {
+        cache::Outcome::Skipped => return Ok(None),
+        cache::Outcome::Analysed {
+            has_inngest_functions,
+            findings,
+        } => (has_inngest_functions, findings),
+    };
+    if has_inngest_functions {
+        matched.fetch_add(1, Ordering::Relaxed);
+    }
+    let outcome = FileOutcome {
+        has_inngest_functions,
+        findings,
+        fixed_source: None,
+        internal_error: None,
+    };
+    let path = file.path.clone();
+    let report = FileReport::new(path.clone(), display_path(&path, cwd));
+    let report = report_for(report, text.as_deref().unwrap_or_default(), outcome);
+    Ok(report.map(|report| Checked {
+        report,
+        identity: identity(&metadata),
+    }))
+}
+
+/// Read, filter and check one file (or serve it from the cache); `None` when it has
+/// nothing to report.
+fn check_file(
+    file: FileToCheck,
     config: &Config,
-    settings: &Settings,
     cwd: Option<&Path>,
     buffer: &mut Vec<u8>,
     matched: &AtomicUsize,
 ) -> Option<Checked> {
-    let identity = match read_file(&path, config.max_file_size, buffer) {
-        Ok(identity) => identity,
+    if let Ok(served) = served(&file, cwd, matched) {
+        return served;
+    }
+    let FileToCheck {
+        path,
+        lang,
+        settings,
+        cached,
+    } = file;
+    if let Some((cache, _, _)) = &cached {
+        cache.count_analysed();
+    }
+    let metadata = match read_file(&path, config.max_file_size, buffer) {
+        Ok(metadata) => metadata,
         Err(reason) => {
             let report = FileReport::failed(
                 path.clone(),
@@ -324,7 +441,28 @@ fn check_file(
             });
         }
     };
-    let report = match check_bytes(buffer, lang, settings, &path) {
+    let (checked, consulted) = consulted::capture(|| check_bytes(buffer, lang, settings, &path));
+    if let Some((cache, key, fingerprint)) = cached {
+        let outcome = match &checked {
+            Ok(None) => Some(cache::Outcome::Skipped),
+            // What has a fixed text (or failed) is analysed again every time: `--write`
+            // and `--dry-run` never take a fix from the cache.
+            Ok(Some((_, outcome)))
+                if outcome.fixed_source.is_none() && outcome.internal_error.is_none() =>
+            {
+                Some(cache::Outcome::Analysed {
+                    has_inngest_functions: outcome.has_inngest_functions,
+                    findings: outcome.findings.clone(),
+                })
+            }
+            _ => None,
+        };
+        if let Some(outcome) = outcome {
+            cache.store(key, fingerprint, &metadata, buffer, consulted, outcome);
+        }
+    }
+    let identity = identity(&metadata);
+    let report = match checked {
         Ok(None) => return None,
         Ok(Some((text, outcome))) => {
             if outcome.has_inngest_functions {
@@ -343,11 +481,8 @@ fn check_file(
 }
 
 /// Read a whole file into `buffer`, refusing files over `max_size` before reading them.
-fn read_file(
-    path: &Path,
-    max_size: u64,
-    buffer: &mut Vec<u8>,
-) -> Result<Option<FileIdentity>, String> {
+/// The metadata is taken before the read: a change during the read gives a newer stamp.
+fn read_file(path: &Path, max_size: u64, buffer: &mut Vec<u8>) -> Result<fs::Metadata, String> {
     let mut file = std::fs::File::open(path).map_err(|err| io_reason(&err))?;
     let metadata = file.metadata().map_err(|err| io_reason(&err))?;
     if metadata.len() > max_size {
@@ -362,7 +497,7 @@ fn read_file(
     if buffer.len() as u64 > max_size {
         return Err(too_large(max_size));
     }
-    Ok(identity(&metadata))
+    Ok(metadata)
 }
 
 #[cfg(unix)]

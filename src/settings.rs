@@ -74,6 +74,18 @@ impl Settings {
         }
     }
 
+    /// A hash of everything that decides what the analysis of a file says, apart from
+    /// the file's path: the results cache keys its entries with it. It hashes the
+    /// `Debug` form on purpose, so that a field added to [`Settings`] is part of the key
+    /// without anyone remembering to add it.
+    pub fn fingerprint(&self) -> u64 {
+        let without_path = Settings {
+            source_path: None,
+            ..self.clone()
+        };
+        xxhash_rust::xxh3::xxh3_64(format!("{without_path:?}").as_bytes())
+    }
+
     /// What the rules may read.
     pub fn rule_options(&self) -> RuleOptions<'_> {
         RuleOptions {

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 /// Lowest first. A module may import from the layers before its own.
 const LAYERS: &[&[&str]] = &[
-    // "Did you mean", used by rule names and configuration keys.
-    &["suggest"],
+    // "Did you mean", used by rule names and configuration keys; interned strings.
+    &["suggest", "interned"],
     // Grammars and the rules' generated documentation.
     &["language"],
     // What a rule is (name, group, fix title) and its documentation, from its source.
@@ -32,6 +32,8 @@ const LAYERS: &[&[&str]] = &[
     // Files: walking, configuration files, safe writes.
     &["walk", "write"],
     &["config"],
+    // The results cache of repeated runs.
+    &["cache"],
     // Output, one module per format.
     &["printer"],
     // One run, from paths to exit code; the language server, which runs the per-file

@@ -14,6 +14,7 @@
 
 pub mod assertions;
 pub mod binding;
+pub mod consulted;
 pub mod effects;
 pub mod flow;
 pub mod functions;

@@ -13,7 +13,7 @@ pub mod style;
 use std::ops::Range;
 
 /// Replace `range` of the text with `replacement`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Edit {
     /// Byte range in the text (a rule's edits: the text the rule saw, without BOM; a
     /// [`crate::diagnostic::Finding`]'s edits: the file as read).
@@ -24,7 +24,7 @@ pub struct Edit {
 
 /// When a fix may be applied, like ruff's applicability: a property of the fix, which
 /// the pipeline weighs against the run's settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Applicability {
     /// Applied by `--write`.
     Safe,
@@ -36,7 +36,7 @@ pub enum Applicability {
 }
 
 /// The edits that fix one finding, and when they may be applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fix {
     /// Non-overlapping edits.
     pub edits: Vec<Edit>,
@@ -44,7 +44,8 @@ pub struct Fix {
     pub applicability: Applicability,
     /// What the message adds while the fix waits for a flag (`--all-returns`,
     /// `--unsafe-fixes`), e.g. "`--unsafe-fixes` wraps it in a step".
-    pub waiting_note: Option<&'static str>,
+    #[serde(with = "crate::interned::option")]
+    pub waiting_note: Option<crate::interned::Str>,
 }
 
 impl Fix {

@@ -14,9 +14,9 @@
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+
+use crate::analysis::consulted::{self, Memo};
 
 use crate::analysis::imports::Resolution;
 use crate::analysis::{code_children, for_each_descendant, functions::string_literal, text};
@@ -101,16 +101,8 @@ pub fn reaches_step(directory: &Path, specifier: &str) -> Verdict {
     let Some(start) = resolve(directory, specifier) else {
         return Verdict::Unreadable;
     };
-    static VERDICTS: OnceLock<Mutex<HashMap<PathBuf, Verdict>>> = OnceLock::new();
-    let verdicts = VERDICTS.get_or_init(Default::default);
-    if let Some(known) = verdicts.lock().ok().and_then(|v| v.get(&start).cloned()) {
-        return known;
-    }
-    let verdict = reaches_step_from(start.clone());
-    if let Ok(mut verdicts) = verdicts.lock() {
-        verdicts.insert(start, verdict.clone());
-    }
-    verdict
+    static VERDICTS: Memo<PathBuf, Verdict> = Memo::new();
+    VERDICTS.get_or_compute(start.clone(), || reaches_step_from(start))
 }
 
 /// [`reaches_step`] from the file `start`, by a walk of the modules it imports.
@@ -152,22 +144,15 @@ fn resolve(directory: &Path, specifier: &str) -> Option<PathBuf> {
         ));
     }
     // Memoised: every module of an application imports the same packages and aliases.
-    type Memo = Mutex<HashMap<(PathBuf, String), Option<PathBuf>>>;
-    static RESOLVED: OnceLock<Memo> = OnceLock::new();
-    let resolved = RESOLVED.get_or_init(Default::default);
+    static RESOLVED: Memo<(PathBuf, String), Option<PathBuf>> = Memo::new();
     let key = (directory.to_path_buf(), specifier.to_string());
-    if let Some(known) = resolved.lock().ok().and_then(|r| r.get(&key).cloned()) {
-        return known;
-    }
-    let found = super::tsconfig::for_directory(directory)
-        .candidates(specifier)
-        .into_iter()
-        .find_map(|candidate| resolve_path(super::tsconfig::lexically_normal(&candidate)))
-        .or_else(|| workspace_entry(directory, specifier));
-    if let Ok(mut resolved) = resolved.lock() {
-        resolved.insert(key, found.clone());
-    }
-    found
+    RESOLVED.get_or_compute(key, || {
+        super::tsconfig::for_directory(directory)
+            .candidates(specifier)
+            .into_iter()
+            .find_map(|candidate| resolve_path(super::tsconfig::lexically_normal(&candidate)))
+            .or_else(|| workspace_entry(directory, specifier))
+    })
 }
 
 /// The entry file of a workspace package a bare specifier names (see
@@ -215,21 +200,13 @@ fn resolve_path(base: PathBuf) -> Option<PathBuf> {
     }
     // Declarations only: no code runs from them.
     candidates.push(PathBuf::from(format!("{as_written}.d.ts")));
-    candidates.into_iter().find(|c| c.is_file())
+    candidates.into_iter().find(|c| consulted::probe(c))
 }
 
 /// The scan of one file, from the run-wide cache; `None` when it cannot be read.
 fn scanned(path: &Path) -> Option<Scan> {
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Option<Scan>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(found) = cache.lock().ok()?.get(path) {
-        return found.clone();
-    }
-    let scan = scan(path);
-    if let Ok(mut cache) = cache.lock() {
-        cache.insert(path.to_path_buf(), scan.clone());
-    }
-    scan
+    static SCANS: Memo<PathBuf, Option<Scan>> = Memo::new();
+    SCANS.get_or_compute(path.to_path_buf(), || scan(path))
 }
 
 fn scan(path: &Path) -> Option<Scan> {
@@ -240,11 +217,16 @@ fn scan(path: &Path) -> Option<Scan> {
             imports: Vec::new(),
         });
     }
-    let metadata = std::fs::metadata(path).ok()?;
+    let Ok(metadata) = std::fs::metadata(path) else {
+        consulted::probe(path);
+        return None;
+    };
     if metadata.len() > 10 * 1024 * 1024 {
+        // Not read: its stamp stands for it (any change makes the verdict stale).
+        consulted::read(path, &metadata, &[]);
         return None;
     }
-    let source = std::fs::read_to_string(path).ok()?;
+    let source = consulted::read_to_string(path)?;
     // A cheap look first: a file that never spells `step` nor imports anything needs no
     // parse.
     let spells_step = memchr::memmem::find(source.as_bytes(), b"step").is_some();
@@ -305,17 +287,10 @@ pub fn mentions(directory: &Path, specifier: &str, word: &str) -> bool {
     let Some(path) = resolve(directory, specifier) else {
         return false;
     };
-    type Memo = Mutex<HashMap<(PathBuf, String), bool>>;
-    static MENTIONS: OnceLock<Memo> = OnceLock::new();
-    let memo = MENTIONS.get_or_init(Default::default);
-    let key = (path, word.to_string());
-    if let Some(known) = memo.lock().ok().and_then(|m| m.get(&key).copied()) {
-        return known;
-    }
-    let found = std::fs::read(&key.0)
-        .is_ok_and(|bytes| memchr::memmem::find(&bytes, word.as_bytes()).is_some());
-    if let Ok(mut memo) = memo.lock() {
-        memo.insert(key, found);
-    }
-    found
+    static MENTIONS: Memo<(PathBuf, String), bool> = Memo::new();
+    let key = (path.clone(), word.to_string());
+    MENTIONS.get_or_compute(key, || {
+        consulted::read_to_string(&path)
+            .is_some_and(|text| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
+    })
 }

@@ -11,9 +11,10 @@
 //! that cannot be read or parsed gives no aliases; `extends` naming a package is not
 //! followed. Each configuration file is read once per run, shared by all threads.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
+
+use crate::analysis::consulted::{self, Memo};
 
 /// The aliases in force for the files of one directory, and whether TypeScript checks
 /// its JavaScript files.
@@ -69,18 +70,12 @@ impl Aliases {
 
 /// The aliases for the files of `directory` (from the nearest configuration above it).
 pub fn for_directory(directory: &Path) -> Arc<Aliases> {
-    static BY_DIRECTORY: OnceLock<Mutex<HashMap<PathBuf, Arc<Aliases>>>> = OnceLock::new();
-    let cache = BY_DIRECTORY.get_or_init(Default::default);
-    if let Some(found) = cache.lock().ok().and_then(|c| c.get(directory).cloned()) {
-        return found;
-    }
-    let found = nearest_config(directory)
-        .map(|config| Arc::new(read_aliases(&config)))
-        .unwrap_or_default();
-    if let Ok(mut cache) = cache.lock() {
-        cache.insert(directory.to_path_buf(), Arc::clone(&found));
-    }
-    found
+    static BY_DIRECTORY: Memo<PathBuf, Arc<Aliases>> = Memo::new();
+    BY_DIRECTORY.get_or_compute(directory.to_path_buf(), || {
+        nearest_config(directory)
+            .map(|config| Arc::new(read_aliases(&config)))
+            .unwrap_or_default()
+    })
 }
 
 fn nearest_config(directory: &Path) -> Option<PathBuf> {
@@ -88,7 +83,7 @@ fn nearest_config(directory: &Path) -> Option<PathBuf> {
         ["tsconfig.json", "jsconfig.json"]
             .iter()
             .map(|name| dir.join(name))
-            .find(|path| path.is_file())
+            .find(|path| consulted::probe(path))
     })
 }
 
@@ -195,7 +190,7 @@ pub fn lexically_normal(path: &Path) -> PathBuf {
 
 /// A JSON-with-comments file, parsed; `None` when it cannot be read or parsed.
 fn read_jsonc(path: &Path) -> Option<serde_json::Value> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = consulted::read_to_string(path)?;
     serde_json::from_str(&strip_jsonc(&text)).ok()
 }
 

@@ -12,7 +12,9 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
+
+use crate::analysis::consulted::{self, Memo};
 
 /// The packages of one workspace, by `package.json` name.
 #[derive(Debug, Default)]
@@ -44,33 +46,19 @@ pub fn split_specifier(specifier: &str) -> (&str, &str) {
 
 /// The workspace holding `directory` (empty when there is none).
 pub fn for_directory(directory: &Path) -> Arc<Workspace> {
-    static BY_DIRECTORY: OnceLock<Mutex<HashMap<PathBuf, Arc<Workspace>>>> = OnceLock::new();
-    let cache = BY_DIRECTORY.get_or_init(Default::default);
-    if let Some(found) = cache.lock().ok().and_then(|c| c.get(directory).cloned()) {
-        return found;
-    }
-    let found = match root_of(directory) {
+    static BY_DIRECTORY: Memo<PathBuf, Arc<Workspace>> = Memo::new();
+    BY_DIRECTORY.get_or_compute(directory.to_path_buf(), || match root_of(directory) {
         Some((root, patterns)) => by_root(&root, &patterns),
         None => Arc::default(),
-    };
-    if let Ok(mut cache) = cache.lock() {
-        cache.insert(directory.to_path_buf(), Arc::clone(&found));
-    }
-    found
+    })
 }
 
 /// One workspace per root, whatever directory asked.
 fn by_root(root: &Path, patterns: &[String]) -> Arc<Workspace> {
-    static BY_ROOT: OnceLock<Mutex<HashMap<PathBuf, Arc<Workspace>>>> = OnceLock::new();
-    let cache = BY_ROOT.get_or_init(Default::default);
-    if let Some(found) = cache.lock().ok().and_then(|c| c.get(root).cloned()) {
-        return found;
-    }
-    let found = Arc::new(read_workspace(root, patterns));
-    if let Ok(mut cache) = cache.lock() {
-        cache.insert(root.to_path_buf(), Arc::clone(&found));
-    }
-    found
+    static BY_ROOT: Memo<PathBuf, Arc<Workspace>> = Memo::new();
+    BY_ROOT.get_or_compute(root.to_path_buf(), || {
+        Arc::new(read_workspace(root, patterns))
+    })
 }
 
 /// The nearest workspace root above `directory`, with its package patterns.
@@ -78,8 +66,8 @@ fn root_of(directory: &Path) -> Option<(PathBuf, Vec<String>)> {
     let mut current = Some(directory);
     while let Some(dir) = current {
         let pnpm = dir.join("pnpm-workspace.yaml");
-        if pnpm.is_file() {
-            let text = std::fs::read_to_string(&pnpm).unwrap_or_default();
+        if consulted::probe(&pnpm) {
+            let text = consulted::read_to_string(&pnpm).unwrap_or_default();
             return Some((dir.to_path_buf(), pnpm_patterns(&text)));
         }
         if let Some(json) = read_json(&dir.join("package.json")) {
@@ -124,7 +112,7 @@ fn pnpm_patterns(text: &str) -> Vec<String> {
 }
 
 fn read_json(path: &Path) -> Option<serde_json::Value> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = consulted::read_to_string(path)?;
     serde_json::from_str(&text).ok()
 }
 
@@ -141,6 +129,7 @@ fn read_workspace(root: &Path, patterns: &[String]) -> Workspace {
         if let Some(base) = pattern.strip_suffix("/**") {
             deep_directories(&root.join(base), 4, target);
         } else if let Some(base) = pattern.strip_suffix("/*") {
+            consulted::listed(&root.join(base));
             if let Ok(entries) = std::fs::read_dir(root.join(base)) {
                 target.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
             }
@@ -167,6 +156,7 @@ fn deep_directories(base: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     if depth == 0 {
         return;
     }
+    consulted::listed(base);
     let Ok(entries) = std::fs::read_dir(base) else {
         return;
     };

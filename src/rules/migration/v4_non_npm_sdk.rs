@@ -290,7 +290,8 @@ fn nearest_deno_config(file: &Path) -> Option<(PathBuf, serde_json::Value)> {
 
 /// A JSON file, or a JSONC file whose comments are whole lines.
 fn read_json(path: &Path) -> Option<serde_json::Value> {
-    let text = std::fs::read_to_string(path).ok()?;
+    // Recorded: the results cache must know the finding depends on the file.
+    let text = crate::analysis::consulted::read_to_string(path)?;
     serde_json::from_str(&text).ok().or_else(|| {
         let without: String = text
             .lines()

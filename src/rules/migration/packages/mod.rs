@@ -165,8 +165,8 @@ pub fn first_major(range: &str) -> Option<u64> {
 pub fn declared_range(file: &Path, package: &str) -> Option<(PathBuf, String)> {
     for directory in file.ancestors().skip(1) {
         let manifest = directory.join("package.json");
-        if let Some(range) = std::fs::read_to_string(&manifest)
-            .ok()
+        // Recorded: the results cache must know the finding depends on the manifest.
+        if let Some(range) = crate::analysis::consulted::read_to_string(&manifest)
             .and_then(|text| range_in_manifest(&text, package))
         {
             return Some((manifest, range));

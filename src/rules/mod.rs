@@ -129,7 +129,7 @@ impl<'a, 't> FileContext<'a, 't> {
             .get_or_init(|| {
                 let own = self.inngest_imports().any || self.functions.is_empty();
                 (!own)
-                    .then(|| self.options.source_path)
+                    .then_some(self.options.source_path)
                     .flatten()
                     .and_then(migration::v4_non_npm_sdk::pinned_importer)
             })

@@ -126,11 +126,20 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
     for hit in found {
         let value_flow = replay::flow(hit.node, handler, steps, source);
         let holder = value_flow.holder.map(|h| h.id());
+        let hazards = replay::hazardous_reads(hit.node, &value_flow, handler, steps, source);
         if let Some(index) = holder.and_then(|h| holders.iter().position(|g| *g == Some(h))) {
-            groups[index].0.push(hit);
+            // Another source of the same declaration (`{ from: Date.now(), to: Date.now() }`):
+            // its own reads count too (a field may be read where another is not).
+            let group = &mut groups[index];
+            for hazard in hazards {
+                if !group.1.iter().any(|h| h.node.id() == hazard.node.id()) {
+                    group.1.push(hazard);
+                }
+            }
+            group.1.sort_by_key(|h| h.node.start_byte());
+            group.0.push(hit);
             continue;
         }
-        let hazards = replay::hazardous_reads(hit.node, &value_flow, handler, steps, source);
         holders.push(holder);
         groups.push((vec![hit], hazards));
     }

@@ -963,16 +963,18 @@ impl<'a, 't> Effects<'a, 't> {
     /// Whether `statement`, in `block`, ends the path: a `return` or `throw` that no
     /// `catch` or `finally` of the same function goes on from.
     fn leaves(&self, statement: Node<'t>, block: Node<'t>) -> bool {
-        matches!(
-            statement.kind_name(),
-            "return_statement" | "throw_statement"
-        ) && !self.inside_try(block)
+        match statement.kind_name() {
+            // A `catch` does not catch a `return`; only a `finally` runs after it.
+            "return_statement" => !self.inside_try(block, true),
+            "throw_statement" => !self.inside_try(block, false),
+            _ => false,
+        }
     }
 
-    /// Whether `node` is inside the block of a `try` of its function, or anywhere in a
-    /// `try` with a `finally` (a `throw` or `return` there may go on in a `catch` or
-    /// `finally`).
-    fn inside_try(&self, node: Node<'t>) -> bool {
+    /// Whether `node` is inside the block of a `try` of its function (unless
+    /// `finally_only`: a `catch` does not catch a `return`), or anywhere in a `try` with a
+    /// `finally` (a `throw` or `return` there may go on in a `catch` or `finally`).
+    fn inside_try(&self, node: Node<'t>, finally_only: bool) -> bool {
         let mut child = node;
         let mut up = Some(node);
         while let Some(current) = up {
@@ -981,7 +983,8 @@ impl<'a, 't> Effects<'a, 't> {
             }
             if current.kind_name() == "try_statement"
                 && (current.field("finalizer").is_some()
-                    || current.field("body").is_some_and(|b| b.id() == child.id()))
+                    || (!finally_only
+                        && current.field("body").is_some_and(|b| b.id() == child.id())))
             {
                 return true;
             }

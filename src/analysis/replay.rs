@@ -65,6 +65,10 @@ pub fn flow<'t>(
             reads: vec![expression],
         };
     };
+    // `const summary = { date: new Date().toISOString(), total: rows.length }`: only
+    // `summary.date` (or `summary` whole) reads the value, not `summary.total`.
+    let key = object_key_of(expression, holder_node, source);
+    let first_names: Vec<usize> = names.iter().map(|n| n.id()).collect();
     let mut reads = Vec::new();
     let mut pending: Vec<Node<'t>> = names;
     let mut seen_holders = vec![holder_node.id()];
@@ -73,6 +77,19 @@ pub fn flow<'t>(
             continue;
         };
         for reference in references(name, scope, handler, source) {
+            if let Some(key) = key.filter(|_| first_names.contains(&name.id())) {
+                let other_field = reference
+                    .parent_node()
+                    .filter(|p| {
+                        p.kind_name() == "member_expression"
+                            && p.field("object").is_some_and(|o| o.id() == reference.id())
+                    })
+                    .and_then(|p| p.field("property"))
+                    .is_some_and(|p| text(p, source) != key);
+                if other_field {
+                    continue;
+                }
+            }
             // A declaration computed from the value holds it too.
             let (derived, derived_names) = holding_names(reference, steps, source);
             match derived {
@@ -147,6 +164,29 @@ pub fn hazardous_reads<'t>(
         }
     }
     found
+}
+
+/// The key of the object literal's property that holds `expression`, when that object
+/// literal is the whole value of `holder` (`const summary = { date: <expression> }`).
+fn object_key_of<'s>(expression: Node, holder: Node, source: &'s str) -> Option<&'s str> {
+    let value = holder.field("value").map(super::unwrap_expression)?;
+    if value.kind_name() != "object" {
+        return None;
+    }
+    let mut child = expression;
+    while let Some(parent) = child.parent_node() {
+        if parent.kind_name() == "pair"
+            && parent.parent_node().is_some_and(|o| o.id() == value.id())
+        {
+            let key = parent.field("key")?;
+            return (key.kind_name() == "property_identifier").then(|| text(key, source));
+        }
+        if parent.id() == value.id() || parent.id() == holder.id() {
+            return None;
+        }
+        child = parent;
+    }
+    None
 }
 
 /// The declaration that holds the value of `expression`, and the names it binds:

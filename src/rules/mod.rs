@@ -24,6 +24,8 @@ pub mod unused_suppression;
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
+use std::ops::Range;
+
 use tree_sitter::{Node, Tree};
 
 use crate::analysis::binding::StepBinding;
@@ -31,7 +33,7 @@ use crate::analysis::functions::{self, Handler, InngestFunction};
 use crate::analysis::json::Classes;
 use crate::analysis::model::FileModel;
 use crate::analysis::semantic::SemanticModel;
-use crate::analysis::{enclosing_function, is_async_function, returns, steps, text};
+use crate::analysis::{contains, enclosing_function, is_async_function, returns, steps, text};
 pub use crate::diagnostic::{Diagnostic, Related, Remedy};
 use crate::fix::style::StyleCache;
 use crate::fix::{Edit, Fix};
@@ -40,7 +42,10 @@ use crate::rule::Rule;
 use crate::settings::RuleOptions;
 
 /// Everything a rule may read about one handler.
+#[derive(Clone, Copy)]
 pub struct HandlerContext<'a, 't> {
+    /// The rule being run (its findings are reported under its name).
+    pub rule: &'static Rule,
     /// The file's syntax tree.
     pub tree: &'t Tree,
     /// Its grammar.
@@ -66,6 +71,22 @@ impl<'a, 't> HandlerContext<'a, 't> {
         self.model
     }
 
+    /// A finding of the rule at `range` in this handler's function: the rule, the
+    /// function's `id` and the start of its statement (where a suppression comment
+    /// covers the whole function) filled in; no related locations (set them with
+    /// `Diagnostic { related, ..context.report(…) }`).
+    pub fn report(&self, range: Range<usize>, message: String, remedy: Remedy) -> Diagnostic {
+        Diagnostic {
+            rule: self.rule.name,
+            range,
+            message,
+            function_id: self.function.id.clone(),
+            function_start: function_statement_start(self.function.call),
+            remedy,
+            related: Vec::new(),
+        }
+    }
+
     /// The classes, types and typed functions of the file (collected by the first
     /// handler that asks: one walk of the file, not one per step body).
     pub fn classes(&self) -> &'a Classes<'t> {
@@ -80,6 +101,8 @@ impl<'a, 't> HandlerContext<'a, 't> {
 
 /// Everything a rule may read about the whole file.
 pub struct FileContext<'a, 't> {
+    /// The rule being run (its findings are reported under its name).
+    pub rule: &'static Rule,
     /// The file's syntax tree.
     pub tree: &'t Tree,
     /// Its grammar.
@@ -94,12 +117,39 @@ pub struct FileContext<'a, 't> {
     inngest_imports: std::cell::OnceCell<migration::InngestImports>,
     serve_calls: std::cell::OnceCell<Vec<Node<'t>>>,
     pinned_v3_sdks: std::cell::OnceCell<Vec<migration::v4_non_npm_sdk::PinnedSdk<'t>>>,
+    pinned_importer: std::cell::OnceCell<Option<migration::v4_non_npm_sdk::PinnedImporter>>,
 }
 
 impl<'a, 't> FileContext<'a, 't> {
     /// The model of the file.
     pub fn model(&self) -> &'a FileModel<'t> {
         self.model
+    }
+
+    /// A finding of the rule at `range`, about the code at `at`: inside an Inngest
+    /// function's handler, that function's `id` and the start of its statement (where a
+    /// suppression comment covers the whole function) are filled in; elsewhere the start
+    /// of `at`'s own statement.
+    pub fn report(
+        &self,
+        at: Node,
+        range: Range<usize>,
+        message: String,
+        remedy: Remedy,
+    ) -> Diagnostic {
+        let function = self
+            .functions
+            .iter()
+            .find(|f| f.handlers.iter().any(|h| contains(h.function, at)));
+        Diagnostic {
+            rule: self.rule.name,
+            range,
+            message,
+            function_id: function.and_then(|f| f.id.clone()),
+            function_start: function_statement_start(function.map_or(at, |f| f.call)),
+            remedy,
+            related: Vec::new(),
+        }
     }
 
     /// The names the file imports from the `inngest` package (read on first ask).
@@ -118,6 +168,21 @@ impl<'a, 't> FileContext<'a, 't> {
                 self.options.source_path,
             )
         })
+    }
+
+    /// For a file with functions and no `inngest` import of its own: the sibling that
+    /// imports it and has a pinned 3.x SDK, whose client its functions run on (looked for
+    /// on first ask).
+    pub fn pinned_importer(&self) -> Option<&migration::v4_non_npm_sdk::PinnedImporter> {
+        self.pinned_importer
+            .get_or_init(|| {
+                let own = self.inngest_imports().any || self.functions.is_empty();
+                (!own)
+                    .then_some(self.options.source_path)
+                    .flatten()
+                    .and_then(migration::v4_non_npm_sdk::pinned_importer)
+            })
+            .as_ref()
     }
 
     /// Every `serve(…)`/`createServer(…)` call imported from an `inngest` module, with
@@ -194,7 +259,8 @@ fn check_installed<'t>(
                 continue;
             }
             let returns = returns::find(handler, &steps, source, lang);
-            let context = HandlerContext {
+            let handler_context = HandlerContext {
+                rule: &unsafe_trailing_return::RULE,
                 tree,
                 lang,
                 source,
@@ -210,13 +276,18 @@ fn check_installed<'t>(
             for entry in registry::RULES {
                 if let registry::Check::Handler(check) = entry.check {
                     if runs(entry.rule) {
+                        let context = HandlerContext {
+                            rule: entry.rule,
+                            ..handler_context
+                        };
                         check(&context, &mut diagnostics);
                     }
                 }
             }
         }
     }
-    let file = FileContext {
+    let mut file = FileContext {
+        rule: &unawaited_send::RULE,
         tree,
         lang,
         source,
@@ -226,10 +297,12 @@ fn check_installed<'t>(
         inngest_imports: Default::default(),
         serve_calls: Default::default(),
         pinned_v3_sdks: Default::default(),
+        pinned_importer: Default::default(),
     };
     for entry in registry::RULES {
         if let registry::Check::File(check) = entry.check {
             if runs(entry.rule) && !migration::blocked(&file, entry.rule) {
+                file.rule = entry.rule;
                 check(&file, &mut diagnostics);
             }
         }

@@ -61,7 +61,7 @@ use crate::analysis::Navigate;
 use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 use tree_sitter::Node;
 
-use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
+use super::{Diagnostic, HandlerContext, Related, Remedy};
 use crate::analysis::replay::{self, Hazard, HazardousRead};
 use crate::analysis::scope::resolve;
 use crate::analysis::{
@@ -126,11 +126,20 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
     for hit in found {
         let value_flow = replay::flow(hit.node, handler, steps, source);
         let holder = value_flow.holder.map(|h| h.id());
+        let hazards = replay::hazardous_reads(hit.node, &value_flow, handler, steps, source);
         if let Some(index) = holder.and_then(|h| holders.iter().position(|g| *g == Some(h))) {
-            groups[index].0.push(hit);
+            // Another source of the same declaration (`{ from: Date.now(), to: Date.now() }`):
+            // its own reads count too (a field may be read where another is not).
+            let group = &mut groups[index];
+            for hazard in hazards {
+                if !group.1.iter().any(|h| h.node.id() == hazard.node.id()) {
+                    group.1.push(hazard);
+                }
+            }
+            group.1.sort_by_key(|h| h.node.start_byte());
+            group.0.push(hit);
             continue;
         }
-        let hazards = replay::hazardous_reads(hit.node, &value_flow, handler, steps, source);
         holders.push(holder);
         groups.push((vec![hit], hazards));
     }
@@ -159,13 +168,8 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
             describe(first_hazard, holder_name(first.node, context), source)
         );
         out.push(Diagnostic {
-            rule: NAME,
-            range: first.node.byte_range(),
-            message,
-            function_id: context.function.id.clone(),
-            function_start: function_statement_start(context.function.call),
-            remedy: Remedy::from_result(fix),
             related: hazards.iter().map(related).collect(),
+            ..context.report(first.node.byte_range(), message, Remedy::from_result(fix))
         });
     }
 }

@@ -356,6 +356,8 @@ pub enum Command {
     ListRules(Format),
     /// `--show-config [PATH]`.
     ShowConfig(PathBuf, Overrides),
+    /// `inngest-fix graph [PATHS] [--format F]`.
+    Graph(Vec<PathBuf>, crate::app::graph::GraphFormat),
 }
 
 impl Args {
@@ -389,8 +391,10 @@ impl Args {
 
     /// What to do.
     pub fn into_command(self) -> Command {
-        if let Some(Subcommand::Server) = self.subcommand {
-            return Command::Server;
+        match self.subcommand {
+            Some(Subcommand::Server) => return Command::Server,
+            Some(Subcommand::Graph { paths, format }) => return Command::Graph(paths, format),
+            None => {}
         }
         if let Some(rule) = self.explain {
             return Command::Explain(rule);
@@ -454,6 +458,18 @@ pub enum Subcommand {
     /// offers their fixes and suppressions as code actions; see docs/editors.md for VS Code,
     /// Neovim, Zed and Helix. To check a directory named `server`, write `./server`.
     Server,
+    /// Print the app's event flow: events, the functions that trigger on them, the events
+    /// they send, `step.invoke` edges and cron triggers, each node with its file and line.
+    ///
+    /// Mermaid by default (paste it into a ```mermaid block of GitHub Markdown), Graphviz
+    /// DOT (`--format dot | dot -Tsvg`), or JSON for scripts. See docs/graph.md.
+    Graph {
+        /// Files and directories to read (default: the current directory).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "mermaid")]
+        format: crate::app::graph::GraphFormat,
+    },
 }
 
 /// `1048576`, `512K`, `10M`, `10MiB`, `1G`: powers of 1024.

@@ -28,6 +28,10 @@ fn main() -> ExitCode {
             .map(|()| Exit::Clean)
             .map_err(Into::into),
         Command::ShowConfig(path, overrides) => show_config(&path, overrides),
+        Command::Graph(paths, format) => inngest_fix::run::graph(&paths, format).and_then(|text| {
+            io::stdout().write_all(text.as_bytes())?;
+            Ok(Exit::Clean)
+        }),
     };
     match outcome {
         Ok(exit) => ExitCode::from(exit.code()),

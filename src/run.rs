@@ -186,6 +186,42 @@ fn cache_dir(config: &Config, resolver: &Resolver, cwd: Option<&Path>) -> PathBu
     root.join(cache::DIR_NAME)
 }
 
+/// `inngest-fix graph`: read every file's app facts under `paths` (the current directory
+/// when none) and render the event flow ([`app::graph`]).
+pub fn graph(paths: &[PathBuf], format: app::graph::GraphFormat) -> anyhow::Result<String> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let cwd = std::env::current_dir().ok();
+    let found = Mutex::new(Vec::new());
+    walk::walk(&paths, &WalkOptions::default(), || {
+        let (found, cwd) = (&found, cwd.as_deref());
+        Box::new(move |visit| {
+            let Visit::File { path, lang } = visit else {
+                return;
+            };
+            let Ok(bytes) = fs::read(&path) else {
+                return;
+            };
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                return;
+            };
+            let facts = panic::catch_unwind(AssertUnwindSafe(|| {
+                app::facts::read(&path, &display_path(&path, cwd), text, lang)
+            }));
+            if let (Ok(Some(facts)), Ok(mut found)) = (facts, found.lock()) {
+                found.push(facts);
+            }
+        })
+    })?;
+    let mut files = found.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.display_path.cmp(&b.display_path));
+    let context = app::AppContext::new(&files);
+    Ok(app::graph::Graph::build(&context).render(format))
+}
+
 /// Buffered stdout and stderr, or two sinks under `-qq`.
 fn output_streams(config: &Config) -> (Box<dyn Write>, Box<dyn Write>) {
     if config.quiet >= 2 {

@@ -209,7 +209,8 @@ pub struct Args {
     #[arg(long, value_name = "RULE", help_heading = "Rules")]
     pub explain: Option<String>,
 
-    /// Print every rule's name and summary and exit.
+    /// Print the rules as a table (name, default or opt-in, fix: safe / needs review / none,
+    /// summary) and exit; with --format json, as a JSON array for scripts.
     #[arg(long, help_heading = "Rules")]
     pub list_rules: bool,
 
@@ -347,7 +348,8 @@ pub enum Command {
     /// `--explain RULE`.
     Explain(String),
     /// `--list-rules`.
-    ListRules,
+    /// `--list-rules`: the table, or JSON with `--format json`.
+    ListRules(Format),
     /// `--show-config [PATH]`.
     ShowConfig(PathBuf, Overrides),
 }
@@ -390,7 +392,7 @@ impl Args {
             return Command::Explain(rule);
         }
         if self.list_rules {
-            return Command::ListRules;
+            return Command::ListRules(self.format);
         }
         if let Some(path) = &self.show_config {
             return Command::ShowConfig(path.clone(), self.overrides());

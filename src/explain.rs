@@ -3,8 +3,9 @@
 
 use std::io::{self, Write};
 
+use crate::printer::Format;
 use crate::report::Exit;
-use crate::rule::{Group, MIGRATION_PRESET};
+use crate::rule::{Fixes, Group, Rule, MIGRATION_PRESET};
 use crate::rules::registry;
 
 /// Print `rule`'s documentation; for an unknown rule, say so with the closest name
@@ -44,21 +45,116 @@ pub fn explain(rule: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     }
 }
 
-/// One line per rule: its name and summary.
-pub fn list_rules(out: &mut dyn Write) -> io::Result<()> {
+/// The widest a `--list-rules` line gets: its summary is cut to fit.
+const LIST_WIDTH: usize = 120;
+
+/// `--list-rules`: a table a person reads at a glance (name, when it runs, what its fix
+/// is, one line of summary), or with `--format json` an array for scripts.
+pub fn list_rules(format: Format, out: &mut dyn Write) -> io::Result<()> {
     let rules = registry::by_name();
-    let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    for rule in rules {
-        // Opt-in rules say how to select them: nothing else does.
-        let opt_in = match rule.group {
-            Group::Default => String::new(),
-            Group::OptIn => format!(" [opt-in: --select {}]", rule.name),
-            Group::Migration => format!(" [opt-in: --select {MIGRATION_PRESET}]"),
-        };
-        let name = rule.name;
-        writeln!(out, "  {name:width$}  {}{opt_in}", rule.summary())?;
+    if matches!(format, Format::Json | Format::JsonLines) {
+        let rows: Vec<serde_json::Value> = rules
+            .iter()
+            .map(|rule| {
+                serde_json::json!({
+                    "name": rule.name,
+                    "group": group_word(rule.group),
+                    "preset": (rule.group == Group::Migration).then_some(MIGRATION_PRESET),
+                    "fix": fix_word(rule.fixes),
+                    "fix_title": (rule.fixes != Fixes::None).then_some(rule.fix_title.action),
+                    "summary": rule.summary(),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        return writeln!(out);
     }
-    Ok(())
+    let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let runs = |rule: &Rule| match rule.group {
+        Group::Default => "default".to_string(),
+        Group::OptIn => "opt-in".to_string(),
+        Group::Migration => format!("opt-in ({MIGRATION_PRESET})"),
+    };
+    let runs_width = rules.iter().map(|r| runs(r).len()).max().unwrap_or(0);
+    let fix_width = "needs review".len();
+    writeln!(
+        out,
+        "{:width$}  {:runs_width$}  {:fix_width$}  SUMMARY",
+        "RULE", "RUNS", "FIX"
+    )?;
+    for rule in rules {
+        let head = format!(
+            "{:width$}  {:runs_width$}  {:fix_width$}  ",
+            rule.name,
+            runs(rule),
+            fix_word(rule.fixes).replace('-', " ")
+        );
+        let room = LIST_WIDTH.saturating_sub(head.chars().count()).max(20);
+        writeln!(out, "{head}{}", cut(&short_summary(&rule.summary()), room))?;
+    }
+    writeln!(
+        out,
+        "\nOpt-in rules run when selected by name (`--select RULE`), the migration rules by their\n\
+         preset (`--select {MIGRATION_PRESET}`). `--explain RULE` prints a rule's documentation, \
+         `--format json` this table."
+    )
+}
+
+fn group_word(group: Group) -> &'static str {
+    match group {
+        Group::Default => "default",
+        Group::OptIn => "opt-in",
+        Group::Migration => "migration",
+    }
+}
+
+fn fix_word(fixes: Fixes) -> &'static str {
+    match fixes {
+        Fixes::None => "none",
+        Fixes::Safe => "safe",
+        Fixes::NeedsReview => "needs-review",
+    }
+}
+
+/// The summary without its leading "Finds" (the table's column says what the rule finds).
+fn short_summary(summary: &str) -> String {
+    // A list the summary's sentence opens is left for --explain.
+    let summary = match summary.find(": - ") {
+        Some(at) => format!("{}: …", &summary[..at]),
+        None => summary.to_string(),
+    };
+    match summary
+        .strip_prefix("Finds, ")
+        .or_else(|| summary.strip_prefix("Finds "))
+    {
+        Some(rest) => {
+            let mut chars = rest.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        }
+        None => summary,
+    }
+}
+
+/// `text` on one line of at most `room` characters, cut at a word with `…`.
+fn cut(text: &str, room: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= room {
+        return text;
+    }
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if line.chars().count() + word.chars().count() + 2 > room {
+            break;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    line.push('…');
+    line
 }
 
 #[cfg(test)]
@@ -88,11 +184,11 @@ mod tests {
         assert!(out.contains("  v4-create-function "), "{out}");
         assert!(!out.contains("unsafe-trailing-return"), "{out}");
         let mut list = Vec::new();
-        list_rules(&mut list).unwrap();
+        list_rules(Format::Text, &mut list).unwrap();
         let list = String::from_utf8(list).unwrap();
-        for line in list.lines() {
-            let opt_in = line.ends_with("[opt-in: --select v4]");
-            assert_eq!(opt_in, line.trim_start().starts_with("v4-"), "{line}");
+        for line in list.lines().skip(1).take_while(|line| !line.is_empty()) {
+            let opt_in = line.contains("  opt-in (v4)  ");
+            assert_eq!(opt_in, line.starts_with("v4-"), "{line}");
         }
     }
 

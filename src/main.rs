@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         Command::Explain(rule) => {
             explain::explain(&rule, &mut io::stdout(), &mut io::stderr()).map_err(Into::into)
         }
-        Command::ListRules => explain::list_rules(&mut io::stdout())
+        Command::ListRules(format) => explain::list_rules(format, &mut io::stdout())
             .map(|()| Exit::Clean)
             .map_err(Into::into),
         Command::ShowConfig(path, overrides) => show_config(&path, overrides),

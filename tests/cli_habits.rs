@@ -286,10 +286,48 @@ fn help_says_what_the_tool_is_and_lists_its_rules() {
     }
     let help = stdout_of(inngest_fix(dir.path()).arg("--help"));
     let rules = stdout_of(inngest_fix(dir.path()).arg("--list-rules"));
-    for line in rules.lines() {
+    // The table's rows: after the header, up to the blank line before the note.
+    for line in rules.lines().skip(1).take_while(|line| !line.is_empty()) {
         let rule = line.split_whitespace().next().unwrap();
         assert!(help.contains(rule), "--help names the rule {rule}");
     }
+}
+
+#[test]
+fn list_rules_is_a_table_to_read_at_a_glance_and_json_for_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = stdout_of(inngest_fix(dir.path()).arg("--list-rules"));
+    snapshot("list_rules", &table);
+    assert!(table.starts_with("RULE "), "{table}");
+    for line in table.lines() {
+        assert!(line.chars().count() <= 120, "too long: {line}");
+    }
+    let json = stdout_of(inngest_fix(dir.path()).args(["--list-rules", "--format", "json"]));
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = rows.as_array().unwrap();
+    let rows_in_table = table.lines().skip(1).take_while(|l| !l.is_empty()).count();
+    assert_eq!(rows.len(), rows_in_table);
+    let row = rows
+        .iter()
+        .find(|r| r["name"] == "unsafe-trailing-return")
+        .unwrap();
+    assert_eq!(
+        (&row["group"], &row["fix"], &row["preset"]),
+        (
+            &serde_json::json!("default"),
+            &serde_json::json!("safe"),
+            &serde_json::Value::Null
+        )
+    );
+    assert!(
+        row["summary"].as_str().unwrap().len() > 40,
+        "the whole summary: {row}"
+    );
+    let migration = rows
+        .iter()
+        .find(|r| r["name"] == "v4-create-function")
+        .unwrap();
+    assert_eq!(migration["preset"], "v4");
 }
 
 #[test]
@@ -576,4 +614,35 @@ fn dash_reads_standard_input_as_ruff_and_biome_do() {
     assert!(out.contains("const finalReturn = await step.run("), "{out}");
     let err = String::from_utf8(output.stderr).unwrap();
     assert!(err.starts_with("stdin.ts: 1 fix written"), "{err}");
+}
+
+#[test]
+fn a_colour_terminal_gets_the_same_layout_as_plain_text() {
+    let dir = demo_dir();
+    let coloured = assert_cmd::Command::new(env!("CARGO_BIN_EXE_inngest-fix"))
+        .current_dir(dir.path())
+        .env_remove("NO_COLOR")
+        .env_remove("CI")
+        .args(["--color=always", "--check"])
+        .output()
+        .unwrap();
+    let coloured = String::from_utf8(coloured.stdout).unwrap();
+    assert!(
+        coloured.contains('\u{1b}'),
+        "colours were asked for: {coloured}"
+    );
+    let (plain, _, _) = run(dir.path(), &["--check"]);
+    // Escapes take no column: once they are removed the text is the plain one, so the
+    // `= help:` and `= docs:` lines line up under the gutter.
+    let mut stripped = String::new();
+    let mut chars = coloured.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|c| c.is_ascii_alphabetic());
+        } else {
+            stripped.push(c);
+        }
+    }
+    assert_eq!(stripped, plain);
+    assert!(plain.contains("\n  = help: "), "{plain}");
 }

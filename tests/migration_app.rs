@@ -50,9 +50,17 @@ export const { GET, POST, PUT } = serve({ client: inngest, functions: [sync], st
 "#;
 
 const EDGE_URL: &str = r#"import { Inngest } from "https://esm.sh/inngest@3.16.1";
+import { createSync } from "./functions.ts";
 
 const inngest = new Inngest({ id: "edge" });
 export const hook = inngest.createFunction({ id: "hook" }, { event: "edge/hook" }, async () => 1);
+export const sync = createSync(inngest);
+"#;
+
+/// No `inngest` import: its function runs on the client `index.ts` hands it (3.16.1).
+const EDGE_HANDED: &str = r#"export function createSync(inngest: any) {
+  return inngest.createFunction({ id: "sync" }, { event: "edge/sync" }, async () => 2);
+}
 "#;
 
 const EDGE_MAPPED: &str = r#"import { Inngest } from "inngest";
@@ -68,6 +76,7 @@ fn app(dir: &Path) {
     write(dir, "src/inngest/sync.ts", FUNCTION);
     write(dir, "src/route.ts", ROUTE);
     write(dir, "supabase/functions/hook/index.ts", EDGE_URL);
+    write(dir, "supabase/functions/hook/functions.ts", EDGE_HANDED);
     write(
         dir,
         "supabase/functions/deno.json",
@@ -134,6 +143,7 @@ fn write_bumps_the_dependencies_and_leaves_the_deno_files() {
     assert!(read("src/inngest/sync.ts").contains("triggers: [{ event: \"shop/sync\" }]"));
     // The 3.x SDKs of the Deno functions keep their v3 calls.
     assert_eq!(read("supabase/functions/hook/index.ts"), EDGE_URL);
+    assert_eq!(read("supabase/functions/hook/functions.ts"), EDGE_HANDED);
     assert_eq!(read("supabase/functions/mapped/index.ts"), EDGE_MAPPED);
     // A second run has nothing more to write; the middleware package is now for v4.
     let (diff, findings) = run(dir.path(), &["--dry-run"]);

@@ -130,6 +130,10 @@ fn is_crypto_name(name: &str) -> bool {
     if EXACT.contains(&name) {
         return true;
     }
+    // `createClient()`, `createServerClient()`: building a client does no I/O yet.
+    if name.starts_with("create") && name.ends_with("Client") {
+        return true;
+    }
     let words = camel_words(name);
     let first = words.first().map(String::as_str).unwrap_or("");
     let token_like = words.iter().any(|w| {
@@ -306,7 +310,68 @@ fn named_in(names: &[String], call: Node, source: &str) -> bool {
     names.iter().any(|n| *n == full || n == last)
 }
 
+/// One side effect outside step bodies: the node to report, the call, and how it runs.
+pub struct SideEffect<'t> {
+    pub node: Node<'t>,
+    pub call: Node<'t>,
+    pub how: How,
+}
+
+/// How a side effect outside steps runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// Awaited by the handler's own code.
+    Awaited,
+    /// Awaited in a callback the handler runs right away (per item, or chained).
+    InCallback,
+    /// Started and not awaited.
+    Unawaited,
+}
+
 impl<'a, 't> Effects<'a, 't> {
+    /// The side effects outside the handler's step bodies, in source order, whether or
+    /// not a step follows them: awaits of calls that are not harmless, in the handler or
+    /// in callbacks it runs right away, and I/O started without `await`.
+    pub fn side_effects(&self) -> Vec<SideEffect<'t>> {
+        let handler = self.handler;
+        let mut found = Vec::new();
+        super::for_each_descendant(handler, |node| {
+            let kind = node.kind_name();
+            if !matches!(kind, "await_expression" | "expression_statement")
+                || self.steps.body_containing(node).is_some()
+            {
+                return;
+            }
+            let in_callback = match enclosing_function(node) {
+                Some(f) if f.id() == handler.id() => false,
+                Some(f) if self.runs_during_handler(f) => true,
+                _ => return,
+            };
+            if kind == "await_expression" {
+                let Some(call) = code_children(node).next().map(unwrap_expression) else {
+                    return;
+                };
+                if call.kind_name() == "call_expression" && !self.is_harmless(call) {
+                    let how = if in_callback {
+                        How::InCallback
+                    } else {
+                        How::Awaited
+                    };
+                    found.push(SideEffect { node, call, how });
+                }
+            } else if let Some((call, voided)) = unawaited_call_statement(node) {
+                if self.is_io_started(call, voided) {
+                    found.push(SideEffect {
+                        node,
+                        call,
+                        how: How::Unawaited,
+                    });
+                }
+            }
+        });
+        found
+    }
+
     /// Whether the awaited `call` has no effect a replay repeats, or runs steps itself.
     pub fn is_harmless(&self, call: Node<'t>) -> bool {
         let source = self.source;
@@ -357,8 +422,13 @@ impl<'a, 't> Effects<'a, 't> {
     pub fn is_io_started(&self, call: Node<'t>, voided: bool) -> bool {
         let source = self.source;
         let root = chain_root(call, source);
-        if self.steps.any_within(call) || is_inngest_send(root, source) {
-            return false; // unawaited-step and unawaited-send report these
+        if self.steps.any_within(call) {
+            return false; // unawaited-step reports these
+        }
+        // `inngest.send(…)` on its own line: `unawaited-send` adds its `await`, and the
+        // send is a side effect either way (the same finding before and after that fix).
+        if is_inngest_send(root, source) {
+            return true;
         }
         let promise = voided || root.id() != call.id();
         let io = named_in(self.side_effects, root, source) || is_known_io(root, source);
@@ -827,17 +897,21 @@ impl<'a, 't> Effects<'a, 't> {
                 return false;
             }
             let kind = parent.kind_name();
-            if matches!(kind, "statement_block" | "switch_case" | "switch_default")
-                && !exited_callback
-            {
+            let is_block = matches!(kind, "statement_block" | "switch_case" | "switch_default");
+            if is_block && !exited_callback && self.leaves(child, parent) {
+                // `return await save(…)`, `{ await alert(…); throw err }`'s `throw`.
+                match self.enclosing_callback(parent) {
+                    None => return false,
+                    Some(_) => exited_callback = true,
+                }
+            }
+            if is_block && !exited_callback {
                 for sibling in code_children(parent).filter(|s| s.start_byte() >= child.end_byte())
                 {
                     if self.has_step_after(sibling, end) {
                         return true;
                     }
-                    let leaves = matches!(sibling.kind_name(), "return_statement")
-                        || (sibling.kind_name() == "throw_statement" && !self.inside_try(parent));
-                    if leaves && !self.inside_try(parent) {
+                    if self.leaves(sibling, parent) {
                         match self.enclosing_callback(parent) {
                             None => return false,
                             Some(_) => {
@@ -886,17 +960,35 @@ impl<'a, 't> Effects<'a, 't> {
         found
     }
 
-    /// Whether `node` is inside a `try` block of the handler (a `throw` or `return` there
-    /// may go on in a `catch` or `finally`).
-    fn inside_try(&self, node: Node<'t>) -> bool {
+    /// Whether `statement`, in `block`, ends the path: a `return` or `throw` that no
+    /// `catch` or `finally` of the same function goes on from.
+    fn leaves(&self, statement: Node<'t>, block: Node<'t>) -> bool {
+        match statement.kind_name() {
+            // A `catch` does not catch a `return`; only a `finally` runs after it.
+            "return_statement" => !self.inside_try(block, true),
+            "throw_statement" => !self.inside_try(block, false),
+            _ => false,
+        }
+    }
+
+    /// Whether `node` is inside the block of a `try` of its function (unless
+    /// `finally_only`: a `catch` does not catch a `return`), or anywhere in a `try` with a
+    /// `finally` (a `throw` or `return` there may go on in a `catch` or `finally`).
+    fn inside_try(&self, node: Node<'t>, finally_only: bool) -> bool {
+        let mut child = node;
         let mut up = Some(node);
         while let Some(current) = up {
             if current.id() == self.handler.id() || is_function(current) {
                 return false;
             }
-            if current.kind_name() == "try_statement" {
+            if current.kind_name() == "try_statement"
+                && (current.field("finalizer").is_some()
+                    || (!finally_only
+                        && current.field("body").is_some_and(|b| b.id() == child.id())))
+            {
                 return true;
             }
+            child = current;
             up = current.parent_node();
         }
         false

@@ -65,6 +65,10 @@ pub fn flow<'t>(
             reads: vec![expression],
         };
     };
+    // `const summary = { date: new Date().toISOString(), total: rows.length }`: only
+    // `summary.date` (or `summary` whole) reads the value, not `summary.total`.
+    let key = object_key_of(expression, holder_node, source);
+    let first_names: Vec<usize> = names.iter().map(|n| n.id()).collect();
     let mut reads = Vec::new();
     let mut pending: Vec<Node<'t>> = names;
     let mut seen_holders = vec![holder_node.id()];
@@ -73,6 +77,19 @@ pub fn flow<'t>(
             continue;
         };
         for reference in references(name, scope, handler, source) {
+            if let Some(key) = key.filter(|_| first_names.contains(&name.id())) {
+                let other_field = reference
+                    .parent_node()
+                    .filter(|p| {
+                        p.kind_name() == "member_expression"
+                            && p.field("object").is_some_and(|o| o.id() == reference.id())
+                    })
+                    .and_then(|p| p.field("property"))
+                    .is_some_and(|p| text(p, source) != key);
+                if other_field {
+                    continue;
+                }
+            }
             // A declaration computed from the value holds it too.
             let (derived, derived_names) = holding_names(reference, steps, source);
             match derived {
@@ -132,7 +149,10 @@ pub fn hazardous_reads<'t>(
         // A log line or the handler's return is never held against the run; a step
         // tool's argument is, when an earlier step consumed the same value (the event
         // sent names another ID than the row created).
-        if in_log_call(read, source) || in_handler_return(read, handler) {
+        if in_log_call(read, source)
+            || in_handler_return(read, handler)
+            || in_returned_step(read, handler, steps, source)
+        {
             continue;
         }
         let consumed_before = consumers.iter().any(|end| *end <= read.start_byte());
@@ -144,6 +164,29 @@ pub fn hazardous_reads<'t>(
         }
     }
     found
+}
+
+/// The key of the object literal's property that holds `expression`, when that object
+/// literal is the whole value of `holder` (`const summary = { date: <expression> }`).
+fn object_key_of<'s>(expression: Node, holder: Node, source: &'s str) -> Option<&'s str> {
+    let value = holder.field("value").map(super::unwrap_expression)?;
+    if value.kind_name() != "object" {
+        return None;
+    }
+    let mut child = expression;
+    while let Some(parent) = child.parent_node() {
+        if parent.kind_name() == "pair"
+            && parent.parent_node().is_some_and(|o| o.id() == value.id())
+        {
+            let key = parent.field("key")?;
+            return (key.kind_name() == "property_identifier").then(|| text(key, source));
+        }
+        if parent.id() == value.id() || parent.id() == holder.id() {
+            return None;
+        }
+        child = parent;
+    }
+    None
 }
 
 /// The declaration that holds the value of `expression`, and the names it binds:
@@ -340,6 +383,83 @@ fn in_handler_return(node: Node, handler: Node) -> bool {
     false
 }
 
+/// Whether `node` is in the body of a step that only builds the handler's return
+/// value: `const finalReturn = await step.run("finalize-and-return", async () => {
+/// return { … } }); return finalReturn;` (the finalize step `unsafe-trailing-return`
+/// writes), or `return await step.run(…, () => ({ … }))`. The step runs in the request
+/// that returns, so its body sees what the return would have seen.
+fn in_returned_step(node: Node, handler: Node, steps: &HandlerSteps, source: &str) -> bool {
+    // The step call around `node`: found by its callback, not in `steps` (which may
+    // leave these very steps out, see `without_returned_steps`).
+    let _ = steps;
+    let Some(call) = super::enclosing_function(node)
+        .and_then(|f| f.parent_node())
+        .filter(|a| a.kind_name() == "arguments")
+        .and_then(|a| a.parent_node())
+        .filter(|c| {
+            c.kind_name() == "call_expression"
+                && c.field("function").is_some_and(|f| {
+                    let callee = text(f, source);
+                    callee == "run" || callee.ends_with(".run")
+                })
+        })
+    else {
+        return false;
+    };
+    let body = call
+        .field("arguments")
+        .and_then(|a| code_children(a).find(|b| is_function(*b)))
+        .and_then(|f| f.field("body"));
+    let Some(body) = body.filter(|b| contains(*b, node)) else {
+        return false;
+    };
+    let only_returns = body.kind_name() != "statement_block" || {
+        let mut statements = code_children(body);
+        statements
+            .next()
+            .is_some_and(|s| s.kind_name() == "return_statement")
+            && statements.next().is_none()
+    };
+    if !only_returns {
+        return false;
+    }
+    let Some(awaited) = call
+        .parent_node()
+        .filter(|p| p.kind_name() == "await_expression")
+    else {
+        return false;
+    };
+    let Some(parent) = awaited.parent_node() else {
+        return false;
+    };
+    match parent.kind_name() {
+        "return_statement" => in_handler_return(awaited, handler),
+        "variable_declarator" => {
+            let Some(name) = parent
+                .field("name")
+                .filter(|n| n.kind_name() == "identifier")
+            else {
+                return false;
+            };
+            let Some(declaration) = parent.parent_node() else {
+                return false;
+            };
+            let Some(block) = declaration.parent_node() else {
+                return false;
+            };
+            let next = code_children(block).find(|s| s.start_byte() >= declaration.end_byte());
+            next.is_some_and(|r| {
+                r.kind_name() == "return_statement"
+                    && code_children(r)
+                        .next()
+                        .is_some_and(|v| text(v, source) == text(name, source))
+                    && super::enclosing_function(r).is_some_and(|f| f.id() == handler.id())
+            })
+        }
+        _ => false,
+    }
+}
+
 /// Whether a step call runs between the evaluation at `computed_at` and `read`: a
 /// step call after the one and before the other in the text, or a loop around the read
 /// (not around the evaluation) that runs a step.
@@ -379,6 +499,12 @@ fn decides_steps(node: Node, handler: Node, steps: &HandlerSteps) -> bool {
         }
         let is_field = |field: &str| parent.field(field).is_some_and(|f| f.id() == child.id());
         let decides = match parent.kind_name() {
+            // `if (due > now) await step.sleepUntil("wait", due)`: a replay that finds
+            // the time passed skips a sleep that has already elapsed, which changes
+            // nothing (time only moves on).
+            "if_statement" if is_field("condition") && only_sleeps(parent, steps) => {
+                exits(parent, true) && step_after(parent, steps)
+            }
             "if_statement" if is_field("condition") => {
                 steps.any_within(parent) || (exits(parent, true) && step_after(parent, steps))
             }
@@ -406,6 +532,45 @@ fn decides_steps(node: Node, handler: Node, steps: &HandlerSteps) -> bool {
 }
 
 /// Whether a step call starts after `node` ends.
+/// Whether every step call inside `node` is a `sleep` or `sleepUntil` (and there is one).
+fn only_sleeps(node: Node, steps: &HandlerSteps) -> bool {
+    let mut inside = steps
+        .calls
+        .iter()
+        .filter(|c| contains(node, c.call))
+        .peekable();
+    inside.peek().is_some()
+        && inside.all(|c| matches!(c.tool.as_deref(), Some("sleep" | "sleepUntil")))
+}
+
+/// The steps of a handler without those that only build its return value (see
+/// [`in_returned_step`]): such a step runs in the request that returns, so a value
+/// that decides whether it runs, or that it reads, is used as the return would use it.
+pub fn without_returned_steps<'t>(
+    steps: &HandlerSteps<'t>,
+    handler: Node<'t>,
+    source: &str,
+) -> HandlerSteps<'t> {
+    let returned = |call: Node| {
+        call.field("arguments")
+            .and_then(|a| code_children(a).find(|b| is_function(*b)))
+            .and_then(|f| f.field("body"))
+            .is_some_and(|body| {
+                let probe = code_children(body).next().unwrap_or(body);
+                in_returned_step(probe, handler, steps, source)
+            })
+    };
+    HandlerSteps {
+        calls: steps
+            .calls
+            .iter()
+            .filter(|c| c.tool.as_deref() != Some("run") || !returned(c.call))
+            .cloned()
+            .collect(),
+        bodies: steps.bodies.clone(),
+    }
+}
+
 fn step_after(node: Node, steps: &HandlerSteps) -> bool {
     steps
         .calls

@@ -540,6 +540,24 @@ const DATA_METHODS: &[&str] = &[
     "executeTakeFirstOrThrow",
 ];
 
+/// The callee's names (`vault`, `getApiKey`) and the bound variable's name.
+fn value_names<'s>(call: Node, await_node: Node, source: &'s str) -> Vec<&'s str> {
+    let mut names: Vec<&str> = call
+        .field("function")
+        .map_or("", |f| text(f, source))
+        .split(|c: char| !c.is_alphanumeric() && c != '_' && c != '$')
+        .filter(|n| !n.is_empty())
+        .collect();
+    if let Some(name) = await_node
+        .parent_node()
+        .filter(|p| p.kind_name() == "variable_declarator")
+        .and_then(|p| p.field("name"))
+    {
+        names.push(text(name, source));
+    }
+    names
+}
+
 /// The names a call's value is known by: the callee's names and, when it is bound, the
 /// variable's.
 fn value_words(call: Node, await_node: Node, source: &str) -> Vec<String> {
@@ -563,7 +581,17 @@ fn value_words(call: Node, await_node: Node, source: &str) -> Vec<String> {
 /// query's rows).
 pub fn why_not_data(call: Node, await_node: Node, source: &str) -> Option<&'static str> {
     let words = value_words(call, await_node, source);
-    if words.iter().any(|w| SECRET_WORDS.contains(&w.as_str())) {
+    // `apiKey`, `getAccessToken`, `decryptedBody`: a secret word ends a name, or decrypts.
+    let secret = value_names(call, await_node, source).iter().any(|name| {
+        let words = super::effects::camel_words(name);
+        words
+            .iter()
+            .any(|w| matches!(w.as_str(), "decrypt" | "decrypted" | "unseal"))
+            || words
+                .last()
+                .is_some_and(|w| SECRET_WORDS.contains(&w.as_str()))
+    });
+    if secret {
         return Some(
             "its value looks like a secret (a decrypted value, a token, a key, a password), \
              which a step would store in the run's state",

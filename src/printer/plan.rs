@@ -52,6 +52,8 @@ pub fn write_plan(w: &mut dyn Write, reports: &[FileReport], mode: Mode) -> io::
                 .split(", not the npm package")
                 .next()
                 .unwrap_or("");
+            // However the file reaches it: "`URL` is inngest 3.16.1".
+            let what = what.split(" here too").next().unwrap_or(what);
             remote
                 .entry(what.to_string())
                 .or_default()

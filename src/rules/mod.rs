@@ -94,6 +94,7 @@ pub struct FileContext<'a, 't> {
     inngest_imports: std::cell::OnceCell<migration::InngestImports>,
     serve_calls: std::cell::OnceCell<Vec<Node<'t>>>,
     pinned_v3_sdks: std::cell::OnceCell<Vec<migration::v4_non_npm_sdk::PinnedSdk<'t>>>,
+    pinned_importer: std::cell::OnceCell<Option<migration::v4_non_npm_sdk::PinnedImporter>>,
 }
 
 impl<'a, 't> FileContext<'a, 't> {
@@ -118,6 +119,21 @@ impl<'a, 't> FileContext<'a, 't> {
                 self.options.source_path,
             )
         })
+    }
+
+    /// For a file with functions and no `inngest` import of its own: the sibling that
+    /// imports it and has a pinned 3.x SDK, whose client its functions run on (looked for
+    /// on first ask).
+    pub fn pinned_importer(&self) -> Option<&migration::v4_non_npm_sdk::PinnedImporter> {
+        self.pinned_importer
+            .get_or_init(|| {
+                let own = self.inngest_imports().any || self.functions.is_empty();
+                (!own)
+                    .then_some(self.options.source_path)
+                    .flatten()
+                    .and_then(migration::v4_non_npm_sdk::pinned_importer)
+            })
+            .as_ref()
     }
 
     /// Every `serve(…)`/`createServer(…)` call imported from an `inngest` module, with
@@ -226,6 +242,7 @@ fn check_installed<'t>(
         inngest_imports: Default::default(),
         serve_calls: Default::default(),
         pinned_v3_sdks: Default::default(),
+        pinned_importer: Default::default(),
     };
     for entry in registry::RULES {
         if let registry::Check::File(check) = entry.check {

@@ -105,6 +105,9 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
     let source = context.source;
     let handler = context.handler.function;
     let imports = Imports::of(tree.root_node(), source);
+    // A step that only builds the return value (the finalize step) is not one a value
+    // can be used inconsistently across (see `replay::without_returned_steps`).
+    let steps = &replay::without_returned_steps(context.steps, handler, source);
     let mut found = Vec::new();
     for_each_descendant(handler, |node| {
         if let Some(hit) = classify(node, handler, &imports, source) {
@@ -121,14 +124,22 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
     let mut groups: Vec<(Vec<Nondeterministic>, Vec<HazardousRead>)> = Vec::new();
     let mut holders: Vec<Option<usize>> = Vec::new();
     for hit in found {
-        let value_flow = replay::flow(hit.node, handler, context.steps, source);
+        let value_flow = replay::flow(hit.node, handler, steps, source);
         let holder = value_flow.holder.map(|h| h.id());
+        let hazards = replay::hazardous_reads(hit.node, &value_flow, handler, steps, source);
         if let Some(index) = holder.and_then(|h| holders.iter().position(|g| *g == Some(h))) {
-            groups[index].0.push(hit);
+            // Another source of the same declaration (`{ from: Date.now(), to: Date.now() }`):
+            // its own reads count too (a field may be read where another is not).
+            let group = &mut groups[index];
+            for hazard in hazards {
+                if !group.1.iter().any(|h| h.node.id() == hazard.node.id()) {
+                    group.1.push(hazard);
+                }
+            }
+            group.1.sort_by_key(|h| h.node.start_byte());
+            group.0.push(hit);
             continue;
         }
-        let hazards =
-            replay::hazardous_reads(hit.node, &value_flow, handler, context.steps, source);
         holders.push(holder);
         groups.push((vec![hit], hazards));
     }

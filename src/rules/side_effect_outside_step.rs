@@ -77,11 +77,11 @@ use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 use tree_sitter::Node;
 
 use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
-use crate::analysis::effects::{callee_name, is_inngest_send, unawaited_call_statement, Effects};
-use crate::analysis::wrap::{relies_on_narrowing, result_survives_json, step_id_for, why_not_data};
-use crate::analysis::{
-    any_descendant, code_children, enclosing_function, for_each_descendant, text, unwrap_expression,
+use crate::analysis::effects::{
+    callee_name, chain_root, is_inngest_send, Effects, How, SideEffect,
 };
+use crate::analysis::wrap::{relies_on_narrowing, result_survives_json, step_id_for, why_not_data};
+use crate::analysis::{any_descendant, code_children, text};
 use crate::fix::edits::first_free;
 use crate::fix::{Applicability, Edit, Fix};
 
@@ -98,73 +98,12 @@ pub const RULE: Rule = Rule {
     files: Files::Functions,
 };
 
-/// One side effect found: the node reported, the call, and how it runs.
-struct Found<'t> {
-    node: Node<'t>,
-    call: Node<'t>,
-    how: How,
-}
-
-/// How a side effect outside steps runs.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum How {
-    /// Awaited by the handler's own code.
-    Awaited,
-    /// Awaited in a callback the handler runs right away (per item, or chained).
-    InCallback,
-    /// Started and not awaited.
-    Unawaited,
-}
-
 /// Report every side effect outside the step bodies of one handler that a step can
 /// follow (code with no step after it runs once).
 pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
     let source = context.source;
-    let handler = context.handler.function;
-    let effects = Effects {
-        source,
-        handler,
-        binding: context.binding,
-        steps: context.steps,
-        model: context.model,
-        pure: context.options.pure,
-        side_effects: context.options.side_effects,
-    };
-    let mut found = Vec::new();
-    for_each_descendant(handler, |node| {
-        let kind = node.kind_name();
-        if !matches!(kind, "await_expression" | "expression_statement")
-            || context.steps.body_containing(node).is_some()
-        {
-            return;
-        }
-        let in_callback = match enclosing_function(node) {
-            Some(f) if f.id() == handler.id() => false,
-            Some(f) if effects.runs_during_handler(f) => true,
-            _ => return,
-        };
-        if kind == "await_expression" {
-            let Some(call) = code_children(node).next().map(unwrap_expression) else {
-                return;
-            };
-            if call.kind_name() == "call_expression" && !effects.is_harmless(call) {
-                let how = if in_callback {
-                    How::InCallback
-                } else {
-                    How::Awaited
-                };
-                found.push(Found { node, call, how });
-            }
-        } else if let Some((call, voided)) = unawaited_call_statement(node) {
-            if effects.is_io_started(call, voided) {
-                found.push(Found {
-                    node,
-                    call,
-                    how: How::Unawaited,
-                });
-            }
-        }
-    });
+    let effects = effects_of(context);
+    let found = effects.side_effects();
     let mut taken: Vec<String> = context
         .steps
         .calls
@@ -175,14 +114,14 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
         let first = code_children(c.call.field("arguments")?).next()?;
         (first.kind_name() == "string").then(|| text(first, source).chars().next())?
     });
-    for Found { node, call, how } in found {
+    for SideEffect { node, call, how } in found {
         // With no step after it on any path, it runs once: the request that gets there
         // finishes the run.
         if !effects.step_may_follow(node) {
             continue;
         }
         let callee = callee_name(call, source);
-        let is_send = is_inngest_send(call, source);
+        let is_send = is_inngest_send(chain_root(call, source), source);
         let fix = if is_send {
             Err("no automatic fix: send it with `step.sendEvent(id, payload)` instead".to_string())
         } else if how == How::InCallback {
@@ -237,6 +176,20 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
             remedy: Remedy::from_result(fix),
             related: Vec::new(),
         });
+    }
+}
+
+/// The side-effect analysis of the handler, with the configuration's `pure` and
+/// `side-effects` names.
+pub fn effects_of<'a, 't>(context: &HandlerContext<'a, 't>) -> Effects<'a, 't> {
+    Effects {
+        source: context.source,
+        handler: context.handler.function,
+        binding: context.binding,
+        steps: context.steps,
+        model: context.model,
+        pure: context.options.pure,
+        side_effects: context.options.side_effects,
     }
 }
 

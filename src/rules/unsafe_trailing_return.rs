@@ -553,6 +553,29 @@ fn manual_reason(
     if context.binding.run_callee().is_none() {
         return Some("the handler destructures no `run` from `step`".to_string());
     }
+    // A side effect that runs once today, because no step follows it, would run again
+    // once the finalize step follows it.
+    let effects = super::side_effect_outside_step::effects_of(context);
+    let last_step_end = context
+        .steps
+        .calls
+        .iter()
+        .filter(|c| c.call.end_byte() <= statement.start_byte())
+        .map(|c| c.call.end_byte())
+        .max()
+        .unwrap_or(0);
+    if let Some(effect) = effects.side_effects().into_iter().find(|e| {
+        e.node.start_byte() >= last_step_end
+            && e.node.end_byte() <= statement.start_byte()
+            && !effects.step_may_follow(e.node)
+    }) {
+        return Some(format!(
+            "`{}` (line {}) runs once today because no step follows it; the finalize step \
+             would follow it, and it would run again on that step's replay",
+            crate::analysis::effects::callee_name(effect.call, context.source),
+            effect.node.start_position().row + 1
+        ));
+    }
     None
 }
 

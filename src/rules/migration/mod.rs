@@ -49,11 +49,13 @@ pub fn check_manifest(tree: &Tree, source: &str, rules: RuleSet) -> Vec<Diagnost
 
 /// Whether the migration rule `rule` is kept from running on `file`: a file whose
 /// `inngest` is a 3.x from a URL or an import map is not reached by the bump of the npm
-/// package, and the v4 rewrites would break it, so only `v4-non-npm-sdk` reports it.
+/// package, and the v4 rewrites would break it, so only `v4-non-npm-sdk` reports it; so
+/// is a file without an `inngest` import that such a file imports (its functions run on
+/// the client handed to them).
 pub fn blocked(file: &FileContext, rule: &Rule) -> bool {
     rule.group == Group::Migration
         && rule.name != v4_non_npm_sdk::NAME
-        && !file.pinned_v3_sdks().is_empty()
+        && (!file.pinned_v3_sdks().is_empty() || file.pinned_importer().is_some())
 }
 
 /// The names a file imports from the `inngest` package (`inngest`, `inngest/next`,

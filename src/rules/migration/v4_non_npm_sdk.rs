@@ -5,6 +5,10 @@
 //! pinned elsewhere: a URL (`https://esm.sh/inngest@3.16.1`), a Deno `npm:` specifier
 //! (`npm:inngest@3`), or a bare `inngest` that the nearest `deno.json` (or `deno.jsonc`)
 //! maps to one of those. The other v4 rules leave such a file alone; this one reports it.
+//! So is a file that imports no `inngest` at all but is imported by such a file in its
+//! directory (`import { createSync } from "./functions.ts"` next to
+//! `https://esm.sh/inngest@3.16.1`): its `createFunction` calls run on the client it is
+//! handed, from that 3.x SDK.
 //!
 //! ## Why is this bad?
 //! Bumping `inngest` in `package.json` does not reach that file: rewriting it to the v4
@@ -101,6 +105,96 @@ pub fn pinned_v3_imports<'t>(
 /// Report each import of a pinned 3.x SDK.
 pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
     report(file.pinned_v3_sdks(), out);
+    if let Some(importer) = file.pinned_importer() {
+        let calls: Vec<Node> = file.functions.iter().map(|f| f.call).collect();
+        check_imported(importer, &calls, out);
+    }
+}
+
+/// A sibling file that imports a pinned 3.x SDK and imports this file: the client this
+/// file's functions are handed comes from there.
+pub struct PinnedImporter {
+    /// The importing file.
+    pub path: PathBuf,
+    /// What it imports the SDK from, and the version.
+    pub target: String,
+    pub version: String,
+}
+
+/// The sibling of `file` (same directory) that imports a pinned 3.x `inngest` and imports
+/// `file` itself (`./name.ts`, `./name`), for a file with functions but no `inngest`
+/// import of its own.
+pub fn pinned_importer(file: &Path) -> Option<PinnedImporter> {
+    let name = file.file_name()?.to_str()?;
+    let stem = file.file_stem()?.to_str()?;
+    let directory = file.parent()?;
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(if directory.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        directory
+    })
+    .ok()?
+    .filter_map(|e| e.ok().map(|e| e.path()))
+    .filter(|p| p.file_name().and_then(|n| n.to_str()) != Some(name))
+    .collect();
+    entries.sort();
+    // A directory of generated files is not a Deno function: a bound on the reads.
+    for sibling in entries.into_iter().take(200) {
+        let Some(lang) = crate::language::Lang::from_path(&sibling) else {
+            continue;
+        };
+        if lang == crate::language::Lang::Json {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&sibling) else {
+            continue;
+        };
+        let imports_file = [format!("./{name}"), format!("./{stem}")]
+            .iter()
+            .any(|spec| {
+                text.contains(&format!("'{spec}'")) || text.contains(&format!("\"{spec}\""))
+            });
+        if !imports_file || !text.contains("inngest") {
+            continue;
+        }
+        let Some(tree) = crate::language::parse(&text, lang) else {
+            continue;
+        };
+        let found = crate::analysis::syntax::with_table(&tree, || {
+            pinned_v3_imports(&tree, &text, Some(&sibling))
+                .first()
+                .map(|sdk| (sdk.target.clone(), sdk.version.clone()))
+        });
+        if let Some((target, version)) = found {
+            return Some(PinnedImporter {
+                path: sibling,
+                target,
+                version,
+            });
+        }
+    }
+    None
+}
+
+/// Report the functions of a file whose client comes from a pinned importer.
+pub fn check_imported(importer: &PinnedImporter, calls: &[Node], out: &mut Vec<Diagnostic>) {
+    for call in calls {
+        out.push(super::manual(
+            NAME,
+            *call,
+            format!(
+                "`{}` is inngest {} here too: this file imports no `inngest`, and {} (which \
+                 imports it) hands its functions that SDK's client, not the npm package: the \
+                 v4 rules leave this file on v3",
+                importer.target,
+                importer.version,
+                importer.path.display()
+            ),
+            "migrate it together with that file: point its SDK at inngest 4, then run \
+             `--select v4` again"
+                .to_string(),
+        ));
+    }
 }
 
 /// Report each pinned import.

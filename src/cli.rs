@@ -307,6 +307,10 @@ pub struct Args {
     )]
     pub max_file_size: u64,
 
+    /// `sleep-duration`: a `step.sleep` or `waitForEvent` timeout longer than this many
+    /// days is reported as suspiciously long (the engine's own maximum is 366 days).
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub long_sleep: u64,
     /// Do not use the results cache: analyse every file, read and write no cache.
     ///
     /// By default each file's findings are kept in .inngest-fix-cache/ at the project
@@ -428,6 +432,7 @@ impl Args {
                 threads: self.threads,
             },
             max_file_size: self.max_file_size,
+            long_sleep_days: self.long_sleep,
             stdin_filename,
             cache: CacheOptions {
                 enabled: !self.no_cache,

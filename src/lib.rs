@@ -16,6 +16,7 @@
 //! fixed text out.
 
 pub mod analysis;
+pub mod app;
 pub mod cache;
 pub mod cli;
 pub mod config;

@@ -410,7 +410,12 @@ impl Pipeline<'_> {
             } else {
                 Vec::new()
             };
-        let mut used = vec![false; directives.len()];
+        // A directive naming an app rule is for the app stage, which sees the other
+        // files: the per-file pipeline does not call it unused.
+        let mut used: Vec<bool> = directives
+            .iter()
+            .map(|d| d.rules.iter().any(|r| crate::app::rules::is_app_rule(r)))
+            .collect();
         // Every diagnostic marks the directives covering it, rules not selected
         // included: only a directive that covers nothing at all is unused.
         for diagnostic in &diagnostics {
@@ -501,6 +506,40 @@ impl Pipeline<'_> {
         };
         waits.then_some(fix.waiting_note).flatten()
     }
+}
+
+/// The findings of an app-wide rule ([`crate::app`]) in one file: selected by the file's
+/// settings, suppressed by its `// inngest-fix-ignore` comments, in line and column
+/// terms of the file as read (`bom`: bytes of BOM before `text`). App findings have no fix.
+pub fn app_findings(
+    text: &str,
+    bom: usize,
+    diagnostics: &[Diagnostic],
+    settings: &Settings,
+) -> Vec<Finding> {
+    let lines = LineIndex::new(text);
+    diagnostics
+        .iter()
+        .filter(|diagnostic| {
+            registry::get(diagnostic.rule).is_some_and(|r| settings.rule_enabled(r))
+        })
+        .map(|diagnostic| Finding {
+            rule: diagnostic.rule,
+            range: lines.range(diagnostic.range.clone(), bom),
+            message: diagnostic.message.clone(),
+            function_id: diagnostic.function_id.clone(),
+            status: decide(diagnostic, is_suppressed(text, diagnostic), settings),
+            fix: None,
+            related: diagnostic
+                .related
+                .iter()
+                .map(|related| RelatedLocation {
+                    range: lines.range(related.range.clone(), bom),
+                    message: related.message.clone(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// What becomes of one diagnostic under a file's settings, before fixes are picked:

@@ -24,6 +24,7 @@ mod interactive;
 
 use crate::analysis::consulted;
 use crate::analysis::semantic::tsconfig::lexically_normal;
+use crate::app::{self, facts::FileFacts};
 use crate::cache::{self, Cache};
 use crate::config::{Overrides, Resolver};
 use crate::diagnostic::{Finding, Status};
@@ -59,6 +60,8 @@ pub struct Config {
     pub walk: WalkOptions,
     /// Larger files are reported as errors and not read.
     pub max_file_size: u64,
+    /// `--long-sleep`: the `sleep-duration` threshold, in days.
+    pub long_sleep_days: u64,
     /// Read one file from stdin, named this for its language and messages.
     pub stdin_filename: Option<PathBuf>,
     /// The results cache ([`crate::cache`]).
@@ -223,8 +226,16 @@ struct CheckedFiles {
 
 /// A report and the identity of the file it is about.
 struct Checked {
-    report: FileReport,
+    report: Option<FileReport>,
     identity: Option<FileIdentity>,
+    /// The file's app facts and settings, for the app stage ([`crate::app`]).
+    app: Option<AppFile>,
+}
+
+/// A file's app facts, with the settings its app findings are selected and suppressed by.
+struct AppFile {
+    facts: FileFacts,
+    settings: Settings,
 }
 
 /// Device and inode: the same file reached by two paths (a symbolic link, a path given
@@ -264,8 +275,9 @@ fn check_files(
                         let report =
                             FileReport::failed(path, display_path, FileError::Unreadable(reason));
                         Some(Checked {
-                            report,
+                            report: Some(report),
                             identity: None,
+                            app: None,
                         })
                     }
                 };
@@ -281,15 +293,21 @@ fn check_files(
     drop(sender);
     let mut checked: Vec<Checked> = receiver.into_iter().collect();
     checked.sort_by(|a, b| {
-        let (a, b) = (&a.report, &b.report);
-        a.display_path
-            .cmp(&b.display_path)
-            .then_with(|| a.path.cmp(&b.path))
+        let key = |c: &Checked| match (&c.report, &c.app) {
+            (Some(report), _) => (report.display_path.clone(), report.path.clone()),
+            (None, Some(app)) => (app.facts.display_path.clone(), app.facts.path.clone()),
+            (None, None) => (String::new(), PathBuf::new()),
+        };
+        key(a).cmp(&key(b))
     });
     let mut seen = HashSet::new();
     checked.retain(|c| c.identity.is_none_or(|identity| seen.insert(identity)));
+    let options = app::AppOptions {
+        long_sleep_seconds: config.long_sleep_days.saturating_mul(86400),
+    };
+    add_app_findings(&mut checked, &options);
     Ok(CheckedFiles {
-        reports: checked.into_iter().map(|c| c.report).collect(),
+        reports: checked.into_iter().filter_map(|c| c.report).collect(),
         files_scanned: scanned.into_inner(),
         files_matched: matched.into_inner(),
     })
@@ -326,8 +344,9 @@ impl Files<'_> {
                 let display_path = display_path(&err.path, self.cwd);
                 let reason = FileError::Config(err.describe());
                 return first.then(|| Checked {
-                    report: FileReport::failed(err.path, display_path, reason),
+                    report: Some(FileReport::failed(err.path, display_path, reason)),
                     identity: None,
+                    app: None,
                 });
             }
         };
@@ -401,8 +420,9 @@ fn served(
     let report = FileReport::new(path.clone(), display_path(&path, cwd));
     let report = report_for(report, text.as_deref().unwrap_or_default(), outcome);
     Ok(report.map(|report| Checked {
-        report,
+        report: Some(report),
         identity: identity(&metadata),
+        app: None,
     }))
 }
 
@@ -416,7 +436,21 @@ fn check_file(
     matched: &AtomicUsize,
 ) -> Option<Checked> {
     if let Ok(served) = served(&file, cwd, matched) {
-        return served;
+        // The app stage reads every file's facts, served from the cache or not.
+        if !app::any_enabled(file.settings.rules()) {
+            return served;
+        }
+        let app = read_file(&file.path, config.max_file_size, buffer)
+            .ok()
+            .and_then(|_| app_facts(buffer, file.lang, file.settings, &file.path, cwd));
+        return match served {
+            Some(checked) => Some(Checked { app, ..checked }),
+            None => app.map(|app| Checked {
+                report: None,
+                identity: fs::metadata(&file.path).ok().as_ref().and_then(identity),
+                app: Some(app),
+            }),
+        };
     }
     let FileToCheck {
         path,
@@ -436,8 +470,9 @@ fn check_file(
                 FileError::Unreadable(reason),
             );
             return Some(Checked {
-                report,
+                report: Some(report),
                 identity: None,
+                app: None,
             });
         }
     };
@@ -463,21 +498,110 @@ fn check_file(
     }
     let identity = identity(&metadata);
     let report = match checked {
-        Ok(None) => return None,
+        Ok(None) => None,
         Ok(Some((text, outcome))) => {
             if outcome.has_inngest_functions {
                 matched.fetch_add(1, Ordering::Relaxed);
             }
             let display_path = display_path(&path, cwd);
-            let mut report = report_for(FileReport::new(path, display_path), text, outcome)?;
-            if config.mode == Mode::Write {
-                report.remaining = remaining_after_write(&report, lang, settings);
-            }
-            report
+            report_for(FileReport::new(path.clone(), display_path), text, outcome).map(
+                |mut report| {
+                    if config.mode == Mode::Write {
+                        report.remaining = remaining_after_write(&report, lang, settings);
+                    }
+                    report
+                },
+            )
         }
-        Err(reason) => FileReport::failed(path.clone(), display_path(&path, cwd), reason),
+        Err(reason) => Some(FileReport::failed(
+            path.clone(),
+            display_path(&path, cwd),
+            reason,
+        )),
     };
-    Some(Checked { report, identity })
+    // After `--write`, the app stage reads the text as written (what `remaining` is about).
+    let written = report
+        .as_ref()
+        .filter(|r| r.remaining.is_some())
+        .and_then(|r| r.rewrite.as_ref())
+        .map(|rewrite| rewrite.fixed.as_bytes());
+    let app = app_facts(written.unwrap_or(buffer), lang, settings, &path, cwd);
+    (report.is_some() || app.is_some()).then_some(Checked {
+        report,
+        identity,
+        app,
+    })
+}
+
+/// The app facts of a file, when an app rule may report on it.
+fn app_facts(
+    bytes: &[u8],
+    lang: Lang,
+    settings: &Settings,
+    path: &Path,
+    cwd: Option<&Path>,
+) -> Option<AppFile> {
+    if !app::any_enabled(settings.rules()) || !app::facts::wanted(bytes) {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let facts = panic::catch_unwind(AssertUnwindSafe(|| {
+        app::facts::read(path, &display_path(path, cwd), text, lang)
+    }))
+    .ok()??;
+    Some(AppFile {
+        facts,
+        settings: settings.clone(),
+    })
+}
+
+/// The app stage: every file's facts joined, the app rules run, their findings added to
+/// the reports (a file with no report yet gets one).
+fn add_app_findings(checked: &mut [Checked], options: &app::AppOptions) {
+    let files: Vec<FileFacts> = checked
+        .iter_mut()
+        .filter_map(|c| c.app.as_mut().map(|a| std::mem::take(&mut a.facts)))
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    let diagnostics = app::check(&files, options);
+    let owners: Vec<usize> = checked
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.app.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let mut by_file: Vec<Vec<crate::diagnostic::Diagnostic>> = vec![Vec::new(); files.len()];
+    for found in diagnostics {
+        by_file[found.file].push(found.diagnostic);
+    }
+    for ((facts, diagnostics), owner) in files.iter().zip(by_file).zip(owners) {
+        if diagnostics.is_empty() {
+            continue;
+        }
+        let entry = &mut checked[owner];
+        let Some(app_file) = &entry.app else {
+            continue;
+        };
+        let findings =
+            crate::pipeline::app_findings(&facts.text, facts.bom, &diagnostics, &app_file.settings);
+        if findings.is_empty() {
+            continue;
+        }
+        let report = entry
+            .report
+            .get_or_insert_with(|| FileReport::new(facts.path.clone(), facts.display_path.clone()));
+        // After `--write`, the facts were read from the text as written: their findings
+        // join what remains in it.
+        let shown = report.remaining.as_mut().unwrap_or(&mut report.findings);
+        shown.extend(findings);
+        shown.sort_by_key(|f| (f.range.start_byte, f.range.end_byte));
+        if report.source.is_none() {
+            let bom = if facts.bom > 0 { "\u{feff}" } else { "" };
+            report.source = Some(format!("{bom}{}", facts.text));
+        }
+    }
 }
 
 /// Read a whole file into `buffer`, refusing files over `max_size` before reading them.

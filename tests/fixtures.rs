@@ -12,8 +12,12 @@
 //! - asserts the fixed text re-parses with no more errors than the original,
 //! - asserts a second run on the fixed text changes nothing (idempotency).
 //!
+//! - asserts each fix is of the kind its rule declares in the registry
+//!   (`inngest_fix::rules::registry`: safe, needs review, or none).
+//!
 //! The CLI-level guarantee (`--dry-run`'s patch applies to what `--write` writes) is
-//! checked for every fixture in `tests/cli_fixtures.rs`.
+//! checked in `tests/cli.rs` (`dry_run_patch_applies_to_what_write_gives`), on a demo
+//! handler in LF, CRLF, with a BOM and without a final newline, not on every fixture.
 
 use std::collections::BTreeMap;
 

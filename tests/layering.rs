@@ -24,6 +24,9 @@ const LAYERS: &[&[&str]] = &[
     // The data contract, the settings a file is checked with, suppression comments.
     &["diagnostic", "settings", "suppression"],
     // One file per rule.
+    // The app-wide rules and the event graph, from every file's app facts (below the
+    // rules: the registry lists the app rules).
+    &["app"],
     &["rules"],
     // One file's pipeline: rules → select → suppress → decide → apply → verify.
     &["pipeline"],

@@ -1,5 +1,6 @@
-//! What the names of a file hold, as far as steps are concerned: one model per handler,
-//! built in one pass over the file when a return is about to move.
+//! What the names of a file hold, as far as steps are concerned: one model per file,
+//! with the step bindings of all its handlers, built in one pass over the file the first
+//! time a rule asks ([`super::model::FileModel::semantic`]).
 //!
 //! Owns: resolving a name to the scope that declares it (cached per scope), and the
 //! set of bindings that *reach a step*: the handler's step binding and its aliases, the

@@ -4,7 +4,9 @@
 //! command line accepts, colour, and the two lines every format shares: a file's error
 //! line and the closing summary, both on stderr. Does not own: what is found
 //! ([`crate::pipeline`]) or the order files arrive in ([`crate::run`] sorts them). Printers read
-//! [`crate::report`] and each finding's [`crate::diagnostic::Status`], nothing else.
+//! [`crate::report`] and each finding's [`crate::diagnostic::Status`]; the rules' names,
+//! documentation, groups and fix titles come from the registry
+//! ([`crate::rules::registry`]: SARIF's rule table, the help lines, the v4 plan).
 //!
 //! A format is one module with a [`Printer`], one [`Format`] variant and one arm in
 //! [`new_printer`]: [`text`] (with [`diff`]), [`json`], [`json_lines`], [`sarif`],

@@ -37,7 +37,7 @@ use crate::analysis::Navigate;
 use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 use tree_sitter::Node;
 
-use super::{callee_text, function_statement_start, Diagnostic, HandlerContext, Remedy};
+use super::{callee_text, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::steps::StepCall;
 use crate::analysis::{code_children, enclosing_function, is_function};
 
@@ -73,24 +73,22 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
         let Some(earlier) = earlier else {
             continue;
         };
-        out.push(Diagnostic {
-            rule: NAME,
-            range: later.call.byte_range(),
-            message: format!(
-                "step ID \"{}\" of `{}` is already used on line {} in this handler",
-                later.id.as_deref().unwrap_or_default(),
-                callee_text(later.call, context.source),
-                earlier.call.start_position().row + 1
-            ),
-            function_id: context.function.id.clone(),
-            function_start: function_statement_start(context.function.call),
-            remedy: Remedy::Manual(
-                "no automatic fix: give each step its own ID (renaming a deployed step \
+        out.push(
+            context.report(
+                later.call.byte_range(),
+                format!(
+                    "step ID \"{}\" of `{}` is already used on line {} in this handler",
+                    later.id.as_deref().unwrap_or_default(),
+                    callee_text(later.call, context.source),
+                    earlier.call.start_position().row + 1
+                ),
+                Remedy::Manual(
+                    "no automatic fix: give each step its own ID (renaming a deployed step \
                  affects runs in flight)"
-                    .to_string(),
+                        .to_string(),
+                ),
             ),
-            related: Vec::new(),
-        });
+        );
     }
 }
 

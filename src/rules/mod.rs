@@ -24,6 +24,8 @@ pub mod unused_suppression;
 
 use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
+use std::ops::Range;
+
 use tree_sitter::{Node, Tree};
 
 use crate::analysis::binding::StepBinding;
@@ -31,7 +33,7 @@ use crate::analysis::functions::{self, Handler, InngestFunction};
 use crate::analysis::json::Classes;
 use crate::analysis::model::FileModel;
 use crate::analysis::semantic::SemanticModel;
-use crate::analysis::{enclosing_function, is_async_function, returns, steps, text};
+use crate::analysis::{contains, enclosing_function, is_async_function, returns, steps, text};
 pub use crate::diagnostic::{Diagnostic, Related, Remedy};
 use crate::fix::style::StyleCache;
 use crate::fix::{Edit, Fix};
@@ -40,7 +42,10 @@ use crate::rule::Rule;
 use crate::settings::RuleOptions;
 
 /// Everything a rule may read about one handler.
+#[derive(Clone, Copy)]
 pub struct HandlerContext<'a, 't> {
+    /// The rule being run (its findings are reported under its name).
+    pub rule: &'static Rule,
     /// The file's syntax tree.
     pub tree: &'t Tree,
     /// Its grammar.
@@ -66,6 +71,22 @@ impl<'a, 't> HandlerContext<'a, 't> {
         self.model
     }
 
+    /// A finding of the rule at `range` in this handler's function: the rule, the
+    /// function's `id` and the start of its statement (where a suppression comment
+    /// covers the whole function) filled in; no related locations (set them with
+    /// `Diagnostic { related, ..context.report(…) }`).
+    pub fn report(&self, range: Range<usize>, message: String, remedy: Remedy) -> Diagnostic {
+        Diagnostic {
+            rule: self.rule.name,
+            range,
+            message,
+            function_id: self.function.id.clone(),
+            function_start: function_statement_start(self.function.call),
+            remedy,
+            related: Vec::new(),
+        }
+    }
+
     /// The classes, types and typed functions of the file (collected by the first
     /// handler that asks: one walk of the file, not one per step body).
     pub fn classes(&self) -> &'a Classes<'t> {
@@ -80,6 +101,8 @@ impl<'a, 't> HandlerContext<'a, 't> {
 
 /// Everything a rule may read about the whole file.
 pub struct FileContext<'a, 't> {
+    /// The rule being run (its findings are reported under its name).
+    pub rule: &'static Rule,
     /// The file's syntax tree.
     pub tree: &'t Tree,
     /// Its grammar.
@@ -101,6 +124,32 @@ impl<'a, 't> FileContext<'a, 't> {
     /// The model of the file.
     pub fn model(&self) -> &'a FileModel<'t> {
         self.model
+    }
+
+    /// A finding of the rule at `range`, about the code at `at`: inside an Inngest
+    /// function's handler, that function's `id` and the start of its statement (where a
+    /// suppression comment covers the whole function) are filled in; elsewhere the start
+    /// of `at`'s own statement.
+    pub fn report(
+        &self,
+        at: Node,
+        range: Range<usize>,
+        message: String,
+        remedy: Remedy,
+    ) -> Diagnostic {
+        let function = self
+            .functions
+            .iter()
+            .find(|f| f.handlers.iter().any(|h| contains(h.function, at)));
+        Diagnostic {
+            rule: self.rule.name,
+            range,
+            message,
+            function_id: function.and_then(|f| f.id.clone()),
+            function_start: function_statement_start(function.map_or(at, |f| f.call)),
+            remedy,
+            related: Vec::new(),
+        }
     }
 
     /// The names the file imports from the `inngest` package (read on first ask).
@@ -210,7 +259,8 @@ fn check_installed<'t>(
                 continue;
             }
             let returns = returns::find(handler, &steps, source, lang);
-            let context = HandlerContext {
+            let handler_context = HandlerContext {
+                rule: &unsafe_trailing_return::RULE,
                 tree,
                 lang,
                 source,
@@ -226,13 +276,18 @@ fn check_installed<'t>(
             for entry in registry::RULES {
                 if let registry::Check::Handler(check) = entry.check {
                     if runs(entry.rule) {
+                        let context = HandlerContext {
+                            rule: entry.rule,
+                            ..handler_context
+                        };
                         check(&context, &mut diagnostics);
                     }
                 }
             }
         }
     }
-    let file = FileContext {
+    let mut file = FileContext {
+        rule: &unawaited_send::RULE,
         tree,
         lang,
         source,
@@ -247,6 +302,7 @@ fn check_installed<'t>(
     for entry in registry::RULES {
         if let registry::Check::File(check) = entry.check {
             if runs(entry.rule) && !migration::blocked(&file, entry.rule) {
+                file.rule = entry.rule;
                 check(&file, &mut diagnostics);
             }
         }

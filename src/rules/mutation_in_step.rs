@@ -49,7 +49,7 @@ use crate::analysis::Navigate;
 use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 use tree_sitter::Node;
 
-use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
+use super::{Diagnostic, HandlerContext, Related, Remedy};
 use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
 use crate::analysis::scope::resolve;
 use crate::analysis::{contains, for_each_descendant, text};
@@ -158,19 +158,6 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
             )
         };
         out.push(Diagnostic {
-            rule: NAME,
-            range: at.byte_range(),
-            message: format!(
-                "this write to `{name}` inside a step body is lost when the handler replays, \
-                 and {where_read}"
-            ),
-            function_id: context.function.id.clone(),
-            function_start: function_statement_start(context.function.call),
-            remedy: Remedy::Manual(
-                "no automatic fix: return the value from the step instead of writing it \
-                 from inside"
-                    .to_string(),
-            ),
             related: reads
                 .iter()
                 .map(|read| Related {
@@ -182,6 +169,18 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
                     },
                 })
                 .collect(),
+            ..context.report(
+                at.byte_range(),
+                format!(
+                    "this write to `{name}` inside a step body is lost when the handler replays, \
+                 and {where_read}"
+                ),
+                Remedy::Manual(
+                    "no automatic fix: return the value from the step instead of writing it \
+                 from inside"
+                        .to_string(),
+                ),
+            )
         });
     }
 }

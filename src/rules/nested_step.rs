@@ -35,7 +35,7 @@ use crate::analysis::kind::KindName;
 use crate::analysis::Navigate;
 use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 
-use super::{callee_text, function_statement_start, Diagnostic, HandlerContext, Remedy};
+use super::{callee_text, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::code_children;
 use crate::analysis::functions::string_literal;
 
@@ -92,17 +92,15 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
                 callee_text(call.call, source)
             ),
         };
-        out.push(Diagnostic {
-            rule: NAME,
-            range: call.call.byte_range(),
-            message,
-            function_id: context.function.id.clone(),
-            function_start: function_statement_start(context.function.call),
-            remedy: Remedy::Manual(
-                "no automatic fix: move the step call out of the step body, into the handler"
-                    .to_string(),
+        out.push(
+            context.report(
+                call.call.byte_range(),
+                message,
+                Remedy::Manual(
+                    "no automatic fix: move the step call out of the step body, into the handler"
+                        .to_string(),
+                ),
             ),
-            related: Vec::new(),
-        });
+        );
     }
 }

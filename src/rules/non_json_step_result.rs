@@ -42,7 +42,7 @@ use crate::analysis::Navigate;
 use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 use tree_sitter::Node;
 
-use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
+use super::{Diagnostic, HandlerContext, Related, Remedy};
 use crate::analysis::json::{body_result_shape, misuse, Misuse, Shape};
 use crate::analysis::scope::resolve;
 use crate::analysis::{code_children, for_each_descendant, is_function, text, unwrap_expression};
@@ -86,21 +86,6 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
             .as_deref()
             .map_or_else(|| "a step".to_string(), |id| format!("step `{id}`"));
         out.push(Diagnostic {
-            rule: NAME,
-            range: first.node.byte_range(),
-            message: format!(
-                "`{}` treats the result of {step} as {}, but it comes back from run state as {}",
-                short(text(first.node, source)),
-                first.kind.describe(),
-                first.kind.comes_back_as()
-            ),
-            function_id: context.function.id.clone(),
-            function_start: function_statement_start(context.function.call),
-            remedy: Remedy::Manual(
-                "no automatic fix: return a JSON value from the step (an ISO string, a \
-                 number, an array of entries) and rebuild the type after it"
-                    .to_string(),
-            ),
             related: std::iter::once(Related {
                 range: call.call.byte_range(),
                 message: format!("{step} returns {}", first.kind.describe()),
@@ -110,6 +95,20 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
                 message: format!("also used as {} here", m.kind.describe()),
             }))
             .collect(),
+            ..context.report(
+                first.node.byte_range(),
+                format!(
+                "`{}` treats the result of {step} as {}, but it comes back from run state as {}",
+                short(text(first.node, source)),
+                first.kind.describe(),
+                first.kind.comes_back_as()
+            ),
+                Remedy::Manual(
+                    "no automatic fix: return a JSON value from the step (an ISO string, a \
+                 number, an array of entries) and rebuild the type after it"
+                        .to_string(),
+                ),
+            )
         });
     }
 }

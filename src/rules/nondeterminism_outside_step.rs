@@ -61,7 +61,7 @@ use crate::analysis::Navigate;
 use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 use tree_sitter::Node;
 
-use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
+use super::{Diagnostic, HandlerContext, Related, Remedy};
 use crate::analysis::replay::{self, Hazard, HazardousRead};
 use crate::analysis::scope::resolve;
 use crate::analysis::{
@@ -168,13 +168,8 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
             describe(first_hazard, holder_name(first.node, context), source)
         );
         out.push(Diagnostic {
-            rule: NAME,
-            range: first.node.byte_range(),
-            message,
-            function_id: context.function.id.clone(),
-            function_start: function_statement_start(context.function.call),
-            remedy: Remedy::from_result(fix),
             related: hazards.iter().map(related).collect(),
+            ..context.report(first.node.byte_range(), message, Remedy::from_result(fix))
         });
     }
 }

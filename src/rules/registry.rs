@@ -24,6 +24,7 @@ use super::{
     unsafe_trailing_return, unused_suppression,
 };
 use super::{FileContext, HandlerContext};
+use crate::app::rules as app_rules;
 use crate::diagnostic::Diagnostic;
 use crate::rule::{Files, Rule, MIGRATION_PRESET};
 use crate::settings::RuleSet;
@@ -109,6 +110,13 @@ pub const RULES: &[Entry] = &[
     file(&v4_removed_import::RULE, v4_removed_import::check),
     // Reads `package.json` files: run by `migration::check_manifest`.
     elsewhere(&v4_dependencies::RULE),
+    // The whole app at once, after the walk: run by the app stage (src/app/rules/).
+    elsewhere(&app_rules::duplicate_function_id::RULE),
+    elsewhere(&app_rules::invalid_cron::RULE),
+    elsewhere(&app_rules::invalid_flow_control::RULE),
+    elsewhere(&app_rules::sleep_duration::RULE),
+    elsewhere(&app_rules::event_without_listener::RULE),
+    elsewhere(&app_rules::trigger_without_sender::RULE),
     // After suppression, in the pipeline.
     Entry {
         rule: &unused_suppression::RULE,
@@ -238,5 +246,24 @@ mod tests {
         assert_eq!(parse_selector("v4"), Ok("v4".to_string()));
         assert_eq!(parse_selector(" ALL "), Ok("ALL".to_string()));
         assert!(parse_selector("nested-steps").is_err());
+    }
+}
+
+#[cfg(test)]
+mod app_rule_tests {
+    /// The registry lists every app rule as run elsewhere, and nothing runs it per file.
+    #[test]
+    fn the_registry_lists_every_app_rule() {
+        for (rule, _) in crate::app::rules::ALL {
+            let entry = super::RULES
+                .iter()
+                .find(|e| e.rule.name == rule.name)
+                .unwrap_or_else(|| panic!("{} is not in the registry", rule.name));
+            assert!(
+                matches!(entry.check, super::Check::Elsewhere),
+                "{}",
+                rule.name
+            );
+        }
     }
 }

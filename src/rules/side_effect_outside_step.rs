@@ -76,7 +76,7 @@ use crate::analysis::Navigate;
 use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 use tree_sitter::Node;
 
-use super::{function_statement_start, Diagnostic, HandlerContext, Remedy};
+use super::{Diagnostic, HandlerContext, Remedy};
 use crate::analysis::effects::{
     callee_name, chain_root, is_inngest_send, Effects, How, SideEffect,
 };
@@ -167,15 +167,7 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
                  handler replays"
             )
         };
-        out.push(Diagnostic {
-            rule: NAME,
-            range: node.byte_range(),
-            message,
-            function_id: context.function.id.clone(),
-            function_start: function_statement_start(context.function.call),
-            remedy: Remedy::from_result(fix),
-            related: Vec::new(),
-        });
+        out.push(context.report(node.byte_range(), message, Remedy::from_result(fix)));
     }
 }
 

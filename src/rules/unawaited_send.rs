@@ -38,11 +38,9 @@ use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 use crate::rules::FileContext;
 use tree_sitter::{Node, Tree};
 
-use super::{
-    await_fix, callee_text, dropped_promise, function_statement_start, Diagnostic, Remedy,
-};
+use super::{await_fix, callee_text, dropped_promise, Diagnostic, Remedy};
 use crate::analysis::functions::InngestFunction;
-use crate::analysis::{code_children, contains, text, unwrap_expression};
+use crate::analysis::{code_children, text, unwrap_expression};
 
 /// The rule's name, as users write it in suppressions and `--select`.
 pub const NAME: &str = "unawaited-send";
@@ -80,21 +78,11 @@ pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
         };
         let remedy = Remedy::from_result(await_fix(node, dropped));
         // Inside an Inngest function, its ID and its suppression comment apply.
-        let function = functions
-            .iter()
-            .find(|f| f.handlers.iter().any(|h| contains(h.function, node)));
-        out.push(Diagnostic {
-            rule: NAME,
-            range: node.byte_range(),
-            message: format!(
-                "`{}(…)` is not awaited: the event can be lost without an error",
-                callee_text(node, source)
-            ),
-            function_id: function.and_then(|f| f.id.clone()),
-            function_start: function_statement_start(function.map_or(node, |f| f.call)),
-            remedy,
-            related: Vec::new(),
-        });
+        let message = format!(
+            "`{}(…)` is not awaited: the event can be lost without an error",
+            callee_text(node, source)
+        );
+        out.push(file.report(node, node.byte_range(), message, remedy));
     }
 }
 

@@ -39,10 +39,7 @@ use crate::analysis::Navigate;
 use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 use tree_sitter::Node;
 
-use super::{
-    await_fix, callee_text, dropped_promise, function_statement_start, Diagnostic, HandlerContext,
-    Remedy,
-};
+use super::{await_fix, callee_text, dropped_promise, Diagnostic, HandlerContext, Remedy};
 use crate::analysis::{is_async_function, is_function, text, unwrap_expression};
 
 /// The `forEach` call whose callback holds `call` and drops its promise: the callback
@@ -121,24 +118,16 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if let Some(for_each) = dropped_by_for_each(call.call, context.handler.function, source) {
-            out.push(Diagnostic {
-                rule: NAME,
-                range: call.call.byte_range(),
-                message: format!(
+            out.push(context.report(call.call.byte_range(), format!(
                     "`{}` runs in a `forEach` callback (line {}): `forEach` drops the promise \
                      the callback returns, so nothing awaits the step",
                     callee_text(call.call, source),
                     for_each.start_position().row + 1
-                ),
-                function_id: context.function.id.clone(),
-                function_start: function_statement_start(context.function.call),
-                related: Vec::new(),
-                remedy: Remedy::Manual(
+                ), Remedy::Manual(
                     "no automatic fix: use `await Promise.all(items.map(…))` or a `for…of` loop \
                      with `await`"
                         .to_string(),
-                ),
-            });
+                )));
             continue;
         }
         let Some(dropped) = dropped_promise(call.call, source) else {
@@ -150,17 +139,13 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
             .as_deref()
             .map(|id| format!("(\"{id}\")"))
             .unwrap_or_default();
-        out.push(Diagnostic {
-            rule: NAME,
-            range: call.call.byte_range(),
-            message: format!(
+        out.push(context.report(
+            call.call.byte_range(),
+            format!(
                 "`{}{id}` is not awaited: the handler goes on without the step's result or errors",
                 callee_text(call.call, source)
             ),
-            function_id: context.function.id.clone(),
-            function_start: function_statement_start(context.function.call),
             remedy,
-            related: Vec::new(),
-        });
+        ));
     }
 }

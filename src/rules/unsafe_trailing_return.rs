@@ -59,7 +59,7 @@ use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
 
 use tree_sitter::Node;
 
-use super::{function_statement_start, Diagnostic, HandlerContext, Related, Remedy};
+use super::{Diagnostic, HandlerContext, Related, Remedy};
 use crate::analysis::assertions::Assertions;
 use crate::analysis::movability;
 use crate::analysis::mutations::{step_body_writes, StepBodyWrite};
@@ -180,12 +180,6 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
             list_names(&reads, &provenances)
         );
         out.push(Diagnostic {
-            rule: NAME,
-            range: handler_return.statement.byte_range(),
-            message,
-            function_id: context.function.id.clone(),
-            function_start: function_statement_start(context.function.call),
-            remedy,
             related: reads
                 .iter()
                 .zip(&provenances)
@@ -197,6 +191,7 @@ pub fn check(context: &HandlerContext, out: &mut Vec<Diagnostic>) {
                     })
                 })
                 .collect(),
+            ..context.report(handler_return.statement.byte_range(), message, remedy)
         });
     }
 }

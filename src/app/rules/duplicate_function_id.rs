@@ -1,0 +1,85 @@
+//! Rule `duplicate-function-id`.
+//!
+//! ## What it does
+//! Reports two Inngest functions with the same ID in one app: the same client ID (the
+//! `id` of `new Inngest({ id })`) and the same function `id`, in the files of the run.
+//! The first definition (in path order) is the related location of each later one.
+//!
+//! The client of `inngest.createFunction` is followed to its `new Inngest(…)`, in the
+//! same file or through imports (relative paths, `tsconfig.json` aliases, re-exports);
+//! a client that cannot be followed belongs to the run's only app when there is one,
+//! and is not judged otherwise. The same function ID in two apps is two functions.
+//!
+//! ## Why is this bad?
+//! The engine keys a function by its app and ID: when the app syncs, the later
+//! registration replaces the earlier one, so one of the two handlers never runs, and
+//! runs of one show under the other's history.
+//!
+//! ## Example
+//! ```ts
+//! // src/inngest/signup.ts
+//! export const welcome = inngest.createFunction({ id: "send-email" }, …);
+//! // src/inngest/billing.ts
+//! export const receipt = inngest.createFunction({ id: "send-email" }, …);
+//! ```
+//! Give each function its own ID (`"send-welcome-email"`, `"send-receipt"`).
+//!
+//! ## Fix safety
+//! No automatic fix: renaming an ID starts a new function in the engine (the old one's
+//! history, and runs in flight, stay with the old ID).
+
+use std::collections::HashMap;
+
+use super::report;
+use crate::app::{AppContext, AppDiagnostic, AppOptions, FunctionRef};
+use crate::diagnostic::Related;
+use crate::rule::{Files, FixTitle, Fixes, Group, Rule};
+
+/// The rule, as the registry lists it ([`crate::rules::registry`]).
+pub const RULE: Rule = Rule {
+    name: "duplicate-function-id",
+    group: Group::Default,
+    fixes: Fixes::None,
+    fix_title: FixTitle::GENERIC,
+    file: file!(),
+    files: Files::Functions,
+};
+
+/// Its name.
+pub const NAME: &str = RULE.name;
+
+pub fn check(context: &AppContext, _options: &AppOptions, out: &mut Vec<AppDiagnostic>) {
+    let mut first: HashMap<(&str, &str), FunctionRef> = HashMap::new();
+    for function in &context.functions {
+        let (Some(app), Some(id)) = (function.app, function.function.id.as_deref()) else {
+            continue;
+        };
+        let Some(earlier) = first.get(&(app, id)) else {
+            first.insert((app, id), *function);
+            continue;
+        };
+        let other = &context.files[earlier.file];
+        let line = other.line(earlier.function.id_range.start);
+        let related = if earlier.file == function.file {
+            vec![Related {
+                range: earlier.function.id_range.clone(),
+                message: "first defined here".to_string(),
+            }]
+        } else {
+            Vec::new()
+        };
+        out.push(report(
+            function.file,
+            NAME,
+            function.function.id_range.clone(),
+            format!(
+                "function ID `{id}` is already used in app `{app}` ({}:{line}): the later \
+                 registration replaces the earlier one when the app syncs",
+                other.display_path
+            ),
+            function.function.statement_start,
+            Some(id.to_string()),
+            related,
+        ));
+    }
+}

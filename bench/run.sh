@@ -101,10 +101,15 @@ manifest() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys
 # since hyperfine -i would otherwise time the crash. Prints what the tool found.
 check_runs() {
     local dir="$1" rc
-    (cd "$dir" && "$INNGEST_FIX" --check --format json >"$results/check.json" 2>"$results/check.stderr") && rc=0 || rc=$?
+    (cd "$dir" && "$INNGEST_FIX" --check --no-cache --format json >"$results/check.json" 2>"$results/check.stderr") && rc=0 || rc=$?
     [ "$rc" -le 1 ] || { cat "$results/check.stderr" >&2; die "inngest-fix --check exited $rc in $dir"; }
+    # The results cache (docs/cache.md) must not change what is found: fill it, then read it.
+    (cd "$dir" && { "$INNGEST_FIX" --check --format json >/dev/null 2>&1 || true; } &&
+        { "$INNGEST_FIX" --check --format json >"$results/check-warm.json" 2>/dev/null || true; })
+    cmp -s "$results/check.json" "$results/check-warm.json" ||
+        die "--check with a warm results cache found something else than --no-cache in $dir (see $results/check-warm.json)"
     python3 "$here/report.py" expected "$results/check.json" "$dir/.bench-manifest.json" >&2 || true
-    (cd "$dir" && "$INNGEST_FIX" --dry-run >"$results/dry-run.diff" 2>"$results/dry-run.stderr") && rc=0 || rc=$?
+    (cd "$dir" && "$INNGEST_FIX" --dry-run --no-cache >"$results/dry-run.diff" 2>"$results/dry-run.stderr") && rc=0 || rc=$?
     [ "$rc" -le 1 ] || { cat "$results/dry-run.stderr" >&2; die "inngest-fix --dry-run exited $rc in $dir"; }
     echo "dry-run: $(grep -c '^+++ ' "$results/dry-run.diff" || true) files in the diff; $(tail -1 "$results/dry-run.stderr")" >&2
 }
@@ -128,10 +133,21 @@ run_main() {
     say "main: $FILES files, $(manifest "$dir" tracked_bytes) bytes tracked, $(manifest "$dir" noise_files) ignored"
     check_runs "$dir"
 
+    # "cold": --no-cache, every file read and analysed; "warm": the results cache filled by
+    # the warmup run (docs/cache.md); "one file edited": warm, with one Inngest file changed
+    # before each run (bench/edit-one.sh, restored afterwards by --cleanup).
+    local edited original
+    edited="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["findings"][0]["path"])' "$results/check.json")"
+    original="$data/edit-one.original"
+    cp "$dir/$edited" "$original"
     local cmds=(
         -n "rg -l createFunction" --prepare true "rg -l createFunction"
-        -n "inngest-fix --check" --prepare true "$INNGEST_FIX --check"
-        -n "inngest-fix --dry-run" --prepare true "$INNGEST_FIX --dry-run"
+        -n "inngest-fix --check (cold)" --prepare true "$INNGEST_FIX --check --no-cache"
+        -n "inngest-fix --check (warm cache)" --prepare true "$INNGEST_FIX --check"
+        -n "inngest-fix --check (warm, one file edited)" --prepare "$here/edit-one.sh $original $dir/$edited" "$INNGEST_FIX --check"
+        -n "inngest-fix --check --select nested-step (cold)" --prepare true "$INNGEST_FIX --check --no-cache --select nested-step"
+        -n "inngest-fix --dry-run (cold)" --prepare true "$INNGEST_FIX --dry-run --no-cache"
+        -n "inngest-fix --dry-run (warm cache)" --prepare true "$INNGEST_FIX --dry-run"
         -n "parse-only" --prepare true "$PARSE_ONLY"
     )
     if [ -n "$AST_GREP" ]; then
@@ -143,11 +159,12 @@ run_main() {
     # temporary file and renames it over the original (SPEC 6), which leaves the linked
     # original alone. Checked below: the cached tree must not change.
     rm -rf "$copy"
-    cmds+=(-n "inngest-fix --write (fresh copy)"
-        --prepare "$here/restore-copy.sh $dir $copy" "$INNGEST_FIX --write $copy")
+    cmds+=(-n "inngest-fix --write (fresh copy, cold)"
+        --prepare "$here/restore-copy.sh $dir $copy" "$INNGEST_FIX --write --no-cache $copy")
 
-    say "hyperfine: main comparison (warm cache, all commands in one run)"
-    (cd "$dir" && hf -i --export-json "$results/main.json" --export-markdown "$results/main-hyperfine.md" "${cmds[@]}")
+    say "hyperfine: main comparison (OS page cache warm, all commands in one run)"
+    (cd "$dir" && hf -i --cleanup "$here/edit-one.sh --restore $original $dir/$edited" \
+        --export-json "$results/main.json" --export-markdown "$results/main-hyperfine.md" "${cmds[@]}")
     # The last --write left the copy fixed: nothing may be left to fix (idempotency).
     echo "after --write, the copy: $(cd "$copy" && "$INNGEST_FIX" --check 2>&1 >/dev/null | tail -1)" >&2
     local before after
@@ -173,10 +190,10 @@ run_scaling() {
         say "scaling: $n files"
         json="$results/scaling-$n.json"
         (cd "$dir" && hf -i --export-json "$json" \
-            -n rg "rg -l createFunction" -n check "$INNGEST_FIX --check" -n parse_only "$PARSE_ONLY")
+            -n rg "rg -l createFunction" -n check "$INNGEST_FIX --check --no-cache" -n parse_only "$PARSE_ONLY")
         python3 - "$json" "$dir" "$n" \
-            "$(peak_rss "$dir" "$INNGEST_FIX" --check)" \
-            "$(peak_rss "$dir" "$INNGEST_FIX" --dry-run)" \
+            "$(peak_rss "$dir" "$INNGEST_FIX" --check --no-cache)" \
+            "$(peak_rss "$dir" "$INNGEST_FIX" --dry-run --no-cache)" \
             "$(peak_rss "$dir" "$PARSE_ONLY")" >>"$rows" <<'EOF'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
@@ -205,8 +222,9 @@ run_all_inngest() {
     say "all-inngest: $ALL_FILES files, every source file defines Inngest functions"
     check_runs "$dir"
     (cd "$dir" && hf -i --export-json "$results/all-inngest.json" \
-        -n "parse-only" "$PARSE_ONLY" -n "inngest-fix --check" "$INNGEST_FIX --check" \
-        -n "inngest-fix --dry-run" "$INNGEST_FIX --dry-run" -n "rg -l createFunction" "rg -l createFunction")
+        -n "parse-only" "$PARSE_ONLY" -n "inngest-fix --check (cold)" "$INNGEST_FIX --check --no-cache" \
+        -n "inngest-fix --check (warm cache)" "$INNGEST_FIX --check" \
+        -n "inngest-fix --dry-run (cold)" "$INNGEST_FIX --dry-run --no-cache" -n "rg -l createFunction" "rg -l createFunction")
     {
         echo "### All-Inngest tree: $ALL_FILES files, $(( $(manifest "$dir" tracked_bytes) / 1000000 )) MB, $(manifest "$dir" inngest_functions) functions"
         echo
@@ -226,12 +244,12 @@ run_rules() {
     say "rules: $ALL_FILES files, one family of rules at a time"
     (cd "$dir" && hf -i --export-json "$results/rules.json" \
         -n "parse-only" "$PARSE_ONLY" \
-        -n "select unsafe-trailing-return" "$INNGEST_FIX --check --select unsafe-trailing-return" \
-        -n "select the hazards of issue 7" "$INNGEST_FIX --check --select mutation-in-step,nested-step,nondeterminism-outside-step,unawaited-step,duplicate-step-id,unawaited-send" \
-        -n "select side-effect-outside-step,non-json-step-result" "$INNGEST_FIX --check --select side-effect-outside-step,non-json-step-result" \
-        -n "select v4 (migration)" "$INNGEST_FIX --check --select v4" \
-        -n "check (default rules)" "$INNGEST_FIX --check" \
-        -n "select ALL" "$INNGEST_FIX --check --select ALL")
+        -n "select unsafe-trailing-return" "$INNGEST_FIX --check --no-cache --select unsafe-trailing-return" \
+        -n "select the hazards of issue 7" "$INNGEST_FIX --check --no-cache --select mutation-in-step,nested-step,nondeterminism-outside-step,unawaited-step,duplicate-step-id,unawaited-send" \
+        -n "select side-effect-outside-step,non-json-step-result" "$INNGEST_FIX --check --no-cache --select side-effect-outside-step,non-json-step-result" \
+        -n "select v4 (migration)" "$INNGEST_FIX --check --no-cache --select v4" \
+        -n "check (default rules)" "$INNGEST_FIX --check --no-cache" \
+        -n "select ALL" "$INNGEST_FIX --check --no-cache --select ALL")
     {
         echo "### Rule families: $ALL_FILES files, every one with Inngest functions"
         echo

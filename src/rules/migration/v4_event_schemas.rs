@@ -71,7 +71,9 @@ pub fn check(file: &FileContext, out: &mut Vec<Diagnostic>) {
                 "`EventSchemas` was removed in inngest 4".to_string(),
                 "no automatic fix: define each event with `eventType(name, { schema })` \
                  (`staticSchema<T>()` for types only, a Zod schema to also validate at run \
-                 time) and use it in `triggers`, `step.waitForEvent` and `send`"
+                 time) and use it in `triggers`, `step.waitForEvent` and `send`; until then \
+                 `event.data` is untyped in every function of this client, and the type \
+                 errors that follow (TS2345, TS7006, TS7031 on `event.data`) come from here"
                     .to_string(),
             ));
         }

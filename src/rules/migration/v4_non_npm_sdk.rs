@@ -128,15 +128,19 @@ pub fn pinned_importer(file: &Path) -> Option<PinnedImporter> {
     let name = file.file_name()?.to_str()?;
     let stem = file.file_stem()?.to_str()?;
     let directory = file.parent()?;
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(if directory.as_os_str().is_empty() {
+    let directory = if directory.as_os_str().is_empty() {
         Path::new(".")
     } else {
         directory
-    })
-    .ok()?
-    .filter_map(|e| e.ok().map(|e| e.path()))
-    .filter(|p| p.file_name().and_then(|n| n.to_str()) != Some(name))
-    .collect();
+    };
+    // Recorded (the listing and each sibling read): the results cache must know the finding
+    // depends on them.
+    crate::analysis::consulted::listed(directory);
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(directory)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()) != Some(name))
+        .collect();
     entries.sort();
     // A directory of generated files is not a Deno function: a bound on the reads.
     for sibling in entries.into_iter().take(200) {
@@ -146,7 +150,7 @@ pub fn pinned_importer(file: &Path) -> Option<PinnedImporter> {
         if lang == crate::language::Lang::Json {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&sibling) else {
+        let Some(text) = crate::analysis::consulted::read_to_string(&sibling) else {
             continue;
         };
         let imports_file = [format!("./{name}"), format!("./{stem}")]

@@ -72,17 +72,23 @@ impl<'a> AppContext<'a> {
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        // A receiver that cannot be followed to its client (a re-export chain, a file
-        // outside the run) belongs to the only app of the run, when there is one.
+        // An imported receiver that cannot be followed to its client (a re-export chain,
+        // a file outside the run) belongs to the only app of the run, when there is one.
         let only = (ids.len() == 1).then(|| ids[0]);
         let mut functions = Vec::new();
         for (file, facts) in files.iter().enumerate() {
             for (index, function) in facts.functions.iter().enumerate() {
+                // Only an imported receiver falls back to the only app: a parameter
+                // (`function make(inngest) { inngest.createFunction(…) }`) may be any client.
+                let imported = function
+                    .client
+                    .as_deref()
+                    .is_some_and(|name| facts.imports.iter().any(|i| i.local == name));
                 let app = function
                     .client
                     .as_deref()
                     .and_then(|name| client_id(files, file, name, 0))
-                    .or(only);
+                    .or(only.filter(|_| imported));
                 functions.push(FunctionRef {
                     file,
                     index,

@@ -7,8 +7,8 @@
 //!
 //! The client of `inngest.createFunction` is followed to its `new Inngest(…)`, in the
 //! same file or through imports (relative paths, `tsconfig.json` aliases, re-exports);
-//! a client that cannot be followed belongs to the run's only app when there is one,
-//! and is not judged otherwise. The same function ID in two apps is two functions.
+//! an imported client that cannot be followed belongs to the run's only app when there
+//! is one; any other (a function parameter, a client built elsewhere) is not judged. The same function ID in two apps is two functions.
 //!
 //! ## Why is this bad?
 //! The engine keys a function by its app and ID: when the app syncs, the later

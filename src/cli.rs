@@ -309,7 +309,7 @@ pub struct Args {
 
     /// `sleep-duration`: a `step.sleep` or `waitForEvent` timeout longer than this many
     /// days is reported as suspiciously long (the engine's own maximum is 366 days).
-    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    #[arg(long, value_name = "DAYS", default_value_t = 180)]
     pub long_sleep: u64,
     /// Do not use the results cache: analyse every file, read and write no cache.
     ///

@@ -35,14 +35,14 @@ pub struct AppDiagnostic {
 #[derive(Debug, Clone, Copy)]
 pub struct AppOptions {
     /// `sleep-duration`: a sleep or wait longer than this many seconds is reported as
-    /// suspiciously long (default 30 days; config `app.long-sleep`).
+    /// suspiciously long (default 180 days; config `app.long-sleep`).
     pub long_sleep_seconds: u64,
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
         AppOptions {
-            long_sleep_seconds: 30 * 24 * 3600,
+            long_sleep_seconds: 180 * 24 * 3600,
         }
     }
 }

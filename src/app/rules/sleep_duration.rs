@@ -5,8 +5,10 @@
 //! `step.waitForEvent(id, { timeout })` when it does not parse, when it is over the
 //! engine's maximum (366 days: `MaxSleepDuration` and `MaxWaitForEventTimeout` in
 //! `pkg/consts`; plans limit it further, seven days on the free plan), or when it is
-//! longer than a threshold (`--long-sleep DAYS`, 30 by default), which is usually a
-//! unit slip (`"30d"` for `"30m"`, seconds passed where milliseconds are read).
+//! longer than a threshold (`--long-sleep DAYS`, 180 by default), which is usually a
+//! unit slip (`"30d"` for `"30m"`, seconds passed where milliseconds are read). The
+//! default is that high because on 70 repositories nobody tuned the rule on, every wait
+//! of 60 to 90 days was meant.
 //!
 //! The SDK reads these strings with the `ms` package before the engine sees them
 //! (`"1 hour"`, `"2 days"`, `"90s"`; a number is milliseconds): a string `ms` cannot read

@@ -93,7 +93,11 @@ pub const RULE: Rule = Rule {
     name: NAME,
     group: Group::Default,
     fixes: Fixes::NeedsReview,
-    fix_title: FixTitle::GENERIC,
+    fix_title: FixTitle {
+        action: "Wrap the call in a step",
+        does: "wraps the call in its own step",
+        done: "the call wrapped in its own step",
+    },
     file: file!(),
     files: Files::Functions,
 };

@@ -1,7 +1,7 @@
 // The needs-review fix of `side-effect-outside-step` on the real SDK: run.sh rewrites this
 // folder with `--write --unsafe-fixes --select side-effect-outside-step`. Each awaited call
-// outside a step whose result survives JSON (unused, or read through properties only) is
-// wrapped in its own `step.run` with an ID derived from the callee; results stay equal and
+// outside a step whose result survives JSON (unused, or a database query's rows read through
+// properties only) is wrapped in its own `step.run` with an ID derived from the callee; results stay equal and
 // each run gains exactly that one step. The calls that may not survive JSON stay as they are.
 import { inngest, EVENT, type Case } from "../fixtures/_shared";
 
@@ -23,6 +23,13 @@ async function recordAudit(id: string): Promise<number> {
   return audit.length;
 }
 
+// A database client's query, as Prisma spells it: what it resolves to is rows of data.
+const db = {
+  user: {
+    findUnique: async ({ where }: { where: { id: string } }): Promise<User> => loadUser(where.id),
+  },
+};
+
 async function describeUser(user: User): Promise<string> {
   return `${user.email} (${user.plan.name})`;
 }
@@ -37,13 +44,14 @@ export const wrapUnused = inngest.createFunction(
   },
 );
 
-// Read through properties only: `const user = await loadUser(…)` becomes
-// `const user = await step.run("load-user", …)`; `user.email`, `user.plan.seats` read the
-// JSON copy the same way.
+// A query's rows read through properties only: `const user = await db.user.findUnique(…)`
+// becomes `const user = await step.run("user-find-unique", …)`; `user.email`,
+// `user.plan.seats` read the JSON copy the same way. (A project function's value, like
+// `loadUser(…)`'s, is not wrapped: nothing shows it is plain data.)
 export const wrapPropertyReads = inngest.createFunction(
   { id: "v4-unsafe-wrap-property-reads", triggers: [{ event: EVENT }] },
   async ({ event, step }) => {
-    const user = await loadUser(event.data.id as string);
+    const user = await db.user.findUnique({ where: { id: event.data.id as string } });
     const sent = await step.run("send-welcome", async () => `welcome ${user.email}, ${user.plan.seats} seats`);
     return sent;
   },
@@ -64,7 +72,7 @@ export const cases: Case[] = [
   {
     name: "wrap-property-reads",
     fn: wrapPropertyReads,
-    runs: [{ label: "default", data: { id: "u1" }, expect: "load-user" }],
+    runs: [{ label: "default", data: { id: "u1" }, expect: "user-find-unique" }],
   },
   { name: "passed-whole-stays", fn: passedWhole, runs: [{ label: "default", data: { id: "u1" }, expect: null }] },
 ];

@@ -140,3 +140,28 @@ fn long_sleep_sets_the_suspicious_threshold() {
         "{out}"
     );
 }
+
+#[test]
+fn one_id_in_two_packages_is_two_deployments() {
+    // `web/` and `old-copy/` each have a package.json: an app and a stale copy of it, with
+    // one client ID and one function ID, are not one app (seen on real code).
+    let (out, _) = run(&["--check", "tests/app_fixtures/two_packages"]);
+    assert!(!out.contains("duplicate-function-id"), "{out}");
+    // The same two files in one package are one app: the later one is reported.
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a", "b"] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/app_fixtures/two_packages/web/jobs.ts"),
+            dir.path().join(format!("{name}.ts")),
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("package.json"), "{}").unwrap();
+    let (out, _) = run(&["--check", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        out.matches(": duplicate-function-id function ID").count(),
+        1,
+        "{out}"
+    );
+}

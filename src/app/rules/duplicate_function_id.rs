@@ -8,7 +8,9 @@
 //! The client of `inngest.createFunction` is followed to its `new Inngest(…)`, in the
 //! same file or through imports (relative paths, `tsconfig.json` aliases, re-exports);
 //! an imported client that cannot be followed belongs to the run's only app when there
-//! is one; any other (a function parameter, a client built elsewhere) is not judged. The same function ID in two apps is two functions.
+//! is one; any other (a function parameter, a client built elsewhere) is not judged. The same function ID in two apps is two functions, and so is one in two packages
+//! (the directories of two `package.json` files: an app and a stale copy of it, two
+//! services of a monorepo), which are deployed apart.
 //!
 //! ## Why is this bad?
 //! The engine keys a function by its app and ID: when the app syncs, the later
@@ -29,6 +31,7 @@
 //! history, and runs in flight, stay with the old ID).
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use super::report;
 use crate::app::{AppContext, AppDiagnostic, AppOptions, FunctionRef};
@@ -49,13 +52,17 @@ pub const RULE: Rule = Rule {
 pub const NAME: &str = RULE.name;
 
 pub fn check(context: &AppContext, _options: &AppOptions, out: &mut Vec<AppDiagnostic>) {
-    let mut first: HashMap<(&str, &str), FunctionRef> = HashMap::new();
+    let mut first: HashMap<(&str, &str, Option<PathBuf>), FunctionRef> = HashMap::new();
+    let mut packages = Packages::default();
     for function in &context.functions {
         let (Some(app), Some(id)) = (function.app, function.function.id.as_deref()) else {
             continue;
         };
-        let Some(earlier) = first.get(&(app, id)) else {
-            first.insert((app, id), *function);
+        let facts = &context.files[function.file];
+        let package = packages.root_of(facts.canonical.as_deref().unwrap_or(&facts.path));
+        let key = (app, id, package);
+        let Some(earlier) = first.get(&key) else {
+            first.insert(key, *function);
             continue;
         };
         let other = &context.files[earlier.file];
@@ -81,5 +88,28 @@ pub fn check(context: &AppContext, _options: &AppOptions, out: &mut Vec<AppDiagn
             Some(id.to_string()),
             related,
         ));
+    }
+}
+
+/// The package a file belongs to: the directory of the nearest `package.json` above it.
+/// Two packages are two deployments (an app and a stale copy of it, two services of a
+/// monorepo), so one function ID in both is not judged a duplicate.
+#[derive(Default)]
+struct Packages {
+    roots: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Packages {
+    fn root_of(&mut self, file: &Path) -> Option<PathBuf> {
+        let dir = file.parent()?.to_path_buf();
+        if let Some(root) = self.roots.get(&dir) {
+            return root.clone();
+        }
+        let root = dir
+            .ancestors()
+            .find(|d| d.join("package.json").is_file())
+            .map(Path::to_path_buf);
+        self.roots.insert(dir, root.clone());
+        root
     }
 }

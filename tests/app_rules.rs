@@ -165,3 +165,18 @@ fn one_id_in_two_packages_is_two_deployments() {
         "{out}"
     );
 }
+
+#[test]
+fn test_files_reuse_ids_on_purpose() {
+    let dir = tempfile::tempdir().unwrap();
+    let jobs = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/app_fixtures/two_packages/web/jobs.ts"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("jobs.ts"), &jobs).unwrap();
+    std::fs::write(dir.path().join("jobs.test.ts"), &jobs).unwrap();
+    std::fs::create_dir(dir.path().join("__tests__")).unwrap();
+    std::fs::write(dir.path().join("__tests__/more.ts"), &jobs).unwrap();
+    let (out, _) = run(&["--check", dir.path().to_str().unwrap()]);
+    assert!(!out.contains(": duplicate-function-id "), "{out}");
+}

@@ -10,7 +10,9 @@
 //! an imported client that cannot be followed belongs to the run's only app when there
 //! is one; any other (a function parameter, a client built elsewhere) is not judged. The same function ID in two apps is two functions, and so is one in two packages
 //! (the directories of two `package.json` files: an app and a stale copy of it, two
-//! services of a monorepo), which are deployed apart.
+//! services of a monorepo), which are deployed apart. Test files (`*.test.ts`,
+//! `*.spec.ts`, `__tests__/`) are left out: their functions run on a test engine, and
+//! tests reuse one ID on purpose.
 //!
 //! ## Why is this bad?
 //! The engine keys a function by its app and ID: when the app syncs, the later
@@ -59,6 +61,9 @@ pub fn check(context: &AppContext, _options: &AppOptions, out: &mut Vec<AppDiagn
             continue;
         };
         let facts = &context.files[function.file];
+        if is_test_file(&facts.path) {
+            continue;
+        }
         let package = packages.root_of(facts.canonical.as_deref().unwrap_or(&facts.path));
         let key = (app, id, package);
         let Some(earlier) = first.get(&key) else {
@@ -112,4 +117,17 @@ impl Packages {
         self.roots.insert(dir, root.clone());
         root
     }
+}
+
+/// A test file (`*.test.ts`, `*.spec.ts`, under `__tests__/`): its functions are built for
+/// a test engine, not registered with the app, and tests reuse one ID on purpose.
+fn is_test_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let mut parts = name.split('.');
+    parts.next();
+    let test_name = parts.any(|part| part == "test" || part == "spec");
+    test_name
+        || path
+            .components()
+            .any(|c| matches!(c.as_os_str().to_str(), Some("__tests__" | "__mocks__")))
 }

@@ -9,7 +9,7 @@
 //! own: which files are looked at ([`crate::walk`]), how output looks
 //! ([`crate::printer`]), how a file is replaced ([`crate::write`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
@@ -184,6 +184,51 @@ fn cache_dir(config: &Config, resolver: &Resolver, cwd: Option<&Path>) -> PathBu
         .or_else(|| cwd.ancestors().find(|dir| dir.join(".git").exists()))
         .unwrap_or(cwd);
     root.join(cache::DIR_NAME)
+}
+
+/// The app-wide findings of every file under `root`, as `inngest-fix --check root` reports
+/// them (each file's own configuration, suppressions, the results cache), keyed by the
+/// file's canonical path: what the language server adds to an open document's
+/// diagnostics ([`crate::server`]). Files with none are left out.
+pub fn app_findings_under(root: &Path) -> anyhow::Result<HashMap<PathBuf, Vec<Finding>>> {
+    let config = Config {
+        paths: vec![root.to_path_buf()],
+        mode: Mode::Check,
+        format: Format::Text,
+        color: ColorChoice::Never,
+        quiet: 2,
+        statistics: false,
+        show_fixes: false,
+        overrides: Overrides {
+            report_only: true,
+            ..Overrides::default()
+        },
+        walk: WalkOptions::default(),
+        max_file_size: 10 << 20,
+        long_sleep_days: 180,
+        stdin_filename: None,
+        cache: CacheOptions {
+            enabled: true,
+            ..CacheOptions::default()
+        },
+    };
+    let resolver = Resolver::new(config.overrides.clone(), root.to_path_buf());
+    let cache = Cache::open(cache_dir(&config, &resolver, Some(root)));
+    let checked = check_files(&config, &resolver, Some(root), Some(&cache))?;
+    let _ = cache.save();
+    let mut found = HashMap::new();
+    for report in checked.reports {
+        let findings: Vec<Finding> = report
+            .findings
+            .into_iter()
+            .filter(|f| crate::app::rules::is_app_rule(f.rule))
+            .collect();
+        if !findings.is_empty() {
+            let path = fs::canonicalize(&report.path).unwrap_or(report.path);
+            found.insert(path, findings);
+        }
+    }
+    Ok(found)
 }
 
 /// `inngest-fix graph`: read every file's app facts under `paths` (the current directory

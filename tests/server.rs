@@ -205,7 +205,11 @@ fn initialize_announces_sync_code_actions_and_hover() {
     let dir = tempfile::tempdir().unwrap();
     let (client, result) = Client::start(dir.path());
     let capabilities = &result["capabilities"];
-    assert_eq!(capabilities["textDocumentSync"], json!(1), "full-text sync");
+    assert_eq!(
+        capabilities["textDocumentSync"],
+        json!({ "openClose": true, "change": 1, "save": true }),
+        "full-text sync, and saves (they refresh the app-wide findings)"
+    );
     assert_eq!(
         capabilities["codeActionProvider"]["codeActionKinds"],
         json!(["quickfix", "source.fixAll.inngest-fix"])
@@ -846,5 +850,78 @@ fn a_project_s_documents_get_the_command_line_s_findings_and_fixes() {
         assert_eq!(fixed, cli_fixed(&root, path, text), "{path}");
         assert_ne!(fixed, text, "{path}: the command line fixes it");
     }
+    assert_eq!(client.shut_down(), End::Clean);
+}
+
+/// One client, and two files that register the same function ID with it.
+const APP_CLIENT: &str =
+    "import { Inngest } from \"inngest\";\nexport const inngest = new Inngest({ id: \"shop\" });\n";
+const APP_FUNCTION: &str = r#"import { inngest } from "./client";
+export const sync = inngest.createFunction(
+  { id: "sync-orders", triggers: [{ event: "shop/sync" }] },
+  async ({ step }) => {
+    await step.run("load", async () => 1);
+  },
+);
+"#;
+
+#[test]
+fn app_wide_findings_reach_open_documents_and_saves_refresh_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("client.ts"), APP_CLIENT).unwrap();
+    std::fs::write(root.join("a.ts"), APP_FUNCTION).unwrap();
+    std::fs::write(root.join("b.ts"), APP_FUNCTION).unwrap();
+    let (mut client, _) = Client::start(root);
+    let b = uri_in(root, "b.ts");
+    // What `--check` says of b.ts: a.ts registers `sync-orders` first.
+    let published = client.open(&b, APP_FUNCTION);
+    assert_eq!(
+        codes(&published.diagnostics),
+        ["duplicate-function-id"],
+        "{published:?}"
+    );
+    let message = &published.diagnostics[0].message;
+    assert!(
+        message.contains("function ID `sync-orders` is already used in app `shop` (a.ts:3)"),
+        "{message}"
+    );
+    // The command line on the workspace says the same of b.ts.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_inngest-fix"))
+        .current_dir(root)
+        .args(["--check", "--no-cache", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let cli: Vec<(String, String)> = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "b.ts")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let server: Vec<(String, String)> = published
+        .diagnostics
+        .iter()
+        .map(|d| (codes(std::slice::from_ref(d))[0].clone(), d.message.clone()))
+        .collect();
+    assert_eq!(server, cli);
+    // a.ts renamed on disk, then a save: the scan is made again and the finding goes.
+    std::fs::write(
+        root.join("a.ts"),
+        APP_FUNCTION.replace("sync-orders", "sync-orders-a"),
+    )
+    .unwrap();
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": b } }),
+    );
+    let published = client.diagnostics(&b);
+    assert!(codes(&published.diagnostics).is_empty(), "{published:?}");
     assert_eq!(client.shut_down(), End::Clean);
 }

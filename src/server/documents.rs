@@ -118,6 +118,13 @@ impl Documents {
         self.open.get(uri)
     }
 
+    /// Every open document due for analysis at `now` (the workspace changed on disk).
+    pub fn all_due(&mut self, now: Instant) {
+        for document in self.open.values_mut() {
+            document.due = Some(now);
+        }
+    }
+
     /// When the next document is due, if any is.
     pub fn next_due(&self) -> Option<Instant> {
         self.open.values().filter_map(|d| d.due).min()

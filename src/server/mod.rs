@@ -23,8 +23,8 @@ use anyhow::Context;
 use crossbeam_channel::RecvTimeoutError;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
-    PublishDiagnostics,
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
 use lsp_types::{
@@ -32,7 +32,7 @@ use lsp_types::{
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
     HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
     PublishDiagnosticsParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, Url,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Url,
 };
 
 use documents::{Document, Documents};
@@ -88,6 +88,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<End> {
         root: workspace_root(&params),
         documents: Documents::default(),
         analyses: Default::default(),
+        app: None,
     };
     server.main_loop()
 }
@@ -95,7 +96,15 @@ pub fn serve(connection: &Connection) -> anyhow::Result<End> {
 /// What the server offers: full-text sync, diagnostics pushed, code actions, hover.
 fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                // Saves refresh the app-wide findings (they read the files on disk).
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, actions::fix_all_kind()]),
             ..CodeActionOptions::default()
@@ -127,6 +136,10 @@ struct Server<'a> {
     documents: Documents,
     /// The last analysis of each document, for hovers.
     analyses: std::collections::HashMap<Url, diagnose::Analysis>,
+    /// The app-wide findings of the workspace's files (duplicate function IDs across
+    /// files, crons, flow control…), from its last scan: made on the first analysis and
+    /// again when a file is saved. `None` until then.
+    app: Option<std::collections::HashMap<PathBuf, Vec<crate::diagnostic::Finding>>>,
 }
 
 impl Server<'_> {
@@ -191,6 +204,12 @@ impl Server<'_> {
                         params.text_document.version,
                     );
                 }
+            }
+            DidSaveTextDocument::METHOD => {
+                // The files on disk changed: scan the workspace again, and publish every
+                // open document again with what the scan says of it.
+                self.app = None;
+                self.documents.all_due(Instant::now());
             }
             DidCloseTextDocument::METHOD => {
                 let params: DidCloseTextDocumentParams =
@@ -259,13 +278,60 @@ impl Server<'_> {
 
     /// Analyse the documents whose debounce has passed and publish their diagnostics.
     fn publish_due(&mut self) -> anyhow::Result<()> {
-        for (uri, document) in self.documents.take_due(Instant::now()) {
+        let due = self.documents.take_due(Instant::now());
+        if due.is_empty() {
+            return Ok(());
+        }
+        if self.app.is_none() {
+            let root = self.root.clone();
+            self.app = Some(
+                diagnose::run_guarded(|| crate::run::app_findings_under(&root))
+                    .ok()
+                    .and_then(Result::ok)
+                    .unwrap_or_default(),
+            );
+        }
+        for (uri, document) in due {
             let analysis = diagnose::analyse(&document, &self.root, false);
-            let diagnostics = diagnose::diagnostics(&analysis, &document.text);
+            let mut diagnostics = diagnose::diagnostics(&analysis, &document.text);
+            diagnostics.extend(self.app_diagnostics(&document));
             self.analyses.insert(uri.clone(), analysis);
             self.publish(uri, diagnostics, Some(document.version))?;
         }
         Ok(())
+    }
+
+    /// The app-wide findings of the last scan for `document`, when the editor's text is
+    /// the text the scan read (positions of an unsaved edit would be off: its findings
+    /// come back when it is saved).
+    fn app_diagnostics(&self, document: &Document) -> Vec<lsp_types::Diagnostic> {
+        let Some(path) = document.path.as_ref() else {
+            return Vec::new();
+        };
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        let Some(findings) = self.app.as_ref().and_then(|app| app.get(&path)) else {
+            return Vec::new();
+        };
+        let on_disk = std::fs::read_to_string(&path).ok();
+        let text = on_disk
+            .as_deref()
+            .map(|t| t.strip_prefix('\u{feff}').unwrap_or(t));
+        if text
+            != Some(
+                document
+                    .text
+                    .strip_prefix('\u{feff}')
+                    .unwrap_or(&document.text),
+            )
+        {
+            return Vec::new();
+        }
+        let lines = lines::LineIndex::new(&document.text);
+        findings
+            .iter()
+            .filter(|finding| !finding.suppressed())
+            .map(|finding| diagnose::diagnostic(finding, &lines))
+            .collect()
     }
 
     fn publish(

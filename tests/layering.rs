@@ -39,9 +39,11 @@ const LAYERS: &[&[&str]] = &[
     &["cache"],
     // Output, one module per format.
     &["printer"],
-    // One run, from paths to exit code; the language server, which runs the per-file
-    // pipeline on an editor's text.
-    &["run", "server"],
+    // One run, from paths to exit code.
+    &["run"],
+    // The language server: the per-file pipeline on an editor's text, and a run's scan of
+    // the workspace for the app-wide findings.
+    &["server"],
     // Entry points: the command line, `--explain`.
     &["cli", "explain"],
 ];

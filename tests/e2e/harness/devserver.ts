@@ -111,7 +111,7 @@ export async function startEngine(opts: {
   /** The server's port (the client's INNGEST_BASE_URL may already name it); a free one if not given. */
   port?: number;
 }): Promise<Engine> {
-  const [port, gw, gwGrpc, exGrpc, appPort] = await Promise.all([opts.port ?? freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [port, gw, gwGrpc, exGrpc] = await Promise.all([opts.port ?? freePort(), freePort(), freePort(), freePort()]);
   const base = `http://${HOST}:${port}`;
   // The queue is polled every `tick` ms (150 by default; 30 here: a v3 run makes one request
   // per step, and an idle server polling every 10 ms costs a tenth of a core). Retries back
@@ -152,7 +152,13 @@ export async function startEngine(opts: {
     const fnId = new URL(req.url ?? "/", "http://x").searchParams.get("fnId") ?? "";
     requestFn.run(fnId, () => (handler as (a: unknown, b: unknown) => unknown)(req, res));
   });
-  await new Promise<void>((r) => app.listen(appPort, HOST, r));
+  // The app binds a port of the system's choosing: a port picked earlier and released can
+  // be taken by the time it listens (seen in CI: EADDRINUSE, the dev server opens ports of
+  // its own while it starts).
+  const appPort = await new Promise<number>((resolve, reject) => {
+    app.once("error", reject);
+    app.listen(0, HOST, () => resolve((app.address() as { port: number }).port));
+  });
 
   const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
     const res = await fetch(`${base}/v0/gql`, {

@@ -91,6 +91,13 @@ pub struct FixTitle {
 }
 
 impl FixTitle {
+    /// The fix of a dropped promise (`unawaited-step`, `unawaited-send`).
+    pub const ADD_AWAIT: FixTitle = FixTitle {
+        action: "Add `await`",
+        does: "adds the missing `await`",
+        done: "the missing `await` added",
+    };
+
     /// The words for a fix that needs none of its own.
     pub const GENERIC: FixTitle = FixTitle {
         action: "Apply the fix",

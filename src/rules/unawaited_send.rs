@@ -50,11 +50,7 @@ pub const RULE: Rule = Rule {
     name: NAME,
     group: Group::Default,
     fixes: Fixes::Safe,
-    fix_title: FixTitle {
-        action: "Add `await`",
-        does: "adds the missing `await`",
-        done: "the missing `await` added",
-    },
+    fix_title: FixTitle::ADD_AWAIT,
     file: file!(),
     files: Files::Functions,
 };
